@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Round-trip throughput of the structured-clone codec against JSON, v8.serialize and (when installed)
+// msgpackr's structuredClone mode.
+//
+//   node bench/codec.bench.mjs            full run (needs `npm run build` first: imports dist/)
+//   node bench/codec.bench.mjs --quick    smoke pass: a few hundred iterations, checks nothing about speed
+//   node bench/codec.bench.mjs --module path/to/index.js   benchmark another build of the codec
+//
+// A round trip is decode(encode(x)) / JSON.parse(JSON.stringify(x)) / ... . Every (payload, codec)
+// pair is measured REPS times, interleaved, each for SLICE_MS (or MAX_ITER iterations, whichever comes
+// first); the table shows median, min and max round trips per second and the median ratio to JSON.
+// Results go to bench/results/codec.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import { largePayload, mixedPayload, smallPayload } from './codec-payloads.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const moduleArg = args.indexOf('--module');
+const modulePath =
+  moduleArg >= 0 ? resolve(args[moduleArg + 1]) : resolve(here, '../dist/protocol/codec/index.js');
+
+const REPS = quick ? 2 : 7;
+const SLICE_MS = quick ? 20 : 250;
+const MAX_ITER = quick ? 300 : 1_000_000;
+const WARMUP_MS = quick ? 10 : 300;
+
+const TARGETS = { small: 0.8, mixed: 15, large: 1.5 };
+
+let codec;
+try {
+  codec = await import(pathToFileURL(modulePath).href);
+} catch (error) {
+  console.error(`Cannot import the codec from ${modulePath} (run \`npm run build\` first).`);
+  console.error(String(error));
+  process.exit(1);
+}
+
+let msgpackr = null;
+try {
+  const { Packr } = await import('msgpackr');
+  msgpackr = new Packr({ structuredClone: true });
+} catch {
+  // optional comparison
+}
+
+const impls = [
+  { name: 'ipc-anywhere', encode: (x) => codec.encode(x), decode: (b) => codec.decode(b) },
+  { name: 'JSON', encode: (x) => JSON.stringify(x), decode: (s) => JSON.parse(s) },
+  { name: 'v8.serialize', encode: (x) => v8.serialize(x), decode: (b) => v8.deserialize(b) },
+];
+if (msgpackr) {
+  impls.push({ name: 'msgpackr (sC)', encode: (x) => msgpackr.pack(x), decode: (b) => msgpackr.unpack(b) });
+}
+
+const payloads = [
+  { name: 'small', value: smallPayload() },
+  { name: 'mixed', value: mixedPayload() },
+  { name: 'large', value: largePayload() },
+];
+
+let sink = 0;
+
+/** Round trips per second over one time slice (bounded by time and by iteration count). */
+function measure(impl, value, sliceMs, maxIter) {
+  const { encode, decode } = impl;
+  let n = 0;
+  let batch = 1;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < sliceMs && n < maxIter) {
+    const todo = Math.min(batch, maxIter - n);
+    for (let i = 0; i < todo; i++) {
+      const out = decode(encode(value));
+      if (out === undefined) sink++;
+    }
+    n += todo;
+    elapsed = performance.now() - t0;
+    if (elapsed < sliceMs / 20) batch *= 2;
+  }
+  return (n * 1000) / elapsed;
+}
+
+function size(impl, value) {
+  const e = impl.encode(value);
+  return typeof e === 'string' ? Buffer.byteLength(e) : e.byteLength;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+
+// Sanity: our codec must round-trip every payload.
+for (const p of payloads) codec.decode(codec.encode(p.value));
+
+const results = {};
+for (const p of payloads) {
+  for (const impl of impls) measure(impl, p.value, WARMUP_MS, MAX_ITER);
+  const samples = Object.fromEntries(impls.map((i) => [i.name, []]));
+  for (let rep = 0; rep < REPS; rep++) {
+    // Interleave codecs; rotate the order each repetition so none always runs first.
+    for (let k = 0; k < impls.length; k++) {
+      const impl = impls[(k + rep) % impls.length];
+      samples[impl.name].push(measure(impl, p.value, SLICE_MS, MAX_ITER));
+    }
+  }
+  const jsonMedian = median(samples.JSON);
+  results[p.name] = Object.fromEntries(
+    impls.map((impl) => {
+      const s = samples[impl.name];
+      const med = median(s);
+      return [
+        impl.name,
+        {
+          bytes: size(impl, p.value),
+          median: med,
+          min: Math.min(...s),
+          max: Math.max(...s),
+          ratioToJson: med / jsonMedian,
+          samples: s,
+        },
+      ];
+    }),
+  );
+}
+
+const rows = [['payload', 'codec', 'bytes', 'median rt/s', 'min', 'max', 'vs JSON']];
+for (const p of payloads) {
+  for (const impl of impls) {
+    const r = results[p.name][impl.name];
+    rows.push([p.name, impl.name, String(r.bytes), fmt(r.median), fmt(r.min), fmt(r.max), `${r.ratioToJson.toFixed(2)}x`]);
+  }
+}
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const [i, r] of rows.entries()) {
+  console.log(r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+}
+
+console.log('');
+const verdicts = {};
+for (const p of payloads) {
+  const ratio = results[p.name]['ipc-anywhere'].ratioToJson;
+  const ok = ratio >= TARGETS[p.name];
+  verdicts[p.name] = { target: TARGETS[p.name], ratio, ok };
+  console.log(
+    `${p.name.padEnd(6)} ${ratio.toFixed(2)}x JSON (target >= ${TARGETS[p.name]}x)` +
+      (quick ? '  [quick run: not checked]' : ok ? '  OK' : '  BELOW TARGET'),
+  );
+}
+
+const out = {
+  date: new Date().toISOString(),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+  quick,
+  repetitions: REPS,
+  sliceMs: SLICE_MS,
+  codecs: impls.map((i) => i.name),
+  targets: verdicts,
+  results,
+};
+const file = resolve(here, 'results/codec.json');
+mkdirSync(dirname(file), { recursive: true });
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`\nwrote ${file}${sink ? '' : ''}`);

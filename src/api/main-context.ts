@@ -1,0 +1,49 @@
+import type { IpcMain } from '../core/ipc-main-impl.js';
+import {
+  MainWorld,
+  type MainWorldOptions,
+  type RendererInfo,
+  type WebContentsModule,
+} from '../core/main-world.js';
+import type { WebContents } from '../core/web-contents-impl.js';
+import type { MainTransport } from '../transports/transport.js';
+
+export type MainOptions = MainWorldOptions;
+
+/** An isolated main process: its own `ipcMain`, renderers and ids. */
+export interface Main {
+  readonly ipcMain: IpcMain;
+  readonly webContents: WebContentsModule;
+  /** Disconnects every renderer of this main. */
+  closeAllRenderers(): void;
+}
+
+const worlds = new WeakMap<Main, MainWorld>();
+
+/**
+ * Creates an isolated main world. The package's `ipcMain` and `webContents` singletons belong to the
+ * default one; create more for tests or multi-tenant servers.
+ * @example
+ * const main = createMain();
+ * main.ipcMain.handle('sum', (_event, a, b) => a + b);
+ */
+export function createMain(options?: MainOptions): Main {
+  const world = new MainWorld(options);
+  const main: Main = {
+    ipcMain: world.ipcMain,
+    webContents: world.webContents,
+    closeAllRenderers: () => world.closeAll(),
+  };
+  worlds.set(main, world);
+  return main;
+}
+
+/** For transports: connects a renderer to `main` and returns its new WebContents. */
+export function addRenderer(main: Main, transport: MainTransport, info: RendererInfo): WebContents {
+  const world = worlds.get(main);
+  if (!world) throw new TypeError('Expected a main created by createMain().');
+  return world.addRenderer(transport, info);
+}
+
+/** The default world behind the `ipcMain` and `webContents` singletons. */
+export const defaultMain: Main = createMain();

@@ -1,0 +1,117 @@
+import type { EventEmitter } from 'events';
+import {
+  handlerErrorLogPrefix,
+  noHandlerMessage,
+  replyWasNeverSent,
+  sendSyncWithoutListenersWarning,
+} from './electron-texts.js';
+import { invokeHandlerOf } from './ipc-main-impl.js';
+import { createInvokeEvent, createMessageEvent, createSyncEvent } from './main-events.js';
+import type { MainWorld } from './main-world.js';
+import { reportListenerError } from './report-listener-error.js';
+import type { WebContents } from './web-contents-impl.js';
+
+/*
+ * Electron's cascade for a renderer message: the WebContents' 'ipc-message' event, then
+ * `webContents.ipc`, then `ipcMain`, all with the same event object. Invokes go to the first of
+ * `webContents.ipc` and `ipcMain` that has a handler, and never reach `on` listeners.
+ */
+
+function emitSafely(emitter: EventEmitter, name: string, args: unknown[]): void {
+  try {
+    emitter.emit(name, ...args);
+  } catch (error) {
+    reportListenerError(error);
+  }
+}
+
+export function dispatchSend(world: MainWorld, sender: WebContents, channel: string, args: unknown[]): void {
+  const event = createMessageEvent(sender);
+  emitSafely(sender, 'ipc-message', [event, channel, ...args]);
+  emitSafely(sender.ipc, channel, [event, ...args]);
+  emitSafely(world.ipcMain, channel, [event, ...args]);
+}
+
+const droppedSyncEvents =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<() => void>((answerNeverSent) => answerNeverSent())
+    : undefined;
+
+export function dispatchSendSync(
+  world: MainWorld,
+  sender: WebContents,
+  channel: string,
+  args: unknown[],
+  respond: (value: unknown) => void,
+): void {
+  let answered = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const token = {};
+  const answer = (value: unknown): void => {
+    if (answered) return;
+    respond(value);
+    answered = true;
+    if (timer !== undefined) clearTimeout(timer);
+    droppedSyncEvents?.unregister(token);
+  };
+  const hasListeners =
+    sender.listenerCount('ipc-message-sync') > 0 ||
+    sender.ipc.listenerCount(channel) > 0 ||
+    world.ipcMain.listenerCount(channel) > 0;
+  if (!hasListeners) {
+    world.logger.warn(sendSyncWithoutListenersWarning(sender.id, channel));
+    answer(replyWasNeverSent());
+    return;
+  }
+  const event = createSyncEvent(sender, answer);
+  emitSafely(sender, 'ipc-message-sync', [event, channel, ...args]);
+  emitSafely(sender.ipc, channel, [event, ...args]);
+  emitSafely(world.ipcMain, channel, [event, ...args]);
+  if (answered) return;
+  // Listeners may answer later (after an await). If they drop the event instead, tell the renderer
+  // when the event is collected or the deadline passes, whichever comes first.
+  const answerNeverSent = (): void => answer(replyWasNeverSent());
+  droppedSyncEvents?.register(event, answerNeverSent, token);
+  if (Number.isFinite(world.syncReplyTimeout)) {
+    timer = setTimeout(answerNeverSent, world.syncReplyTimeout);
+    (timer as { unref?: () => void }).unref?.();
+  }
+}
+
+export type InvokeOutcome = { ok: true; value: unknown } | { ok: false; error: string };
+
+export function dispatchInvoke(
+  world: MainWorld,
+  sender: WebContents,
+  channel: string,
+  args: unknown[],
+  reply: (outcome: InvokeOutcome) => void,
+): void {
+  const fail = (error: unknown): void => {
+    world.logger.error(handlerErrorLogPrefix(channel), error);
+    reply({ ok: false, error: errorText(error) });
+  };
+  const handler = invokeHandlerOf(sender.ipc, channel) ?? invokeHandlerOf(world.ipcMain, channel);
+  if (!handler) {
+    fail(new Error(noHandlerMessage(channel)));
+    return;
+  }
+  const event = createInvokeEvent(sender);
+  let result: unknown;
+  try {
+    result = handler(event, ...args);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  Promise.resolve(result).then((value) => reply({ ok: true, value }), fail);
+}
+
+/** `error.toString()`, as Electron sends it, without letting a hostile toString throw here. */
+function errorText(error: unknown): string {
+  try {
+    return String(error);
+  } catch {
+    return 'Error: (error could not be converted to a string)';
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Electron's own user-visible texts. Code written for Electron matches on these, so they are the
+ * contract: each one has a test in test/core/electron-texts.test.ts. Do not reword.
+ */
+
+export const CLONE_ERROR_MESSAGE = 'An object could not be cloned.';
+
+export function invokeErrorMessage(channel: string, errorText: string): string {
+  return `Error invoking remote method '${channel}': ${errorText}`;
+}
+
+export function noHandlerMessage(channel: string): string {
+  return `No handler registered for '${channel}'`;
+}
+
+export function handlerErrorLogPrefix(channel: string): string {
+  return `Error occurred in handler for '${channel}':`;
+}
+
+export function secondHandlerMessage(channel: string): string {
+  return `Attempted to register a second handler for '${channel}'`;
+}
+
+export function handlerTypeMessage(handler: unknown): string {
+  return `Expected handler to be a function, but found type '${typeof handler}'`;
+}
+
+export function sendSyncWithoutListenersWarning(webContentsId: number, channel: string): string {
+  return `WebContents #${webContentsId} called ipcRenderer.sendSync() with '${channel}' channel without listeners.`;
+}
+
+/** What a renderer's sendSync returns when main never sets `event.returnValue`. */
+export function replyWasNeverSent(): { error: string } {
+  return { error: 'reply was never sent' };
+}
+
+export const MISSING_CHANNEL_MESSAGE = 'Missing required channel argument';
+
+/**
+ * Electron converts the channel argument natively; a non-string fails with this text. It names
+ * `undefined` and `null` and leaves other types blank ("conversion failure from ").
+ */
+export function channelConversionMessage(channel: unknown, argumentIndex: number): string {
+  const shown = channel === undefined ? 'undefined' : channel === null ? 'null' : '';
+  return `Error processing argument at index ${argumentIndex}, conversion failure from ${shown}`;
+}

@@ -1,0 +1,180 @@
+import { EventEmitter } from 'events';
+import type { IpcError } from '../protocol/errors.js';
+import { MessageKind } from '../protocol/messages.js';
+import type { RendererTransport } from '../transports/transport.js';
+import { assertRendererChannel } from './channel.js';
+import { channelConversionMessage } from './electron-texts.js';
+import { RendererSession, type RendererSessionOptions } from './renderer-session.js';
+import { reportListenerError } from './report-listener-error.js';
+
+/** What renderer listeners get as their first argument (Electron's `IpcRendererEvent`). */
+export interface IpcRendererEvent {
+  readonly sender: IpcRenderer;
+  /** 0 for messages from main; the sending WebContents' id for messages relayed by `sendTo`. */
+  readonly senderId: number;
+  readonly ports: MessagePort[];
+}
+
+/** Per-call settings, for the calls that can wait: see {@link IpcRenderer.withOptions}. */
+export interface CallOptions {
+  /** Deadline in ms; the call fails with `ERR_IPC_TIMEOUT` when it passes. */
+  timeout?: number;
+}
+
+export type HostMessageListener = (
+  guestId: number,
+  frameId: number,
+  channel: string,
+  args: unknown[],
+) => void;
+
+interface Internals {
+  readonly session: RendererSession;
+  readonly hostMessageListeners: Set<HostMessageListener>;
+  readonly lifecycle: EventEmitter;
+}
+
+const internals = new WeakMap<IpcRenderer, Internals>();
+
+/**
+ * Electron's `ipcRenderer`: a Node EventEmitter (in browsers too) whose events are channels, plus the
+ * methods that send to main. Nothing internal is ever an event on it, so `eventNames()` lists only
+ * what user code registered.
+ */
+export class IpcRenderer extends EventEmitter {
+  constructor(options: RendererSessionOptions = {}) {
+    super();
+    const hostMessageListeners = new Set<HostMessageListener>();
+    const lifecycle = new EventEmitter();
+    const session = new RendererSession(
+      {
+        message: (channel, senderId, args) => {
+          const event: IpcRendererEvent = { sender: this, senderId, ports: [] };
+          try {
+            this.emit(channel, event, ...args);
+          } catch (error) {
+            reportListenerError(error);
+          }
+        },
+        hostMessage: (guestId, frameId, channel, args) => {
+          for (const listener of hostMessageListeners) listener(guestId, frameId, channel, args);
+        },
+        connected: (webContentsId) => lifecycle.emit('connected', webContentsId),
+        closed: (error) => lifecycle.emit('closed', error),
+      },
+      options,
+    );
+    internals.set(this, { session, hostMessageListeners, lifecycle });
+  }
+
+  /**
+   * Sends to main asynchronously; main's listeners get `(event, ...args)`.
+   * @throws TypeError when `channel` is not a string (Electron's text).
+   * @throws IpcError `ERR_IPC_NOT_CLONEABLE` (`Error: An object could not be cloned.`), or
+   *   `ERR_IPC_PAYLOAD_TOO_LARGE` when main would refuse the message.
+   */
+  send(channel: string, ...args: unknown[]): void {
+    assertRendererChannel(channel);
+    sessionOf(this).post({ kind: MessageKind.Send, channel, args });
+  }
+
+  /**
+   * Sends to main and blocks until a listener sets `event.returnValue`, which this returns.
+   * Returns `{ error: 'reply was never sent' }` when main has no listener or drops the event.
+   * @throws IpcError `ERR_IPC_TIMEOUT`, `ERR_IPC_CLOSED`, `ERR_IPC_SYNC_UNSUPPORTED`, `ERR_IPC_NOT_CLONEABLE`.
+   */
+  sendSync(channel: string, ...args: unknown[]): any {
+    assertRendererChannel(channel);
+    return sessionOf(this).sendSync(channel, args);
+  }
+
+  /**
+   * Calls the handler main registered with `handle(channel)` and resolves with its result.
+   * Rejects with `Error invoking remote method '<channel>': <error>` when the handler throws or is missing,
+   * and with `ERR_IPC_CLOSED` / `ERR_IPC_TIMEOUT` when the call cannot complete.
+   */
+  invoke(channel: string, ...args: unknown[]): Promise<any> {
+    return this.#invoke(undefined, channel, args);
+  }
+
+  /** Like `send`, but to the `<webview>` element that embeds this page; dropped when there is none. */
+  sendToHost(channel: string, ...args: unknown[]): void {
+    assertRendererChannel(channel, 0);
+    sessionOf(this).post({ kind: MessageKind.SendToHost, channel, args });
+  }
+
+  /** Sends to another renderer's `ipcRenderer` listeners (its `event.senderId` is this renderer's id). */
+  sendTo(webContentsId: number, channel: string, ...args: unknown[]): void {
+    if (!Number.isSafeInteger(webContentsId) || webContentsId < 0) {
+      throw new TypeError(channelConversionMessage(webContentsId, 1));
+    }
+    assertRendererChannel(channel, 2);
+    sessionOf(this).post({ kind: MessageKind.SendTo, webContentsId, channel, args });
+  }
+
+  /** The calls that can wait, with a deadline for this call only: `ipcRenderer.withOptions({ timeout: 500 }).invoke(...)`. */
+  withOptions(options: CallOptions): {
+    invoke(channel: string, ...args: unknown[]): Promise<any>;
+    sendSync(channel: string, ...args: unknown[]): any;
+  } {
+    return {
+      invoke: (channel, ...args) => this.#invoke(options.timeout, channel, args),
+      sendSync: (channel, ...args) => {
+        assertRendererChannel(channel);
+        return sessionOf(this).sendSync(channel, args, options.timeout);
+      },
+    };
+  }
+
+  async #invoke(timeout: number | undefined, channel: string, args: unknown[]): Promise<any> {
+    assertRendererChannel(channel);
+    return sessionOf(this).invoke(channel, args, timeout);
+  }
+}
+
+function sessionOf(renderer: IpcRenderer): RendererSession {
+  return internals.get(renderer)!.session;
+}
+
+/** Connects an `IpcRenderer` to main through `transport`; what was sent before is delivered first. */
+export function attachTransport(renderer: IpcRenderer, transport: RendererTransport): void {
+  sessionOf(renderer).attach(transport);
+}
+
+/** True once a transport is attached (the connection may still be opening). */
+export function isAttached(renderer: IpcRenderer): boolean {
+  return sessionOf(renderer).isAttached;
+}
+
+/** Closes the renderer's connection; pending calls reject with `ERR_IPC_CLOSED`. */
+export function closeRenderer(renderer: IpcRenderer): void {
+  sessionOf(renderer).close();
+}
+
+/** The id main gave this renderer (0 until the hello arrives). */
+export function webContentsIdOf(renderer: IpcRenderer): number {
+  return sessionOf(renderer).webContentsId;
+}
+
+/** Lifecycle events kept off the renderer itself: `'connected'` (webContentsId) and `'closed'` (error). */
+export function lifecycleOf(renderer: IpcRenderer): {
+  on(event: 'connected', listener: (webContentsId: number) => void): unknown;
+  on(event: 'closed', listener: (error: IpcError) => void): unknown;
+  once(event: 'connected', listener: (webContentsId: number) => void): unknown;
+  once(event: 'closed', listener: (error: IpcError) => void): unknown;
+} {
+  return internals.get(renderer)!.lifecycle;
+}
+
+/** For the `<webview>` host layer: guests' `sendToHost` messages addressed to this page. */
+export function onHostMessage(renderer: IpcRenderer, listener: HostMessageListener): () => void {
+  const listeners = internals.get(renderer)!.hostMessageListeners;
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** For the `<webview>` host layer: `webview.send(...)` to a guest embedded in this page. */
+export function sendToGuest(renderer: IpcRenderer, guestId: number, channel: string, args: unknown[]): void {
+  assertRendererChannel(channel);
+  sessionOf(renderer).post({ kind: MessageKind.WebviewSend, guestId, channel, args });
+}

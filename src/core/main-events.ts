@@ -1,0 +1,72 @@
+import type { WebContents } from './web-contents-impl.js';
+
+/** The frame a message came from. `origin` is verified by the transport (e.g. the upgrade's Origin). */
+export interface SenderFrame {
+  readonly url: string;
+  readonly origin: string;
+  readonly frameId: number;
+  readonly processId: number;
+}
+
+/** What main listeners get for `send` and `sendSync` (Electron's `IpcMainEvent`). */
+export interface IpcMainEvent {
+  readonly type: 'frame';
+  readonly sender: WebContents;
+  readonly frameId: number;
+  readonly processId: number;
+  readonly senderFrame: SenderFrame;
+  readonly ports: MessagePort[];
+  /** Sends to the frame the message came from. */
+  reply(channel: string, ...args: unknown[]): void;
+  /**
+   * For `sendSync` only: the value the renderer's call returns. Write-only (reads give `undefined`);
+   * the first assignment wins and later ones are ignored, as in Electron.
+   */
+  returnValue: unknown;
+}
+
+/** What `handle` handlers get (Electron's `IpcMainInvokeEvent`): no `reply`, no `returnValue`. */
+export interface IpcMainInvokeEvent {
+  readonly type: 'frame';
+  readonly sender: WebContents;
+  readonly frameId: number;
+  readonly processId: number;
+  readonly senderFrame: SenderFrame;
+}
+
+export const MAIN_FRAME_ID = 1;
+
+export function createInvokeEvent(sender: WebContents): IpcMainInvokeEvent {
+  return {
+    type: 'frame',
+    sender,
+    frameId: MAIN_FRAME_ID,
+    processId: sender.getProcessId(),
+    senderFrame: sender.mainFrame,
+  };
+}
+
+/** `send` event. `reply` goes to the sender, in order with everything else main sends it. */
+export function createMessageEvent(sender: WebContents): IpcMainEvent {
+  const event = createInvokeEvent(sender) as IpcMainEvent & { ports: MessagePort[] };
+  event.ports = [];
+  event.reply = (channel: string, ...args: unknown[]) => sender.send(channel, ...args);
+  return event;
+}
+
+/** `sendSync` event: `returnValue` is a first-wins setter whose value goes to `respond`. */
+export function createSyncEvent(sender: WebContents, respond: (value: unknown) => void): IpcMainEvent {
+  const event = createMessageEvent(sender);
+  let answered = false;
+  Object.defineProperty(event, 'returnValue', {
+    enumerable: true,
+    configurable: false,
+    get: () => undefined,
+    set: (value: unknown) => {
+      if (answered) return;
+      respond(value); // throws for a value that cannot be cloned; the listener may then assign again
+      answered = true;
+    },
+  });
+  return event;
+}

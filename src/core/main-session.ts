@@ -1,0 +1,240 @@
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { decodeFrame, encodeFrame, encodeMessage } from '../protocol/message-codec.js';
+import {
+  type MainToRendererMessage,
+  MessageKind,
+  type RendererToMainInvoke,
+  type RendererToMainMessage,
+  type RendererToMainSendSync,
+} from '../protocol/messages.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import type { MainTransport, SyncResponder } from '../transports/transport.js';
+import { dispatchInvoke, dispatchSend, dispatchSendSync } from './dispatch.js';
+import type { MainWorld } from './main-world.js';
+import { Outbox } from './outbox.js';
+import { markDestroyed, type RendererLink, type WebContents } from './web-contents-impl.js';
+
+/** Sync requests that may wait for earlier async messages still in flight on the other path. */
+const MAX_EARLY_SYNC_REQUESTS = 4;
+
+/**
+ * Main's side of one renderer connection: decodes and validates its frames, dispatches them strictly
+ * in sequence order, and sends main's messages to it through a coalescing outbox.
+ */
+export class MainSession implements RendererLink {
+  private contents!: WebContents;
+  private expectedSeq = 1;
+  private outgoingSeq = 0;
+  private readonly earlySyncRequests = new Map<
+    number,
+    { message: RendererToMainSendSync; respond: SyncResponder }
+  >();
+  private readonly outbox: Outbox;
+  private closed = false;
+
+  constructor(
+    private readonly world: MainWorld,
+    private readonly transport: MainTransport,
+  ) {
+    this.outbox = new Outbox(world.limits.maxPayload);
+  }
+
+  start(contents: WebContents): void {
+    this.contents = contents;
+    registerSession(contents, this);
+    this.transport.start({
+      frame: (frame, respond) => this.receiveFrame(frame, respond),
+      close: () => this.onTransportClosed(),
+    });
+    this.outbox.setSink((frame) => this.transport.send(frame));
+    this.enqueue({
+      kind: MessageKind.Hello,
+      seq: 0,
+      protocolVersion: PROTOCOL_VERSION,
+      webContentsId: contents.id,
+      maxPayload: this.world.limits.maxPayload,
+    });
+  }
+
+  get webContents(): WebContents {
+    return this.contents;
+  }
+
+  sendChannelMessage(channel: string, args: unknown[], senderId: number): void {
+    if (this.closed) return;
+    this.enqueue({ kind: MessageKind.Message, seq: 0, senderId, channel, args });
+  }
+
+  /** Delivers a guest's `sendToHost` to this (host) renderer's `<webview>` element. */
+  sendHostMessage(guestId: number, channel: string, args: unknown[]): void {
+    if (this.closed) return;
+    this.enqueue({ kind: MessageKind.HostMessage, seq: 0, guestId, frameId: 1, channel, args });
+  }
+
+  sendInvokeReply(id: number, outcome: { ok: true; value: unknown } | { ok: false; error: string }): void {
+    if (this.closed) return;
+    this.enqueue({ kind: MessageKind.InvokeReply, seq: 0, id, ...outcome });
+  }
+
+  close(): void {
+    this.terminate(new IpcError(IpcErrorCode.Closed, `WebContents #${this.contents.id} was closed by main.`));
+  }
+
+  /** Ends the connection because the renderer broke the rules; logged, and only this renderer is affected. */
+  reject(reason: IpcError): void {
+    if (this.closed) return;
+    this.world.logger.error(
+      `ipc-anywhere: closing WebContents #${this.contents.id}: [${reason.code}] ${reason.message}`,
+    );
+    this.terminate(reason);
+  }
+
+  /** Encodes with the next sequence number; the number is only used when encoding succeeded. */
+  private enqueue(message: MainToRendererMessage): void {
+    const seq = this.outgoingSeq + 1;
+    const bytes = encodeMessage({ ...message, seq } as MainToRendererMessage);
+    this.outgoingSeq = seq;
+    this.outbox.push(bytes);
+  }
+
+  private receiveFrame(frame: Uint8Array, respond?: SyncResponder): void {
+    if (this.closed) return;
+    let messages: RendererToMainMessage[];
+    try {
+      messages = decodeFrame(frame, 'main', this.world.limits);
+    } catch (error) {
+      this.reject(asIpcError(error));
+      return;
+    }
+    for (let i = 0; i < messages.length && !this.closed; i++) {
+      const message = messages[i]!;
+      const isLast = i === messages.length - 1;
+      if (respond && isLast) this.acceptSyncRequest(message, respond);
+      else this.accept(message);
+    }
+  }
+
+  /** A frame from the sync path ends with its request; it may overtake async messages still in flight. */
+  private acceptSyncRequest(message: RendererToMainMessage, respond: SyncResponder): void {
+    if (message.kind !== MessageKind.SendSync) {
+      this.reject(
+        new IpcError(IpcErrorCode.Protocol, `A sync request frame ended with message kind ${message.kind}.`),
+      );
+      return;
+    }
+    if (message.seq > this.expectedSeq && this.earlySyncRequests.size < MAX_EARLY_SYNC_REQUESTS) {
+      this.earlySyncRequests.set(message.seq, { message, respond });
+      return;
+    }
+    this.accept(message, respond);
+  }
+
+  private accept(message: RendererToMainMessage, respond?: SyncResponder): void {
+    if (message.seq !== this.expectedSeq) {
+      this.reject(
+        new IpcError(IpcErrorCode.Protocol, `Expected message ${this.expectedSeq}, received ${message.seq}.`),
+      );
+      return;
+    }
+    this.expectedSeq += 1;
+    this.dispatch(message, respond);
+    const early = this.earlySyncRequests.get(this.expectedSeq);
+    if (early) {
+      this.earlySyncRequests.delete(this.expectedSeq);
+      this.accept(early.message, early.respond);
+    }
+  }
+
+  private dispatch(message: RendererToMainMessage, respond?: SyncResponder): void {
+    const contents = this.contents;
+    switch (message.kind) {
+      case MessageKind.Send:
+        dispatchSend(this.world, contents, message.channel, message.args);
+        return;
+      case MessageKind.SendSync:
+        if (!respond) {
+          this.reject(new IpcError(IpcErrorCode.Protocol, 'A sync request arrived outside the sync path.'));
+          return;
+        }
+        dispatchSendSync(this.world, contents, message.channel, message.args, (value) =>
+          respond(
+            encodeFrame([encodeMessage({ kind: MessageKind.SyncReply, seq: 0, id: message.id, value })]),
+          ),
+        );
+        return;
+      case MessageKind.Invoke:
+        this.dispatchInvoke(message);
+        return;
+      case MessageKind.SendTo: {
+        const target = this.world.webContents.fromId(message.webContentsId);
+        if (target && !target.isDestroyed())
+          sessionOf(target).sendChannelMessage(message.channel, message.args, contents.id);
+        return;
+      }
+      case MessageKind.SendToHost: {
+        // Electron drops sendToHost from a page that is not a <webview> guest.
+        const host = contents.hostWebContents;
+        if (host && !host.isDestroyed())
+          sessionOf(host).sendHostMessage(contents.id, message.channel, message.args);
+        return;
+      }
+      case MessageKind.WebviewSend: {
+        const guest = this.world.webContents.fromId(message.guestId);
+        if (guest?.hostWebContents !== contents) {
+          this.world.logger.warn(
+            `ipc-anywhere: WebContents #${contents.id} tried to send to #${message.guestId}, which is not its guest; dropped.`,
+          );
+          return;
+        }
+        sessionOf(guest).sendChannelMessage(message.channel, message.args, 0);
+        return;
+      }
+    }
+  }
+
+  private dispatchInvoke(message: RendererToMainInvoke): void {
+    dispatchInvoke(this.world, this.contents, message.channel, message.args, (outcome) => {
+      if (!outcome.ok) {
+        this.sendInvokeReply(message.id, outcome);
+        return;
+      }
+      try {
+        this.sendInvokeReply(message.id, outcome);
+      } catch (error) {
+        // The handler's result cannot be cloned: the renderer gets that error, as in Electron.
+        this.world.logger.error(`Error occurred in handler for '${message.channel}':`, error);
+        this.sendInvokeReply(message.id, { ok: false, error: String(error) });
+      }
+    });
+  }
+
+  private terminate(reason: IpcError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.outbox.flush();
+    this.transport.close(reason);
+    this.onTransportClosed();
+  }
+
+  private onTransportClosed(): void {
+    this.closed = true;
+    this.outbox.clear();
+    this.earlySyncRequests.clear();
+    markDestroyed(this.contents);
+  }
+}
+
+const sessions = new WeakMap<WebContents, MainSession>();
+
+export function registerSession(contents: WebContents, session: MainSession): void {
+  sessions.set(contents, session);
+}
+
+export function sessionOf(contents: WebContents): MainSession {
+  return sessions.get(contents)!;
+}
+
+function asIpcError(error: unknown): IpcError {
+  if (error instanceof IpcError) return error;
+  return new IpcError(IpcErrorCode.Decode, `Undecodable frame: ${String(error)}`, { cause: error });
+}

@@ -1,0 +1,85 @@
+import { type DecodeLimits, resolveLimits } from '../protocol/limits.js';
+import type { MainTransport } from '../transports/transport.js';
+import { IpcMain } from './ipc-main-impl.js';
+import { consoleLogger, type Logger } from './logger.js';
+import { MainSession } from './main-session.js';
+import { WebContents, type WebContentsType } from './web-contents-impl.js';
+
+export interface MainWorldOptions {
+  /** Where handler errors, sync warnings and closed connections are reported. Default: `console`. */
+  logger?: Logger;
+  /** Hostile-input limits for everything renderers send (also announced to them). */
+  limits?: Partial<DecodeLimits>;
+  /**
+   * How long main waits for a sync listener that never sets `event.returnValue` before the renderer gets
+   * `{ error: 'reply was never sent' }` (a dropped event is also noticed when it is garbage-collected).
+   * Default 30 000 ms.
+   */
+  syncReplyTimeout?: number;
+}
+
+/** Who a new renderer is; filled in by the transport from what it verified. */
+export interface RendererInfo {
+  readonly type: WebContentsType;
+  readonly url: string;
+  readonly origin: string;
+  readonly processId?: number;
+  readonly hostWebContents?: WebContents | null;
+}
+
+/** Registry of live WebContents, shaped like Electron's `webContents` module. */
+export interface WebContentsModule {
+  getAllWebContents(): WebContents[];
+  fromId(id: number): WebContents | undefined;
+}
+
+/**
+ * One isolated main process: its `ipcMain`, its renderers and their ids. The package's singletons are
+ * the default world; tests and multi-tenant servers create their own.
+ */
+export class MainWorld {
+  readonly ipcMain = new IpcMain();
+  readonly logger: Logger;
+  readonly limits: DecodeLimits;
+  readonly syncReplyTimeout: number;
+  readonly webContents: WebContentsModule;
+  readonly #all = new Map<number, WebContents>();
+  #nextId = 1;
+
+  constructor(options: MainWorldOptions = {}) {
+    this.logger = options.logger ?? consoleLogger;
+    this.limits = resolveLimits(options.limits);
+    this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
+    const all = this.#all;
+    this.webContents = {
+      getAllWebContents: () => [...all.values()],
+      fromId: (id: number) => all.get(id),
+    };
+  }
+
+  /** Connects a renderer: creates its WebContents, says hello, and starts dispatching its messages. */
+  addRenderer(transport: MainTransport, info: RendererInfo): WebContents {
+    const id = this.#nextId++;
+    const session = new MainSession(this, transport);
+    const contents = new WebContents(
+      {
+        id,
+        type: info.type,
+        url: info.url,
+        origin: info.origin,
+        processId: info.processId ?? id,
+        hostWebContents: info.hostWebContents ?? null,
+      },
+      session,
+    );
+    this.#all.set(id, contents);
+    contents.once('destroyed', () => this.#all.delete(id));
+    session.start(contents);
+    return contents;
+  }
+
+  /** Disconnects every renderer. */
+  closeAll(): void {
+    for (const contents of [...this.#all.values()]) contents.close();
+  }
+}

@@ -1,0 +1,211 @@
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../protocol/limits.js';
+import { decodeFrame, encodeFrame, encodeMessage } from '../protocol/message-codec.js';
+import { type MainToRendererMessage, MessageKind, type RendererToMainMessage } from '../protocol/messages.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import type { RendererTransport } from '../transports/transport.js';
+import { invokeErrorMessage } from './electron-texts.js';
+import { Outbox } from './outbox.js';
+import { PendingCalls } from './pending-calls.js';
+
+export interface RendererSessionOptions {
+  /** Default deadline for `invoke` (ms). Default: none, as in Electron; closing the connection still settles. */
+  invokeTimeout?: number;
+  /** Default deadline for `sendSync` (ms); a page or worker never blocks longer. Default 30 000. */
+  sendSyncTimeout?: number;
+  /** Limits for what main sends (defaults are generous; main is trusted more than renderers). */
+  limits?: Partial<DecodeLimits>;
+}
+
+/** What the renderer-side API does with messages from main. */
+export interface RendererSessionEvents {
+  message(channel: string, senderId: number, args: unknown[]): void;
+  hostMessage(guestId: number, frameId: number, channel: string, args: unknown[]): void;
+  connected(webContentsId: number): void;
+  closed(error: IpcError): void;
+}
+
+type Outgoing = RendererToMainMessage extends infer M
+  ? M extends RendererToMainMessage
+    ? Omit<M, 'seq'>
+    : never
+  : never;
+
+/**
+ * A renderer's connection engine: sequence numbers, coalescing outbox, pending invokes, the sync path,
+ * and dispatch of what main sends. Calls made before a transport is attached are queued in order.
+ */
+export class RendererSession {
+  private transport: RendererTransport | undefined;
+  private outgoingSeq = 0;
+  private expectedSeq = 1;
+  private peerMaxPayload = DEFAULT_LIMITS.maxPayload;
+  private readonly limits: DecodeLimits;
+  private readonly outbox: Outbox;
+  private readonly invokes = new PendingCalls<unknown>();
+  private nextSyncId = 0;
+  private closedWith: IpcError | undefined;
+  webContentsId = 0;
+
+  constructor(
+    private readonly events: RendererSessionEvents,
+    private readonly options: RendererSessionOptions = {},
+  ) {
+    this.limits = resolveLimits(options.limits);
+    this.outbox = new Outbox(this.peerMaxPayload);
+  }
+
+  get isAttached(): boolean {
+    return this.transport !== undefined;
+  }
+
+  attach(transport: RendererTransport): void {
+    if (this.transport)
+      throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
+    this.transport = transport;
+    transport.start({
+      frame: (frame) => this.receiveFrame(frame),
+      close: (error) => this.onClosed(error),
+    });
+    this.outbox.setSink((frame) => transport.send(frame));
+  }
+
+  /** Queues an async message; throws synchronously for non-cloneable or oversize arguments. */
+  post(message: Outgoing): void {
+    this.outbox.push(this.encode(message));
+  }
+
+  invoke(
+    channel: string,
+    args: unknown[],
+    timeoutMs = this.options.invokeTimeout ?? Number.POSITIVE_INFINITY,
+  ): Promise<unknown> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    const id = this.invokes.nextId();
+    let bytes: Uint8Array;
+    try {
+      bytes = this.encode({ kind: MessageKind.Invoke, id, channel, args });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const pending = this.invokes.add(id, timeoutMs, channel);
+    this.outbox.push(bytes);
+    return pending;
+  }
+
+  sendSync(channel: string, args: unknown[], timeoutMs = this.options.sendSyncTimeout ?? 30_000): unknown {
+    if (this.closedWith) throw this.closedWith;
+    const transport = this.transport;
+    if (!transport) {
+      throw new IpcError(IpcErrorCode.NotConnected, 'sendSync needs a connection: call connect() first.');
+    }
+    if (!transport.capabilities.sync) {
+      throw new IpcError(
+        IpcErrorCode.SyncUnsupported,
+        'sendSync is not supported on this transport; use invoke() (see docs/transports.md).',
+      );
+    }
+    this.nextSyncId += 1;
+    const id = this.nextSyncId;
+    const request = this.encode({ kind: MessageKind.SendSync, id, channel, args });
+    this.outbox.flush();
+    const replyFrame = transport.sendSync(encodeFrame([request]), timeoutMs);
+    const [reply] = decodeFrame(replyFrame, 'renderer', this.limits);
+    if (reply?.kind !== MessageKind.SyncReply || reply.id !== id) {
+      throw new IpcError(IpcErrorCode.Protocol, `sendSync('${channel}') received a reply for another call.`);
+    }
+    return reply.value;
+  }
+
+  close(): void {
+    this.transport?.close();
+  }
+
+  private encode(message: Outgoing): Uint8Array {
+    if (this.closedWith) throw this.closedWith;
+    const seq = this.outgoingSeq + 1;
+    const bytes = encodeMessage({ ...message, seq } as RendererToMainMessage);
+    if (bytes.byteLength > this.peerMaxPayload) {
+      throw new IpcError(
+        IpcErrorCode.PayloadTooLarge,
+        `Message on '${message.channel}' is ${bytes.byteLength} bytes; main accepts at most ${this.peerMaxPayload}.`,
+      );
+    }
+    this.outgoingSeq = seq;
+    return bytes;
+  }
+
+  private receiveFrame(frame: Uint8Array): void {
+    let messages: MainToRendererMessage[];
+    try {
+      messages = decodeFrame(frame, 'renderer', this.limits);
+    } catch (error) {
+      this.fail(error instanceof IpcError ? error : new IpcError(IpcErrorCode.Decode, String(error)));
+      return;
+    }
+    for (const message of messages) {
+      if (this.closedWith) return;
+      if (message.seq !== this.expectedSeq) {
+        this.fail(
+          new IpcError(
+            IpcErrorCode.Protocol,
+            `Expected message ${this.expectedSeq} from main, got ${message.seq}.`,
+          ),
+        );
+        return;
+      }
+      this.expectedSeq += 1;
+      this.dispatch(message);
+    }
+  }
+
+  private dispatch(message: MainToRendererMessage): void {
+    switch (message.kind) {
+      case MessageKind.Hello:
+        if (message.protocolVersion !== PROTOCOL_VERSION) {
+          this.fail(
+            new IpcError(
+              IpcErrorCode.VersionMismatch,
+              `Main speaks protocol ${message.protocolVersion}, this renderer ${PROTOCOL_VERSION}; load matching versions.`,
+            ),
+          );
+          return;
+        }
+        this.webContentsId = message.webContentsId;
+        this.peerMaxPayload = message.maxPayload;
+        this.outbox.setMaxFrameBytes(message.maxPayload);
+        this.events.connected(message.webContentsId);
+        return;
+      case MessageKind.Message:
+        this.events.message(message.channel, message.senderId, message.args);
+        return;
+      case MessageKind.InvokeReply:
+        if (message.ok) this.invokes.resolve(message.id, message.value);
+        else
+          this.invokes.reject(message.id, (channel) => new Error(invokeErrorMessage(channel, message.error)));
+        return;
+      case MessageKind.HostMessage:
+        this.events.hostMessage(message.guestId, message.frameId, message.channel, message.args);
+        return;
+      case MessageKind.SyncReply:
+        this.fail(new IpcError(IpcErrorCode.Protocol, 'A sync reply arrived outside the sync path.'));
+        return;
+    }
+  }
+
+  private fail(error: IpcError): void {
+    this.transport?.close();
+    this.onClosed(error);
+  }
+
+  private onClosed(error: IpcError): void {
+    if (this.closedWith) return;
+    this.closedWith =
+      error.code === IpcErrorCode.Closed
+        ? error
+        : new IpcError(IpcErrorCode.Closed, error.message, { cause: error });
+    this.outbox.clear();
+    this.invokes.rejectAll(this.closedWith);
+    this.events.closed(this.closedWith);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * `ipc-anywhere/main`: the main-process side (Node.js).
+ * @packageDocumentation
+ */
+import { defaultMain } from './api/main-context.js';
+
+export { addRenderer, createMain, defaultMain, type Main, type MainOptions } from './api/main-context.js';
+export { type InvokeHandler, IpcMain } from './core/ipc-main-impl.js';
+export type { Logger } from './core/logger.js';
+export type { IpcMainEvent, IpcMainInvokeEvent, SenderFrame } from './core/main-events.js';
+export type { RendererInfo, WebContentsModule } from './core/main-world.js';
+export { WebContents, type WebContentsType } from './core/web-contents-impl.js';
+export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
+export type { DecodeLimits } from './protocol/limits.js';
+
+/** The default main world's `ipcMain` (Electron's `ipcMain`). */
+export const ipcMain = defaultMain.ipcMain;
+/** The default main world's renderers (Electron's `webContents` module). */
+export const webContents = defaultMain.webContents;

@@ -1,0 +1,366 @@
+import { IpcError, IpcErrorCode } from '../errors.js';
+import { type ByteReader, decodeError } from './byte-reader.js';
+import { ErrorFlag, ErrorKind, Tag, ViewKind } from './tags.js';
+
+/** Placeholder id slot of a view whose buffer is being read (a Ref to it is malformed). */
+const PENDING: object = Object.freeze({});
+
+type ViewCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
+type TypedCtor = ViewCtor & { readonly BYTES_PER_ELEMENT: number };
+
+const g = globalThis as unknown as Record<string, unknown>;
+const VIEW_CTORS: (TypedCtor | undefined)[] = [];
+for (const [name, kind] of Object.entries(ViewKind)) {
+  if (kind !== ViewKind.DataView) VIEW_CTORS[kind] = g[name] as TypedCtor | undefined;
+}
+
+const ERROR_CTORS: ErrorConstructor[] = [];
+ERROR_CTORS[ErrorKind.Error] = Error;
+ERROR_CTORS[ErrorKind.EvalError] = EvalError;
+ERROR_CTORS[ErrorKind.RangeError] = RangeError;
+ERROR_CTORS[ErrorKind.ReferenceError] = ReferenceError;
+ERROR_CTORS[ErrorKind.SyntaxError] = SyntaxError;
+ERROR_CTORS[ErrorKind.TypeError] = TypeError;
+ERROR_CTORS[ErrorKind.URIError] = URIError;
+
+const defineProperty = Object.defineProperty;
+const MAX_ARRAY_LENGTH = 4294967295;
+
+function tooDeep(r: ByteReader): IpcError {
+  return new IpcError(
+    IpcErrorCode.LimitExceeded,
+    `Input nests deeper than maxDepth (${r.limits.maxDepth}) at byte ${r.pos}`,
+  );
+}
+
+/** Canonical array index ("0".."4294967294"). */
+function isIndex(k: string): boolean {
+  const c = k.charCodeAt(0);
+  if (c < 0x30 || c > 0x39 || k.length > 10) return false;
+  const n = Number(k);
+  return n < MAX_ARRAY_LENGTH && String(n) === k;
+}
+
+/**
+ * Reads one value written by `writeValue`. Object ids (for references and cycles) are local to this
+ * call. Throws only `IpcError`: `ERR_IPC_DECODE` for malformed input, `ERR_IPC_LIMIT_EXCEEDED` when
+ * `reader.limits` are exceeded. Trailing bytes are left for the caller.
+ */
+export function readValue(reader: ByteReader): unknown {
+  const refs = reader.refs;
+  const depth = reader.depth;
+  const reserved = reader.reserved;
+  reader.refs = [];
+  reader.depth = 0;
+  reader.reserved = 0;
+  try {
+    return readAny(reader);
+  } catch (error) {
+    if (error instanceof IpcError) throw error;
+    // Safety net: nothing else should escape, but never leak engine errors to the caller.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new IpcError(IpcErrorCode.LimitExceeded, 'Input nests too deeply for the call stack', {
+        cause: error,
+      });
+    }
+    throw new IpcError(IpcErrorCode.Decode, `Malformed input near byte ${reader.pos}: ${String(error)}`, {
+      cause: error,
+    });
+  } finally {
+    reader.refs = refs;
+    reader.depth = depth;
+    reader.reserved = reserved;
+  }
+}
+
+function readAny(r: ByteReader): unknown {
+  const pos = r.pos;
+  if (pos >= r.end) throw decodeError('truncated input (expected a value)', pos);
+  const tag = r.src[pos]!;
+  r.pos = pos + 1;
+  if (tag >= Tag.FixIntBase) return tag - Tag.FixIntBase;
+  switch (tag) {
+    case Tag.String:
+      return r.string();
+    case Tag.Object:
+      return readObject(r);
+    case Tag.Array:
+      return readArray(r, false);
+    case Tag.Undefined:
+      return undefined;
+    case Tag.Null:
+      return null;
+    case Tag.False:
+      return false;
+    case Tag.True:
+      return true;
+    case Tag.PosInt:
+      return r.varuint();
+    case Tag.NegInt:
+      return -r.varuint();
+    case Tag.Float64:
+      return r.f64();
+    case Tag.Ref:
+      return readRef(r);
+    case Tag.BigIntPos:
+      return readBigInt(r, false);
+    case Tag.BigIntNeg:
+      return readBigInt(r, true);
+    case Tag.ArrayProps:
+      return readArray(r, true);
+    case Tag.SparseArray:
+      return readSparseArray(r);
+    case Tag.Date: {
+      const d = new Date(r.f64());
+      r.refs.push(d);
+      return d;
+    }
+    case Tag.RegExp:
+      return readRegExp(r);
+    case Tag.Map:
+      return readMap(r);
+    case Tag.Set:
+      return readSet(r);
+    case Tag.ArrayBuffer: {
+      const ab = r.bytes(r.varuint()).slice().buffer;
+      r.refs.push(ab);
+      return ab;
+    }
+    case Tag.ResizableArrayBuffer:
+      return readResizableArrayBuffer(r);
+    case Tag.View:
+      return readView(r);
+    case Tag.Error:
+      return readError(r);
+    case Tag.Boxed:
+      return readBoxed(r);
+    default:
+      throw decodeError(`unknown tag 0x${tag.toString(16).padStart(2, '0')}`, pos);
+  }
+}
+
+function readRef(r: ByteReader): unknown {
+  const at = r.pos;
+  const id = r.varuint();
+  const refs = r.refs;
+  if (id >= refs.length) throw decodeError(`reference to unknown object id ${id}`, at);
+  const v = refs[id];
+  if (v === PENDING) throw decodeError(`reference to incomplete object id ${id}`, at);
+  return v;
+}
+
+function readBigInt(r: ByteReader, negative: boolean): bigint {
+  const n = r.varuint();
+  const bytes = r.bytes(n);
+  if (n === 0) return 0n;
+  let hex = '';
+  for (let i = n - 1; i >= 0; i--) {
+    const b = bytes[i]!;
+    hex += (b < 16 ? '0' : '') + b.toString(16);
+  }
+  const v = BigInt(`0x${hex}`);
+  return negative ? -v : v;
+}
+
+function readObject(r: ByteReader): object {
+  const n = r.varuint();
+  if (n > (r.end - r.pos) / 2) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
+  if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  r.depth++;
+  const o: Record<string, unknown> = {};
+  r.refs.push(o);
+  for (let i = 0; i < n; i++) {
+    const k = r.key();
+    const v = readAny(r);
+    if (k === '__proto__') defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+    else o[k] = v;
+  }
+  r.depth--;
+  return o;
+}
+
+function readArray(r: ByteReader, withProps: boolean): unknown[] {
+  const len = r.varuint();
+  if (len > r.end - r.pos) throw decodeError(`array of length ${len} exceeds the input`, r.pos);
+  if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  r.depth++;
+  const a: unknown[] = [];
+  r.refs.push(a);
+  const src = r.src;
+  for (let i = 0; i < len; i++) {
+    if (src[r.pos] === Tag.Hole && r.pos < r.end) {
+      r.pos++;
+      a.length = i + 1;
+    } else {
+      a.push(readAny(r));
+    }
+  }
+  if (withProps) readProps(r, a);
+  r.depth--;
+  return a;
+}
+
+/** Named (non-index) properties of an array. */
+function readProps(r: ByteReader, a: unknown[]): void {
+  const n = r.varuint();
+  if (n > (r.end - r.pos) / 2) throw decodeError(`array with ${n} properties exceeds the input`, r.pos);
+  for (let i = 0; i < n; i++) {
+    const at = r.pos;
+    const k = r.key();
+    if (k === 'length' || isIndex(k)) throw decodeError(`invalid array property name ${JSON.stringify(k)}`, at);
+    const v = readAny(r);
+    defineProperty(a, k, { value: v, writable: true, enumerable: true, configurable: true });
+  }
+}
+
+function readSparseArray(r: ByteReader): unknown[] {
+  const at = r.pos;
+  const len = r.varuint();
+  if (len > MAX_ARRAY_LENGTH) throw decodeError(`invalid array length ${len}`, at);
+  if (len > r.limits.maxPayload) {
+    throw new IpcError(
+      IpcErrorCode.LimitExceeded,
+      `Sparse array length ${len} exceeds maxPayload (${r.limits.maxPayload}) at byte ${at}`,
+    );
+  }
+  if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  r.depth++;
+  const a: unknown[] = [];
+  a.length = len;
+  r.refs.push(a);
+  const n = r.varuint();
+  if (n > (r.end - r.pos) / 2) throw decodeError(`sparse array with ${n} elements exceeds the input`, r.pos);
+  for (let i = 0; i < n; i++) {
+    const ia = r.pos;
+    const idx = r.varuint();
+    if (idx >= len) throw decodeError(`array index ${idx} out of range (length ${len})`, ia);
+    const v = readAny(r);
+    defineProperty(a, idx, { value: v, writable: true, enumerable: true, configurable: true });
+  }
+  readProps(r, a);
+  r.depth--;
+  return a;
+}
+
+function readRegExp(r: ByteReader): RegExp {
+  const at = r.pos;
+  const source = r.string();
+  const flags = r.string();
+  let re: RegExp;
+  try {
+    re = new RegExp(source, flags);
+  } catch {
+    throw decodeError('invalid RegExp', at);
+  }
+  r.refs.push(re);
+  return re;
+}
+
+function readMap(r: ByteReader): Map<unknown, unknown> {
+  const n = r.varuint();
+  if (n > (r.end - r.pos) / 2) throw decodeError(`Map with ${n} entries exceeds the input`, r.pos);
+  if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  r.depth++;
+  const m = new Map<unknown, unknown>();
+  r.refs.push(m);
+  for (let i = 0; i < n; i++) {
+    const k = readAny(r);
+    m.set(k, readAny(r));
+  }
+  r.depth--;
+  return m;
+}
+
+function readSet(r: ByteReader): Set<unknown> {
+  const n = r.varuint();
+  if (n > r.end - r.pos) throw decodeError(`Set with ${n} entries exceeds the input`, r.pos);
+  if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  r.depth++;
+  const s = new Set<unknown>();
+  r.refs.push(s);
+  for (let i = 0; i < n; i++) s.add(readAny(r));
+  r.depth--;
+  return s;
+}
+
+function readResizableArrayBuffer(r: ByteReader): ArrayBuffer {
+  const at = r.pos;
+  const n = r.varuint();
+  const max = r.varuint();
+  if (max < n) throw decodeError(`maxByteLength ${max} < byteLength ${n}`, at);
+  r.reserved += max;
+  if (r.reserved > r.limits.maxPayload) {
+    throw new IpcError(
+      IpcErrorCode.LimitExceeded,
+      `Resizable ArrayBuffers reserve more than maxPayload (${r.limits.maxPayload}) bytes at byte ${at}`,
+    );
+  }
+  const bytes = r.bytes(n);
+  const AB = ArrayBuffer as unknown as new (n: number, options: { maxByteLength: number }) => ArrayBuffer;
+  const ab = new AB(n, { maxByteLength: max });
+  new Uint8Array(ab).set(bytes);
+  r.refs.push(ab);
+  return ab;
+}
+
+function readView(r: ByteReader): ArrayBufferView {
+  const at = r.pos;
+  const kind = r.u8();
+  const offset = r.varuint();
+  const length = r.varuint();
+  const refs = r.refs;
+  const id = refs.length;
+  refs.push(PENDING);
+  const buffer = readAny(r);
+  if (!(buffer instanceof ArrayBuffer)) throw decodeError('view over something that is not an ArrayBuffer', at);
+  const size = buffer.byteLength;
+  let view: ArrayBufferView;
+  if (kind === ViewKind.DataView) {
+    if (offset > size || length > size - offset) throw decodeError('DataView out of bounds', at);
+    view = new DataView(buffer, offset, length);
+  } else {
+    const Ctor = VIEW_CTORS[kind];
+    if (Ctor === undefined) throw decodeError(`unsupported view kind ${kind}`, at);
+    const bpe = Ctor.BYTES_PER_ELEMENT;
+    if (offset > size || length > size - offset || offset % bpe !== 0 || length % bpe !== 0) {
+      throw decodeError('typed array out of bounds or misaligned', at);
+    }
+    view = new Ctor(buffer, offset, length / bpe);
+  }
+  refs[id] = view;
+  return view;
+}
+
+function readError(r: ByteReader): Error {
+  const at = r.pos;
+  const kind = r.u8();
+  const flags = r.u8();
+  const Ctor = ERROR_CTORS[kind];
+  if (Ctor === undefined || flags > 7) throw decodeError('invalid Error header', at);
+  const message = flags & ErrorFlag.Message ? r.string() : undefined;
+  const stack = flags & ErrorFlag.Stack ? r.string() : undefined;
+  const e = message === undefined ? new Ctor() : new Ctor(message);
+  // Like V8's deserializer: `stack` is always an own property (undefined when there was none).
+  defineProperty(e, 'stack', { value: stack, writable: true, enumerable: false, configurable: true });
+  r.refs.push(e);
+  if (flags & ErrorFlag.Cause) {
+    if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+    r.depth++;
+    const cause = readAny(r);
+    r.depth--;
+    defineProperty(e, 'cause', { value: cause, writable: true, enumerable: false, configurable: true });
+  }
+  return e;
+}
+
+function readBoxed(r: ByteReader): object {
+  const at = r.pos;
+  const v = readAny(r);
+  const t = typeof v;
+  if (t !== 'number' && t !== 'string' && t !== 'boolean' && t !== 'bigint') {
+    throw decodeError('boxed value is not a number, string, boolean or bigint', at);
+  }
+  const o = Object(v) as object;
+  r.refs.push(o);
+  return o;
+}

@@ -1,0 +1,55 @@
+/**
+ * Every error the library creates itself carries one of these stable codes. The table with causes and
+ * remedies is `docs/errors.md`; tests assert codes, never message wording (except Electron's own texts,
+ * which live in `src/core/electron-texts.ts`).
+ */
+export const IpcErrorCode = {
+  /** A value passed to send/invoke/... cannot be structured-cloned (functions, symbols, Promises, ...). */
+  NotCloneable: 'ERR_IPC_NOT_CLONEABLE',
+  /** Bytes from the other side are malformed: truncated, unknown tag, bad varint, bad UTF-8 length, ... */
+  Decode: 'ERR_IPC_DECODE',
+  /** Decoded input exceeds a hostile-input limit (depth, element count, string or binary length). */
+  LimitExceeded: 'ERR_IPC_LIMIT_EXCEEDED',
+  /** A message is larger than the peer accepts; checked by the sender before anything is sent. */
+  PayloadTooLarge: 'ERR_IPC_PAYLOAD_TOO_LARGE',
+  /** A message is well-formed bytes but breaks the protocol: wrong direction, sequence gap, unknown id. */
+  Protocol: 'ERR_IPC_PROTOCOL',
+  /** An invoke or sendSync did not settle within its deadline. */
+  Timeout: 'ERR_IPC_TIMEOUT',
+  /** The connection closed (or the WebContents was destroyed) while a call was pending, or before it began. */
+  Closed: 'ERR_IPC_CLOSED',
+  /** sendSync on a transport that cannot block (see docs/transports.md for which can). */
+  SyncUnsupported: 'ERR_IPC_SYNC_UNSUPPORTED',
+  /** In-memory sendSync whose main-side listener did not set `event.returnValue` synchronously. */
+  SyncReplyNotSynchronous: 'ERR_IPC_SYNC_REPLY_NOT_SYNCHRONOUS',
+  /** The renderer has no connection configured yet and cannot queue this call. */
+  NotConnected: 'ERR_IPC_NOT_CONNECTED',
+  /** An argument passed to a library function has the wrong type or value. */
+  InvalidArgument: 'ERR_IPC_INVALID_ARGUMENT',
+  /** The peer speaks a protocol version this build does not understand. */
+  VersionMismatch: 'ERR_IPC_VERSION_MISMATCH',
+} as const;
+
+export type IpcErrorCode = (typeof IpcErrorCode)[keyof typeof IpcErrorCode];
+
+/**
+ * The one error class of the library. `name` stays `'Error'` so that `String(error)` reads exactly as
+ * Electron's errors do (`Error: An object could not be cloned.`); use `code` to tell errors apart.
+ */
+export class IpcError extends Error {
+  readonly code: IpcErrorCode;
+
+  constructor(code: IpcErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+Object.defineProperty(IpcError.prototype, 'name', { value: 'Error', writable: true, configurable: true });
+
+/** True when `error` is an {@link IpcError} with the given code (works across realms and bundles). */
+export function isIpcError(error: unknown, code?: IpcErrorCode): error is IpcError {
+  if (typeof error !== 'object' || error === null) return false;
+  const actual = (error as { code?: unknown }).code;
+  if (typeof actual !== 'string' || !actual.startsWith('ERR_IPC_')) return false;
+  return code === undefined || actual === code;
+}

@@ -1,0 +1,215 @@
+import { ByteReader } from './codec/byte-reader.js';
+import { ByteWriter } from './codec/byte-writer.js';
+import { readValue } from './codec/decode-value.js';
+import { writeValue } from './codec/encode-value.js';
+import { IpcError, IpcErrorCode } from './errors.js';
+import type { DecodeLimits } from './limits.js';
+import {
+  type AnyMessage,
+  type MainToRendererMessage,
+  MessageKind,
+  type RendererToMainMessage,
+} from './messages.js';
+
+/*
+ * Layout of one message (docs/protocol.md):
+ *   kind:u8  seq:varuint  <kind-specific fields>  [args: structured-clone value, always an array]
+ * A frame is one or more messages, each prefixed by its byte length as a varuint, so one transport
+ * frame carries every message queued in the same task.
+ */
+
+/** Encodes one message. Throws `ERR_IPC_NOT_CLONEABLE` synchronously when an argument cannot be cloned. */
+export function encodeMessage(message: AnyMessage): Uint8Array {
+  const writer = new ByteWriter();
+  writer.u8(message.kind);
+  writer.varuint(message.seq);
+  switch (message.kind) {
+    case MessageKind.Send:
+    case MessageKind.SendToHost:
+      writer.string(message.channel);
+      writeValue(writer, message.args);
+      break;
+    case MessageKind.SendSync:
+    case MessageKind.Invoke:
+      writer.varuint(message.id);
+      writer.string(message.channel);
+      writeValue(writer, message.args);
+      break;
+    case MessageKind.SendTo:
+      writer.varuint(message.webContentsId);
+      writer.string(message.channel);
+      writeValue(writer, message.args);
+      break;
+    case MessageKind.WebviewSend:
+      writer.varuint(message.guestId);
+      writer.string(message.channel);
+      writeValue(writer, message.args);
+      break;
+    case MessageKind.Hello:
+      writer.varuint(message.protocolVersion);
+      writer.varuint(message.webContentsId);
+      writer.varuint(message.maxPayload);
+      break;
+    case MessageKind.Message:
+      writer.varuint(message.senderId);
+      writer.string(message.channel);
+      writeValue(writer, message.args);
+      break;
+    case MessageKind.InvokeReply:
+      writer.varuint(message.id);
+      if (message.ok) {
+        writer.u8(1);
+        writeValue(writer, message.value);
+      } else {
+        writer.u8(0);
+        writer.string(message.error);
+      }
+      break;
+    case MessageKind.SyncReply:
+      writer.varuint(message.id);
+      writeValue(writer, message.value);
+      break;
+    case MessageKind.HostMessage:
+      writer.varuint(message.guestId);
+      writer.varuint(message.frameId);
+      writer.string(message.channel);
+      writeValue(writer, message.args);
+      break;
+    default:
+      throw new IpcError(
+        IpcErrorCode.InvalidArgument,
+        `Unknown message kind ${(message as AnyMessage).kind}.`,
+      );
+  }
+  return writer.finish();
+}
+
+/** Joins encoded messages into one frame. */
+export function encodeFrame(messages: readonly Uint8Array[]): Uint8Array {
+  const writer = new ByteWriter();
+  for (const message of messages) {
+    writer.varuint(message.byteLength);
+    writer.bytes(message);
+  }
+  return writer.finish();
+}
+
+/** Which side is reading: it only accepts messages travelling towards it. */
+export type Receiver = 'main' | 'renderer';
+
+/**
+ * Decodes a frame from a peer. The input is hostile: every failure is an {@link IpcError} with code
+ * `ERR_IPC_DECODE`, `ERR_IPC_LIMIT_EXCEEDED` or `ERR_IPC_PROTOCOL`, and the caller closes the connection.
+ */
+export function decodeFrame(
+  frame: Uint8Array,
+  receiver: 'main',
+  limits: DecodeLimits,
+): RendererToMainMessage[];
+export function decodeFrame(
+  frame: Uint8Array,
+  receiver: 'renderer',
+  limits: DecodeLimits,
+): MainToRendererMessage[];
+export function decodeFrame(frame: Uint8Array, receiver: Receiver, limits: DecodeLimits): AnyMessage[];
+export function decodeFrame(frame: Uint8Array, receiver: Receiver, limits: DecodeLimits): AnyMessage[] {
+  if (frame.byteLength > limits.maxPayload + 16) {
+    throw new IpcError(
+      IpcErrorCode.LimitExceeded,
+      `Frame of ${frame.byteLength} bytes exceeds the limit of ${limits.maxPayload} bytes.`,
+    );
+  }
+  const outer = new ByteReader(frame, limits);
+  const messages: AnyMessage[] = [];
+  while (!outer.atEnd) {
+    const length = outer.varuint();
+    const body = outer.bytes(length);
+    messages.push(decodeMessage(new ByteReader(body, limits), receiver));
+  }
+  if (messages.length === 0) throw new IpcError(IpcErrorCode.Protocol, 'Empty frame.');
+  return messages;
+}
+
+function decodeMessage(reader: ByteReader, receiver: Receiver): AnyMessage {
+  const kind = reader.u8();
+  const towardsMain = kind < MessageKind.Hello;
+  if (towardsMain !== (receiver === 'main')) {
+    throw new IpcError(IpcErrorCode.Protocol, `Message kind ${kind} cannot travel towards the ${receiver}.`);
+  }
+  const seq = reader.varuint();
+  let message: AnyMessage;
+  switch (kind) {
+    case MessageKind.Send:
+    case MessageKind.SendToHost:
+      message = { kind, seq, channel: reader.string(), args: readArgs(reader) };
+      break;
+    case MessageKind.SendSync:
+    case MessageKind.Invoke:
+      message = { kind, seq, id: reader.varuint(), channel: reader.string(), args: readArgs(reader) };
+      break;
+    case MessageKind.SendTo:
+      message = {
+        kind,
+        seq,
+        webContentsId: reader.varuint(),
+        channel: reader.string(),
+        args: readArgs(reader),
+      };
+      break;
+    case MessageKind.WebviewSend:
+      message = { kind, seq, guestId: reader.varuint(), channel: reader.string(), args: readArgs(reader) };
+      break;
+    case MessageKind.Hello:
+      message = {
+        kind,
+        seq,
+        protocolVersion: reader.varuint(),
+        webContentsId: reader.varuint(),
+        maxPayload: reader.varuint(),
+      };
+      break;
+    case MessageKind.Message:
+      message = { kind, seq, senderId: reader.varuint(), channel: reader.string(), args: readArgs(reader) };
+      break;
+    case MessageKind.InvokeReply: {
+      const id = reader.varuint();
+      const ok = reader.u8();
+      if (ok > 1) throw new IpcError(IpcErrorCode.Decode, `Invalid invoke reply flag ${ok}.`);
+      message =
+        ok === 1
+          ? { kind, seq, id, ok: true, value: readValue(reader) }
+          : { kind, seq, id, ok: false, error: reader.string() };
+      break;
+    }
+    case MessageKind.SyncReply:
+      if (seq !== 0)
+        throw new IpcError(IpcErrorCode.Protocol, 'A sync reply must not carry a sequence number.');
+      message = { kind, seq, id: reader.varuint(), value: readValue(reader) };
+      break;
+    case MessageKind.HostMessage:
+      message = {
+        kind,
+        seq,
+        guestId: reader.varuint(),
+        frameId: reader.varuint(),
+        channel: reader.string(),
+        args: readArgs(reader),
+      };
+      break;
+    default:
+      throw new IpcError(IpcErrorCode.Decode, `Unknown message kind ${kind}.`);
+  }
+  if (!reader.atEnd) {
+    throw new IpcError(
+      IpcErrorCode.Decode,
+      `${reader.remaining} unexpected bytes after a message of kind ${kind}.`,
+    );
+  }
+  return message;
+}
+
+function readArgs(reader: ByteReader): unknown[] {
+  const args = readValue(reader);
+  if (!Array.isArray(args)) throw new IpcError(IpcErrorCode.Protocol, 'Message arguments must be an array.');
+  return args;
+}

@@ -1,0 +1,149 @@
+/**
+ * Message types of the wire protocol (docs/protocol.md). Every message but the sync reply carries a
+ * per-direction sequence number: the receiver dispatches strictly in sequence order, which is what keeps
+ * `send`, `sendSync` and `invoke` in call order even when the sync request travels on another channel.
+ */
+export const MessageKind = {
+  // renderer -> main
+  Send: 1,
+  SendSync: 2,
+  Invoke: 3,
+  SendToHost: 4,
+  SendTo: 5,
+  WebviewSend: 6,
+  // main -> renderer
+  Hello: 32,
+  Message: 33,
+  InvokeReply: 34,
+  SyncReply: 35,
+  HostMessage: 36,
+} as const;
+
+export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
+
+/** `ipcRenderer.send(channel, ...args)`. */
+export interface RendererToMainSend {
+  readonly kind: typeof MessageKind.Send;
+  readonly seq: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+/** `ipcRenderer.sendSync(channel, ...args)`; answered by a {@link MainToRendererSyncReply} with the same id. */
+export interface RendererToMainSendSync {
+  readonly kind: typeof MessageKind.SendSync;
+  readonly seq: number;
+  readonly id: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+/** `ipcRenderer.invoke(channel, ...args)`; answered by a {@link MainToRendererInvokeReply}. */
+export interface RendererToMainInvoke {
+  readonly kind: typeof MessageKind.Invoke;
+  readonly seq: number;
+  readonly id: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+/** `ipcRenderer.sendToHost(channel, ...args)` from a `<webview>` guest. */
+export interface RendererToMainSendToHost {
+  readonly kind: typeof MessageKind.SendToHost;
+  readonly seq: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+/** `ipcRenderer.sendTo(webContentsId, channel, ...args)`: relayed by main to another renderer. */
+export interface RendererToMainSendTo {
+  readonly kind: typeof MessageKind.SendTo;
+  readonly seq: number;
+  readonly webContentsId: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+/** `webview.send(channel, ...args)` in a host page: relayed by main to the guest it embeds. */
+export interface RendererToMainWebviewSend {
+  readonly kind: typeof MessageKind.WebviewSend;
+  readonly seq: number;
+  readonly guestId: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+export type RendererToMainMessage =
+  | RendererToMainSend
+  | RendererToMainSendSync
+  | RendererToMainInvoke
+  | RendererToMainSendToHost
+  | RendererToMainSendTo
+  | RendererToMainWebviewSend;
+
+/** First message on every connection: who the renderer is and what the main side accepts. */
+export interface MainToRendererHello {
+  readonly kind: typeof MessageKind.Hello;
+  readonly seq: number;
+  readonly protocolVersion: number;
+  readonly webContentsId: number;
+  readonly maxPayload: number;
+}
+
+/** `webContents.send`, `event.reply`, and relayed `sendTo` (then `senderId` is the sending WebContents). */
+export interface MainToRendererChannelMessage {
+  readonly kind: typeof MessageKind.Message;
+  readonly seq: number;
+  /** 0 when main sent it, otherwise the id of the renderer that used `sendTo`. */
+  readonly senderId: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+/** Settles an invoke: `error` is the text Electron puts after `Error invoking remote method '<ch>': `. */
+export type MainToRendererInvokeReply =
+  | {
+      readonly kind: typeof MessageKind.InvokeReply;
+      readonly seq: number;
+      readonly id: number;
+      readonly ok: true;
+      readonly value: unknown;
+    }
+  | {
+      readonly kind: typeof MessageKind.InvokeReply;
+      readonly seq: number;
+      readonly id: number;
+      readonly ok: false;
+      readonly error: string;
+    };
+
+/** Answers a sendSync. Travels on the transport's sync path, outside the sequenced stream (seq is 0). */
+export interface MainToRendererSyncReply {
+  readonly kind: typeof MessageKind.SyncReply;
+  readonly seq: 0;
+  readonly id: number;
+  readonly value: unknown;
+}
+
+/** A guest's `sendToHost`, delivered to the host page's `<webview>` element for that guest. */
+export interface MainToRendererHostMessage {
+  readonly kind: typeof MessageKind.HostMessage;
+  readonly seq: number;
+  readonly guestId: number;
+  readonly frameId: number;
+  readonly channel: string;
+  readonly args: unknown[];
+}
+
+export type MainToRendererMessage =
+  | MainToRendererHello
+  | MainToRendererChannelMessage
+  | MainToRendererInvokeReply
+  | MainToRendererSyncReply
+  | MainToRendererHostMessage;
+
+export type AnyMessage = RendererToMainMessage | MainToRendererMessage;
+
+export function isRendererToMain(message: AnyMessage): message is RendererToMainMessage {
+  return message.kind < MessageKind.Hello;
+}

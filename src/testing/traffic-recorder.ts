@@ -1,0 +1,114 @@
+import { DEFAULT_LIMITS } from '../protocol/limits.js';
+import { decodeFrame } from '../protocol/message-codec.js';
+import { type AnyMessage, MessageKind } from '../protocol/messages.js';
+import type { FrameTap } from '../transports/memory/memory-transport.js';
+
+export type TrafficDirection = 'renderer-to-main' | 'main-to-renderer';
+
+export type TrafficKind =
+  | 'send'
+  | 'sendSync'
+  | 'invoke'
+  | 'sendToHost'
+  | 'sendTo'
+  | 'webviewSend'
+  | 'message'
+  | 'hostMessage';
+
+/** How a call ended: the invoke's result or error text, or the value sendSync returned. */
+export type TrafficOutcome = { ok: true; value: unknown } | { ok: false; error: string };
+
+export interface TrafficRecord {
+  readonly direction: TrafficDirection;
+  /** The renderer at the other end of the link. */
+  readonly webContentsId: number;
+  readonly kind: TrafficKind;
+  readonly channel: string;
+  /** A decoded copy of the arguments, exactly as the receiver got them. */
+  readonly args: unknown[];
+  /** For invoke and sendSync, filled in when the reply arrives. */
+  outcome?: TrafficOutcome;
+}
+
+const kindNames: Partial<Record<number, TrafficKind>> = {
+  [MessageKind.Send]: 'send',
+  [MessageKind.SendSync]: 'sendSync',
+  [MessageKind.Invoke]: 'invoke',
+  [MessageKind.SendToHost]: 'sendToHost',
+  [MessageKind.SendTo]: 'sendTo',
+  [MessageKind.WebviewSend]: 'webviewSend',
+  [MessageKind.Message]: 'message',
+  [MessageKind.HostMessage]: 'hostMessage',
+};
+
+/** Records every message on the memory links of one world, in the order they cross. */
+export class TrafficRecorder {
+  private readonly list: TrafficRecord[] = [];
+
+  /** Everything recorded so far, oldest first. */
+  records(): readonly TrafficRecord[] {
+    return this.list;
+  }
+
+  /** Records on one channel. */
+  onChannel(channel: string): TrafficRecord[] {
+    return this.list.filter((record) => record.channel === channel);
+  }
+
+  clear(): void {
+    this.list.length = 0;
+  }
+
+  /** @internal A tap for one link; `webContentsId` is read when frames pass (it is known after connect). */
+  tapFor(webContentsId: () => number): FrameTap {
+    const invokes = new Map<number, TrafficRecord>();
+    const syncs = new Map<number, TrafficRecord>();
+    const record = (direction: TrafficDirection, frame: Uint8Array): void => {
+      const messages: AnyMessage[] = decodeFrame(
+        frame,
+        direction === 'renderer-to-main' ? 'main' : 'renderer',
+        DEFAULT_LIMITS,
+      );
+      for (const message of messages) this.add(direction, webContentsId(), message, invokes, syncs);
+    };
+    return {
+      toMain: (frame) => record('renderer-to-main', frame),
+      toRenderer: (frame) => record('main-to-renderer', frame),
+      syncReply: (frame) => record('main-to-renderer', frame),
+    };
+  }
+
+  private add(
+    direction: TrafficDirection,
+    webContentsId: number,
+    message: AnyMessage,
+    invokes: Map<number, TrafficRecord>,
+    syncs: Map<number, TrafficRecord>,
+  ): void {
+    if (message.kind === MessageKind.InvokeReply) {
+      const call = invokes.get(message.id);
+      invokes.delete(message.id);
+      if (call)
+        call.outcome = message.ok ? { ok: true, value: message.value } : { ok: false, error: message.error };
+      return;
+    }
+    if (message.kind === MessageKind.SyncReply) {
+      const call = syncs.get(message.id);
+      syncs.delete(message.id);
+      if (call) call.outcome = { ok: true, value: message.value };
+      return;
+    }
+    const kind = kindNames[message.kind];
+    if (!kind || !('channel' in message)) return;
+    const entry: TrafficRecord = {
+      direction,
+      webContentsId,
+      kind,
+      channel: message.channel,
+      args: message.args,
+    };
+    this.list.push(entry);
+    if (message.kind === MessageKind.Invoke) invokes.set(message.id, entry);
+    if (message.kind === MessageKind.SendSync) syncs.set(message.id, entry);
+  }
+}

@@ -1,0 +1,97 @@
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import type {
+  MainTransport,
+  MainTransportEvents,
+  RendererTransport,
+  RendererTransportEvents,
+  SyncResponder,
+  TransportCapabilities,
+} from '../transport.js';
+
+const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: false });
+
+/** Sees every frame that crosses a memory link (the testing package's traffic recorder). */
+export interface FrameTap {
+  toMain(frame: Uint8Array): void;
+  toRenderer(frame: Uint8Array): void;
+  syncReply(frame: Uint8Array): void;
+}
+
+/**
+ * Two ends of an in-process link. Frames are bytes produced by the real codec, so each side decodes
+ * its own copy (no shared identity, same cloning rules as the other transports). Delivery happens when
+ * the sender's outbox flushes, which is always a microtask after the call; a sync request runs main's
+ * listeners directly, so it only completes when they set `returnValue` synchronously.
+ */
+export function createMemoryLink(tap?: FrameTap): { main: MainTransport; renderer: RendererTransport } {
+  let mainEvents: MainTransportEvents | undefined;
+  let rendererEvents: RendererTransportEvents | undefined;
+  let closed: IpcError | undefined;
+  const early: Uint8Array[] = [];
+
+  const closeBoth = (reason: IpcError): void => {
+    if (closed) return;
+    closed = reason;
+    queueMicrotask(() => {
+      mainEvents?.close(reason);
+      rendererEvents?.close(reason);
+    });
+  };
+
+  const main: MainTransport = {
+    capabilities,
+    start(events) {
+      mainEvents = events;
+      for (const frame of early.splice(0)) events.frame(frame);
+    },
+    send(frame) {
+      if (closed) return;
+      tap?.toRenderer(frame);
+      rendererEvents?.frame(frame);
+    },
+    close(reason) {
+      closeBoth(reason);
+    },
+  };
+
+  const renderer: RendererTransport = {
+    capabilities,
+    start(events) {
+      rendererEvents = events;
+    },
+    send(frame) {
+      if (closed) return;
+      tap?.toMain(frame);
+      if (mainEvents) mainEvents.frame(frame);
+      else early.push(frame);
+    },
+    sendSync(frame) {
+      if (closed)
+        throw new IpcError(IpcErrorCode.Closed, 'The connection to main is closed.', { cause: closed });
+      if (!mainEvents)
+        throw new IpcError(IpcErrorCode.NotConnected, 'Main has not accepted this renderer yet.');
+      let reply: Uint8Array | undefined;
+      const respond: SyncResponder = (replyFrame) => {
+        if (reply === undefined && !settled) reply = replyFrame;
+      };
+      let settled = false;
+      tap?.toMain(frame);
+      mainEvents.frame(frame, respond);
+      settled = true;
+      if (reply === undefined) {
+        throw new IpcError(
+          IpcErrorCode.SyncReplyNotSynchronous,
+          'The in-memory transport runs main inside sendSync, so a listener must set event.returnValue ' +
+            'before returning. Use the worker transport (createWorkerRenderer) to test asynchronous sync replies.',
+        );
+      }
+      tap?.syncReply(reply);
+      return reply;
+    },
+    close() {
+      closeBoth(new IpcError(IpcErrorCode.Closed, 'The renderer closed its connection.'));
+    },
+  };
+
+  return { main, renderer };
+}

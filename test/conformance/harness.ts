@@ -1,0 +1,56 @@
+import type { IpcMain, WebContents, WebContentsModule } from '../../src/main.js';
+import type { IpcRenderer } from '../../src/renderer.js';
+
+/** What renderer-side test code can use. It runs in the renderer (another thread, a browser page...). */
+export interface RendererScope {
+  readonly ipcRenderer: IpcRenderer;
+}
+
+/**
+ * Renderer-side code for {@link RendererHandle.run}. It is shipped as source text, so it must not close
+ * over anything: pass data through `args` (structured-clone values) and return a cloneable result.
+ */
+export type RendererScript<A extends unknown[], R> = (scope: RendererScope, ...args: A) => R | Promise<R>;
+
+export interface RendererHandle {
+  /** Main's view of this renderer. */
+  readonly webContents: WebContents;
+  /** Runs `script` inside the renderer and resolves with what it returned (or rejects with its error). */
+  run<A extends unknown[], R>(script: RendererScript<A, R>, ...args: A): Promise<R>;
+}
+
+/** What a transport's test harness provides; the conformance suite is written against this alone. */
+export interface ConformanceTarget {
+  readonly ipcMain: IpcMain;
+  readonly webContents: WebContentsModule;
+  /** Warnings and errors main reported (handler errors, sync warnings, dropped connections). */
+  readonly log: { warn: unknown[][]; error: unknown[][] };
+  createRenderer(): Promise<RendererHandle>;
+  close(): Promise<void>;
+}
+
+export interface TargetCapabilities {
+  /** Main may set `event.returnValue` after an await and the renderer still gets it. */
+  readonly asyncSyncReply: boolean;
+}
+
+export interface TargetFactory {
+  readonly name: string;
+  readonly capabilities: TargetCapabilities;
+  create(): Promise<ConformanceTarget>;
+}
+
+/** A logger that records, for targets to pass to their main. */
+export function recordingLogger(): {
+  logger: { warn(...a: unknown[]): void; error(...a: unknown[]): void };
+  log: ConformanceTarget['log'];
+} {
+  const log = { warn: [] as unknown[][], error: [] as unknown[][] };
+  return {
+    log,
+    logger: {
+      warn: (...args) => log.warn.push(args),
+      error: (...args) => log.error.push(args),
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { memoryTarget } from './memory-target.js';
+import { defineConformanceSuite } from './suite.js';
+
+defineConformanceSuite(memoryTarget);

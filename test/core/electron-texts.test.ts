@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLONE_ERROR_MESSAGE,
+  channelConversionMessage,
+  handlerErrorLogPrefix,
+  handlerTypeMessage,
+  invokeErrorMessage,
+  MISSING_CHANNEL_MESSAGE,
+  noHandlerMessage,
+  replyWasNeverSent,
+  secondHandlerMessage,
+  sendSyncWithoutListenersWarning,
+} from '../../src/core/electron-texts.js';
+
+// Each text is Electron's, character for character; apps match on them.
+describe("Electron's texts", () => {
+  it('clone error', () => {
+    expect(CLONE_ERROR_MESSAGE).toBe('An object could not be cloned.');
+  });
+
+  it('invoke rejection wraps the error text main sent', () => {
+    expect(invokeErrorMessage('ch', 'Error: boom')).toBe("Error invoking remote method 'ch': Error: boom");
+  });
+
+  it('no handler registered', () => {
+    expect(noHandlerMessage('ch')).toBe("No handler registered for 'ch'");
+  });
+
+  it('handler error log prefix', () => {
+    expect(handlerErrorLogPrefix('ch')).toBe("Error occurred in handler for 'ch':");
+  });
+
+  it('second handler', () => {
+    expect(secondHandlerMessage('ch')).toBe("Attempted to register a second handler for 'ch'");
+  });
+
+  it('handler type', () => {
+    expect(handlerTypeMessage(5)).toBe("Expected handler to be a function, but found type 'number'");
+    expect(handlerTypeMessage(undefined)).toBe(
+      "Expected handler to be a function, but found type 'undefined'",
+    );
+  });
+
+  it('sendSync without listeners warning', () => {
+    expect(sendSyncWithoutListenersWarning(3, 'ch')).toBe(
+      "WebContents #3 called ipcRenderer.sendSync() with 'ch' channel without listeners.",
+    );
+  });
+
+  it('reply was never sent', () => {
+    expect(replyWasNeverSent()).toEqual({ error: 'reply was never sent' });
+  });
+
+  it('missing channel for webContents.send', () => {
+    expect(MISSING_CHANNEL_MESSAGE).toBe('Missing required channel argument');
+  });
+
+  it('channel conversion failure names undefined and null, and nothing for other types', () => {
+    expect(channelConversionMessage(undefined, 1)).toBe(
+      'Error processing argument at index 1, conversion failure from undefined',
+    );
+    expect(channelConversionMessage(null, 1)).toBe(
+      'Error processing argument at index 1, conversion failure from null',
+    );
+    expect(channelConversionMessage(42, 0)).toBe(
+      'Error processing argument at index 0, conversion failure from ',
+    );
+    expect(channelConversionMessage({}, 1)).toBe(
+      'Error processing argument at index 1, conversion failure from ',
+    );
+  });
+});
