@@ -1,0 +1,135 @@
+import { describe, expect, it, vi } from 'vitest';
+import { addRenderer, createMain } from '../../src/api/main-context.js';
+import type { IpcError } from '../../src/protocol/errors.js';
+import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
+import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
+import { MessageKind, type RendererToMainMessage } from '../../src/protocol/messages.js';
+import type { MainTransport, MainTransportEvents } from '../../src/transports/transport.js';
+
+/** A main-side transport driven by hand, standing in for a hostile or out-of-order peer. */
+function fakeTransport() {
+  const sent: Uint8Array[] = [];
+  const closed: IpcError[] = [];
+  let events!: MainTransportEvents;
+  const transport: MainTransport = {
+    capabilities: { sync: true, transfer: false },
+    start: (e) => {
+      events = e;
+    },
+    send: (frame) => sent.push(frame),
+    close: (reason) => closed.push(reason),
+  };
+  return {
+    transport,
+    sent,
+    closed,
+    deliver: (...messages: RendererToMainMessage[]) => events.frame(encodeFrame(messages.map(encodeMessage))),
+    deliverSync: (message: RendererToMainMessage, respond: (frame: Uint8Array) => void) =>
+      events.frame(encodeFrame([encodeMessage(message)]), respond),
+    raw: (bytes: Uint8Array) => events.frame(bytes),
+  };
+}
+
+function setup() {
+  const logger = { warn: vi.fn(), error: vi.fn() };
+  const main = createMain({ logger });
+  const peer = fakeTransport();
+  const contents = addRenderer(main, peer.transport, {
+    type: 'window',
+    url: 'http://127.0.0.1/',
+    origin: 'http://127.0.0.1',
+  });
+  return { main, logger, peer, contents };
+}
+
+describe('MainSession with a hostile or broken peer', () => {
+  it('closes only that connection, with a logged coded reason, on undecodable bytes', async () => {
+    const { main, logger, peer, contents } = setup();
+    const other = fakeTransport();
+    const otherContents = addRenderer(main, other.transport, { type: 'window', url: 'x:', origin: 'x:' });
+    const seen: unknown[] = [];
+    main.ipcMain.on('ok', (_event, value) => seen.push(value));
+    peer.raw(new Uint8Array([5, 1, 2, 3]));
+    expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_DECODE']);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining(`closing WebContents #${contents.id}: [ERR_IPC_DECODE]`),
+    );
+    expect(contents.isDestroyed()).toBe(true);
+    other.deliver({ kind: MessageKind.Send, seq: 1, channel: 'ok', args: [1] });
+    expect(seen).toEqual([1]);
+    expect(otherContents.isDestroyed()).toBe(false);
+  });
+
+  it('rejects a sequence gap or a replayed sequence number', () => {
+    const { peer } = setup();
+    peer.deliver({ kind: MessageKind.Send, seq: 1, channel: 'a', args: [] });
+    peer.deliver({ kind: MessageKind.Send, seq: 1, channel: 'a', args: [] });
+    expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_PROTOCOL']);
+  });
+
+  it('ignores everything after closing', () => {
+    const { main, peer } = setup();
+    const seen: unknown[] = [];
+    main.ipcMain.on('a', () => seen.push(1));
+    peer.raw(new Uint8Array([0xff]));
+    peer.deliver({ kind: MessageKind.Send, seq: 1, channel: 'a', args: [] });
+    expect(seen).toEqual([]);
+  });
+
+  it('holds a sync request that overtook earlier async messages until they arrive', () => {
+    const { main, peer } = setup();
+    const order: string[] = [];
+    main.ipcMain.on('async', () => order.push('async'));
+    main.ipcMain.on('sync', (event) => {
+      order.push('sync');
+      event.returnValue = 'done';
+    });
+    const replies: Uint8Array[] = [];
+    peer.deliverSync({ kind: MessageKind.SendSync, seq: 3, id: 1, channel: 'sync', args: [] }, (frame) =>
+      replies.push(frame),
+    );
+    expect(order).toEqual([]);
+    peer.deliver(
+      { kind: MessageKind.Send, seq: 1, channel: 'async', args: [] },
+      { kind: MessageKind.Send, seq: 2, channel: 'async', args: [] },
+    );
+    expect(order).toEqual(['async', 'async', 'sync']);
+    expect(decodeFrame(replies[0]!, 'renderer', DEFAULT_LIMITS)).toEqual([
+      { kind: MessageKind.SyncReply, seq: 0, id: 1, value: 'done' },
+    ]);
+  });
+
+  it('refuses a sync request on the async path', () => {
+    const { peer } = setup();
+    peer.deliver({ kind: MessageKind.SendSync, seq: 1, id: 1, channel: 'sync', args: [] });
+    expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_PROTOCOL']);
+  });
+
+  it('drops webview.send to a WebContents that is not its guest, with a warning', () => {
+    const { main, logger, peer } = setup();
+    const victim = fakeTransport();
+    const victimContents = addRenderer(main, victim.transport, { type: 'window', url: 'x:', origin: 'x:' });
+    const before = victim.sent.length;
+    peer.deliver({
+      kind: MessageKind.WebviewSend,
+      seq: 1,
+      guestId: victimContents.id,
+      channel: 'steal',
+      args: [],
+    });
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('not its guest'));
+    expect(victim.sent.length).toBe(before);
+  });
+
+  it('sends hello first, with the id and the payload limit', async () => {
+    const { peer, contents } = setup();
+    await Promise.resolve();
+    const [hello] = decodeFrame(peer.sent[0]!, 'renderer', DEFAULT_LIMITS);
+    expect(hello).toMatchObject({
+      kind: MessageKind.Hello,
+      seq: 1,
+      webContentsId: contents.id,
+      maxPayload: DEFAULT_LIMITS.maxPayload,
+    });
+  });
+});
