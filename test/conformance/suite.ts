@@ -72,6 +72,20 @@ export function defineConformanceSuite(factory: TargetFactory): void {
         expect(target.ipcMain.eventNames()).toEqual([]);
       });
 
+      it('warns when a channel passes the default of 10 listeners', async () => {
+        const warnings: Error[] = [];
+        const onWarning = (warning: Error) => warnings.push(warning);
+        process.on('warning', onWarning);
+        try {
+          for (let i = 0; i < 11; i++) target.ipcMain.on('crowded', () => {});
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        } finally {
+          process.off('warning', onWarning);
+        }
+        expect(warnings.map((warning) => warning.name)).toContain('MaxListenersExceededWarning');
+        expect(await renderer.run(({ ipcRenderer }) => ipcRenderer.getMaxListeners())).toBe(10);
+      });
+
       it('survives a renderer sending on the error channel', async () => {
         const received = nextMessage(target.ipcMain, 'after-error');
         await renderer.run(({ ipcRenderer }) => {

@@ -30,9 +30,9 @@ function fakeTransport() {
   };
 }
 
-function setup() {
+function setup(syncReplyTimeout?: number) {
   const logger = { warn: vi.fn(), error: vi.fn() };
-  const main = createMain({ logger });
+  const main = createMain({ logger, syncReplyTimeout });
   const peer = fakeTransport();
   const contents = addRenderer(main, peer.transport, {
     type: 'window',
@@ -131,5 +131,40 @@ describe('MainSession with a hostile or broken peer', () => {
       webContentsId: contents.id,
       maxPayload: DEFAULT_LIMITS.maxPayload,
     });
+  });
+
+  it("answers { error: 'reply was never sent' } when sync listeners drop the event, after the deadline", async () => {
+    const { main, peer } = setup(20);
+    main.ipcMain.on('dropped', () => {});
+    const replies: Uint8Array[] = [];
+    peer.deliverSync({ kind: MessageKind.SendSync, seq: 1, id: 1, channel: 'dropped', args: [] }, (frame) =>
+      replies.push(frame),
+    );
+    expect(replies).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(replies).toHaveLength(1);
+    expect(decodeFrame(replies[0]!, 'renderer', DEFAULT_LIMITS)[0]).toMatchObject({
+      kind: MessageKind.SyncReply,
+      value: { error: 'reply was never sent' },
+    });
+  });
+
+  it('lets a sync listener retry after assigning a value that cannot be cloned', () => {
+    const { main, peer } = setup();
+    const errors: unknown[] = [];
+    main.ipcMain.on('retry', (event) => {
+      try {
+        event.returnValue = () => 1;
+      } catch (error) {
+        errors.push(String(error));
+      }
+      event.returnValue = 'second try';
+    });
+    const replies: Uint8Array[] = [];
+    peer.deliverSync({ kind: MessageKind.SendSync, seq: 1, id: 1, channel: 'retry', args: [] }, (frame) =>
+      replies.push(frame),
+    );
+    expect(errors).toEqual(['Error: An object could not be cloned.']);
+    expect(decodeFrame(replies[0]!, 'renderer', DEFAULT_LIMITS)[0]).toMatchObject({ value: 'second try' });
   });
 });
