@@ -13,3 +13,7 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
   stdio: 'inherit',
   cwd: root,
 });
+
+const { buildBrowserBundle } = await import('./browser-bundle.mjs');
+const { bytes, gzipBytes } = await buildBrowserBundle();
+console.log(`dist/browser/renderer.js: ${bytes} bytes minified, ${gzipBytes} bytes gzipped`);

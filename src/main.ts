@@ -5,6 +5,15 @@
 import { defaultMain } from './api/main-context.js';
 
 export { addRenderer, createMain, defaultMain, type Main, type MainOptions } from './api/main-context.js';
+export {
+  type AllowedOrigins,
+  type AttachOptions,
+  attach,
+  createServer,
+  IpcServer,
+  type ServerOptions,
+} from './api/server.js';
+export { createWorkerRenderer, type WorkerRendererOptions, workerOf } from './api/worker-renderer.js';
 export { type InvokeHandler, IpcMain } from './core/ipc-main-impl.js';
 export type { Logger } from './core/logger.js';
 export type { IpcMainEvent, IpcMainInvokeEvent, SenderFrame } from './core/main-events.js';

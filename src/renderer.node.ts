@@ -3,4 +3,16 @@
  * `createWorkerRenderer` connects by itself; any other Node process connects with `connect({ url })`.
  * @packageDocumentation
  */
+
+export {
+  connect,
+  createIpcRenderer,
+  disconnect,
+  type NodeConnectOptions,
+} from './api/renderer-connect.node.js';
 export * from './renderer.js';
+
+import { ipcRenderer } from './renderer.js';
+import { connectSpawnedWorker } from './transports/worker/auto-connect.js';
+
+connectSpawnedWorker(ipcRenderer);

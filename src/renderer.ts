@@ -2,11 +2,24 @@
  * `ipc-anywhere/renderer`: the renderer side (browser page, worker thread, or any JS process).
  * @packageDocumentation
  */
-import { IpcRenderer } from './core/ipc-renderer-impl.js';
+import { IpcRenderer, onTraffic as onRendererTraffic } from './core/ipc-renderer-impl.js';
+import type { RendererTrafficListener } from './core/renderer-traffic.js';
 
 export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/ipc-renderer-impl.js';
 export type { RendererSessionOptions } from './core/renderer-session.js';
+export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer-traffic.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 
 /** This renderer's `ipcRenderer`. Calls made before a connection exists are queued in order. */
 export const ipcRenderer: IpcRenderer = new IpcRenderer();
+
+/**
+ * Inspects this renderer's IPC traffic (direction, kind, channel, size, round-trip time): `listener`
+ * gets a record per message. One listener per renderer; returns a function that removes it.
+ */
+export function onTraffic(
+  listener: RendererTrafficListener,
+  renderer: IpcRenderer = ipcRenderer,
+): () => void {
+  return onRendererTraffic(renderer, listener);
+}

@@ -1,4 +1,5 @@
 import type { IpcMain } from '../core/ipc-main-impl.js';
+import type { Logger } from '../core/logger.js';
 import {
   MainWorld,
   type MainWorldOptions,
@@ -43,6 +44,13 @@ export function addRenderer(main: Main, transport: MainTransport, info: Renderer
   const world = worlds.get(main);
   if (!world) throw new TypeError('Expected a main created by createMain().');
   return world.addRenderer(transport, info);
+}
+
+/** For transports: where `main` reports problems (the logger given to `createMain`). */
+export function loggerOf(main: Main): Logger {
+  const world = worlds.get(main);
+  if (!world) throw new TypeError('Expected a main created by createMain().');
+  return world.logger;
 }
 
 /** The default world behind the `ipcMain` and `webContents` singletons. */

@@ -4,7 +4,8 @@ import { MessageKind } from '../protocol/messages.js';
 import type { RendererTransport } from '../transports/transport.js';
 import { assertRendererChannel } from './channel.js';
 import { channelConversionMessage } from './electron-texts.js';
-import { RendererSession, type RendererSessionOptions } from './renderer-session.js';
+import { type ConnectionDefaults, RendererSession, type RendererSessionOptions } from './renderer-session.js';
+import type { RendererTrafficListener } from './renderer-traffic.js';
 import { reportListenerError } from './report-listener-error.js';
 
 /** What renderer listeners get as their first argument (Electron's `IpcRendererEvent`). */
@@ -136,9 +137,16 @@ function sessionOf(renderer: IpcRenderer): RendererSession {
   return internals.get(renderer)!.session;
 }
 
-/** Connects an `IpcRenderer` to main through `transport`; what was sent before is delivered first. */
-export function attachTransport(renderer: IpcRenderer, transport: RendererTransport): void {
-  sessionOf(renderer).attach(transport);
+/**
+ * Connects an `IpcRenderer` to main through `transport`; what was sent before is delivered first.
+ * `defaults` override the renderer's default call deadlines for this connection.
+ */
+export function attachTransport(
+  renderer: IpcRenderer,
+  transport: RendererTransport,
+  defaults?: ConnectionDefaults,
+): void {
+  sessionOf(renderer).attach(transport, defaults);
 }
 
 /** True once a transport is attached (the connection may still be opening). */
@@ -164,6 +172,17 @@ export function lifecycleOf(renderer: IpcRenderer): {
   once(event: 'closed', listener: (error: IpcError) => void): unknown;
 } {
   return internals.get(renderer)!.lifecycle;
+}
+
+/**
+ * Calls `listener` for every message this renderer sends or receives (direction, kind, channel, size,
+ * and round-trip time for invoke and sendSync replies). Returns a function that stops it. Costs
+ * nothing while no listener is set.
+ */
+export function onTraffic(renderer: IpcRenderer, listener: RendererTrafficListener): () => void {
+  const session = sessionOf(renderer);
+  session.setTrafficListener(listener);
+  return () => session.setTrafficListener(undefined);
 }
 
 /** For the `<webview>` host layer: guests' `sendToHost` messages addressed to this page. */

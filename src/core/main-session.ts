@@ -45,6 +45,7 @@ export class MainSession implements RendererLink {
     this.transport.start({
       frame: (frame, respond) => this.receiveFrame(frame, respond),
       close: () => this.onTransportClosed(),
+      reject: (reason) => this.reject(reason),
     });
     this.outbox.setSink((frame) => this.transport.send(frame));
     this.enqueue({
@@ -52,7 +53,7 @@ export class MainSession implements RendererLink {
       seq: 0,
       protocolVersion: PROTOCOL_VERSION,
       webContentsId: contents.id,
-      maxPayload: this.world.limits.maxPayload,
+      maxPayload: Math.min(this.world.limits.maxPayload, this.transport.maxPayload ?? Infinity),
     });
   }
 
@@ -73,7 +74,11 @@ export class MainSession implements RendererLink {
 
   sendInvokeReply(id: number, outcome: { ok: true; value: unknown } | { ok: false; error: string }): void {
     if (this.closed) return;
-    this.enqueue({ kind: MessageKind.InvokeReply, seq: 0, id, ...outcome });
+    this.enqueue(
+      outcome.ok
+        ? { kind: MessageKind.InvokeReply, seq: 0, id, ok: true, value: outcome.value }
+        : { kind: MessageKind.InvokeReply, seq: 0, id, ok: false, error: outcome.error },
+    );
   }
 
   close(): void {
@@ -92,7 +97,10 @@ export class MainSession implements RendererLink {
   /** Encodes with the next sequence number; the number is only used when encoding succeeded. */
   private enqueue(message: MainToRendererMessage): void {
     const seq = this.outgoingSeq + 1;
-    const bytes = encodeMessage({ ...message, seq } as MainToRendererMessage);
+    // Callers pass a fresh literal (with `seq: 0`), so numbering it in place is safe and far cheaper
+    // than `{ ...message, seq }`, which costs more than encoding the message itself.
+    (message as { seq: number }).seq = seq;
+    const bytes = encodeMessage(message);
     this.outgoingSeq = seq;
     this.outbox.push(bytes);
   }

@@ -22,6 +22,11 @@ export class PendingCalls<T> {
     return this.calls.size;
   }
 
+  /** The label a pending call was registered with. */
+  labelOf(id: number): string | undefined {
+    return this.calls.get(id)?.label;
+  }
+
   nextId(): number {
     this.lastId += 1;
     return this.lastId;

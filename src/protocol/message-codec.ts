@@ -105,14 +105,27 @@ export function decodeFrame(
   frame: Uint8Array,
   receiver: 'main',
   limits: DecodeLimits,
+  sizes?: number[],
 ): RendererToMainMessage[];
 export function decodeFrame(
   frame: Uint8Array,
   receiver: 'renderer',
   limits: DecodeLimits,
+  sizes?: number[],
 ): MainToRendererMessage[];
-export function decodeFrame(frame: Uint8Array, receiver: Receiver, limits: DecodeLimits): AnyMessage[];
-export function decodeFrame(frame: Uint8Array, receiver: Receiver, limits: DecodeLimits): AnyMessage[] {
+export function decodeFrame(
+  frame: Uint8Array,
+  receiver: Receiver,
+  limits: DecodeLimits,
+  sizes?: number[],
+): AnyMessage[];
+/** `sizes`, when given, receives each message's encoded length (for traffic inspection). */
+export function decodeFrame(
+  frame: Uint8Array,
+  receiver: Receiver,
+  limits: DecodeLimits,
+  sizes?: number[],
+): AnyMessage[] {
   if (frame.byteLength > limits.maxPayload + 16) {
     throw new IpcError(
       IpcErrorCode.LimitExceeded,
@@ -124,6 +137,7 @@ export function decodeFrame(frame: Uint8Array, receiver: Receiver, limits: Decod
   while (!outer.atEnd) {
     const length = outer.varuint();
     const body = outer.bytes(length);
+    sizes?.push(length);
     messages.push(decodeMessage(new ByteReader(body, limits), receiver));
   }
   if (messages.length === 0) throw new IpcError(IpcErrorCode.Protocol, 'Empty frame.');

@@ -19,11 +19,18 @@ export interface MainTransportEvents {
   frame(frame: Uint8Array, respond?: SyncResponder): void;
   /** The connection is gone (peer left, crashed, or `close` was called). Fires once. */
   close(error: IpcError): void;
+  /**
+   * The peer broke a rule only the transport can see (a text frame, an oversize frame, a forged sync
+   * request): main logs `reason` and closes this connection, as it does for undecodable frames.
+   */
+  reject(reason: IpcError): void;
 }
 
 /** Main's end of one renderer's connection. */
 export interface MainTransport {
   readonly capabilities: TransportCapabilities;
+  /** Largest message this transport carries; main announces the smaller of this and its own limit. */
+  readonly maxPayload?: number;
   start(events: MainTransportEvents): void;
   send(frame: Uint8Array): void;
   /** Closes with a reason that is logged and, where the transport can, told to the peer. */

@@ -32,6 +32,11 @@ export interface ConformanceTarget {
 export interface TargetCapabilities {
   /** Main may set `event.returnValue` after an await and the renderer still gets it. */
   readonly asyncSyncReply: boolean;
+  /**
+   * `sendSync` blocks and returns main's reply (default). `false` for clients that cannot block (a Node
+   * WebSocket client): there `sendSync` must throw `ERR_IPC_SYNC_UNSUPPORTED` and dispatch nothing.
+   */
+  readonly blockingSendSync?: boolean;
 }
 
 export interface TargetFactory {

@@ -383,6 +383,35 @@ export function defineConformanceSuite(factory: TargetFactory): void {
     });
 
     describe('sendSync()', () => {
+      if (factory.capabilities.blockingSendSync === false) {
+        it('throws ERR_IPC_SYNC_UNSUPPORTED, dispatches nothing, and leaves the connection usable', async () => {
+          let reached = false;
+          target.ipcMain.on('echo', (event, msg) => {
+            reached = true;
+            event.returnValue = msg;
+          });
+          const after = nextMessage(target.ipcMain, 'after');
+          const result = await renderer.run(({ ipcRenderer }) => {
+            const codes: unknown[] = [];
+            for (const channel of ['echo', 'nobody-listens']) {
+              try {
+                ipcRenderer.sendSync(channel, 'test');
+                codes.push('no error');
+              } catch (error) {
+                codes.push((error as { code?: string }).code);
+              }
+            }
+            ipcRenderer.send('after', 1);
+            return codes;
+          });
+          expect(result).toEqual(['ERR_IPC_SYNC_UNSUPPORTED', 'ERR_IPC_SYNC_UNSUPPORTED']);
+          expect((await after)[1]).toBe(1);
+          expect(reached).toBe(false);
+          expect(target.log.warn).toEqual([]);
+        });
+        return;
+      }
+
       it('can be replied to by setting event.returnValue', async () => {
         target.ipcMain.on('echo', (event, msg) => {
           event.returnValue = msg;
@@ -678,6 +707,17 @@ export function defineConformanceSuite(factory: TargetFactory): void {
         renderer.webContents.ipc.on('test', (event, arg) => {
           event.returnValue = arg * 2;
         });
+        if (factory.capabilities.blockingSendSync === false) {
+          const code = await renderer.run(({ ipcRenderer }) => {
+            try {
+              return ipcRenderer.sendSync('test', 21);
+            } catch (error) {
+              return (error as { code?: string }).code;
+            }
+          });
+          expect(code).toBe('ERR_IPC_SYNC_UNSUPPORTED');
+          return;
+        }
         expect(await renderer.run(({ ipcRenderer }) => ipcRenderer.sendSync('test', 21))).toBe(42);
       });
 
@@ -729,13 +769,24 @@ export function defineConformanceSuite(factory: TargetFactory): void {
           event.returnValue = null;
         });
         const done = nextMessage(target.ipcMain, 'done');
-        await renderer.run(({ ipcRenderer }) => {
+        await renderer.run(({ ipcRenderer }, blocking) => {
+          // Without a blocking sendSync, each sync call must throw the coded error and be replaced by a send.
+          const sendSync = (channel: string, i: number) => {
+            if (blocking) return ipcRenderer.sendSync(channel, i);
+            try {
+              ipcRenderer.sendSync(channel, i);
+            } catch (error) {
+              if ((error as { code?: string }).code !== 'ERR_IPC_SYNC_UNSUPPORTED') throw error;
+              return ipcRenderer.send('test-async', i);
+            }
+            throw new Error('sendSync did not throw ERR_IPC_SYNC_UNSUPPORTED');
+          };
           for (let i = 0; i < 1000; i++) {
-            if (Math.random() < 0.5) ipcRenderer.sendSync('test-sync', i);
+            if (Math.random() < 0.5) sendSync('test-sync', i);
             else ipcRenderer.send('test-async', i);
           }
           ipcRenderer.send('done');
-        });
+        }, factory.capabilities.blockingSendSync !== false);
         await done;
         expect(received).toEqual(Array.from({ length: 1000 }, (_, i) => i));
       });
@@ -751,17 +802,28 @@ export function defineConformanceSuite(factory: TargetFactory): void {
           event.returnValue = null;
         });
         const done = nextMessage(target.ipcMain, 'done');
-        await renderer.run(async ({ ipcRenderer }) => {
+        await renderer.run(async ({ ipcRenderer }, blocking) => {
+          // Without a blocking sendSync, each sync call must throw the coded error and be replaced by a send.
+          const sendSync = (channel: string, i: number) => {
+            if (blocking) return ipcRenderer.sendSync(channel, i);
+            try {
+              ipcRenderer.sendSync(channel, i);
+            } catch (error) {
+              if ((error as { code?: string }).code !== 'ERR_IPC_SYNC_UNSUPPORTED') throw error;
+              return ipcRenderer.send('test-async', i);
+            }
+            throw new Error('sendSync did not throw ERR_IPC_SYNC_UNSUPPORTED');
+          };
           const invokes: Promise<unknown>[] = [];
           for (let i = 0; i < 1000; i++) {
             const r = Math.random();
             if (r < 0.33) invokes.push(ipcRenderer.invoke('test-invoke', i));
-            else if (r < 0.67) ipcRenderer.sendSync('test-sync', i);
+            else if (r < 0.67) sendSync('test-sync', i);
             else ipcRenderer.send('test-async', i);
           }
           await Promise.all(invokes);
           ipcRenderer.send('done');
-        });
+        }, factory.capabilities.blockingSendSync !== false);
         await done;
         expect(received).toEqual(Array.from({ length: 1000 }, (_, i) => i));
       });

@@ -4,24 +4,76 @@ import { StringKind } from './tags.js';
 
 /** Strings of at most this many bytes are decoded by JS loops; longer UTF-8 goes to TextDecoder. */
 const SHORT_UTF8 = 48;
-/** Longest Latin-1 key (bytes) kept in the key cache. */
-const KEY_CACHE_MAX = 16;
-const KEY_CACHE_SIZE = 4096;
+/** Longest run decoded through a pre-sized code array (>= SHORT_UTF8). */
+const SHORT_CODES = 64;
+const UNITS: number[] = new Array<number>(SHORT_CODES).fill(0);
+/** Longest Latin-1 string (bytes) kept in the string cache. */
+const CACHE_MAX_LEN = 16;
+const CACHE_SIZE = 4096;
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const fromCharCode = String.fromCharCode;
 
 /*
- * Key cache: object keys repeat a lot (arrays of records). A Latin-1 key of up to 16 bytes is packed into
- * four int32 words; a hit returns the same string instance (no allocation, and V8 has it internalized
- * already, which makes the property store cheap).
+ * Key cache: object keys repeat a lot. A Latin-1 string
+ * of up to 16 bytes is packed into four int32 words; a hit returns the same string instance (no
+ * allocation; for keys V8 has it internalized already, which makes property stores cheap).
  */
-const cacheLen = new Int32Array(KEY_CACHE_SIZE).fill(-1);
-const cacheW0 = new Int32Array(KEY_CACHE_SIZE);
-const cacheW1 = new Int32Array(KEY_CACHE_SIZE);
-const cacheW2 = new Int32Array(KEY_CACHE_SIZE);
-const cacheW3 = new Int32Array(KEY_CACHE_SIZE);
-const cacheStr: string[] = new Array<string>(KEY_CACHE_SIZE).fill('');
+const cacheLen = new Int32Array(CACHE_SIZE).fill(-1);
+const cacheW0 = new Int32Array(CACHE_SIZE);
+const cacheW1 = new Int32Array(CACHE_SIZE);
+const cacheW2 = new Int32Array(CACHE_SIZE);
+const cacheW3 = new Int32Array(CACHE_SIZE);
+const cacheStr: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+/** Up to 4 bytes b[q..e) as a little-endian int32. */
+function word(b: Uint8Array, q: number, e: number): number {
+  let w = b[q]!;
+  if (q + 1 < e) w |= b[q + 1]! << 8;
+  if (q + 2 < e) w |= b[q + 2]! << 16;
+  if (q + 3 < e) w |= b[q + 3]! << 24;
+  return w;
+}
+
+/** `n` (1..16) Latin-1 bytes at `p` as a string, through the cache. */
+function cachedLatin1(b: Uint8Array, p: number, n: number): string {
+  if (n === 0) return '';
+  const e = p + n;
+  const w0 = word(b, p, e);
+  const w1 = n > 4 ? word(b, p + 4, e) : 0;
+  const w2 = n > 8 ? word(b, p + 8, e) : 0;
+  const w3 = n > 12 ? word(b, p + 12, e) : 0;
+  let h = Math.imul(w0 ^ n, 0x9e3779b1);
+  h = Math.imul(h ^ w1, 0x85ebca6b);
+  h = Math.imul(h ^ w2, 0xc2b2ae35);
+  h = Math.imul(h ^ w3, 0x27d4eb2f);
+  h = (h ^ (h >>> 15)) & (CACHE_SIZE - 1);
+  if (cacheLen[h] === n && cacheW0[h] === w0 && cacheW1[h] === w1 && cacheW2[h] === w2 && cacheW3[h] === w3) {
+    return cacheStr[h]!;
+  }
+  const s = latin1(b, p, n);
+  cacheLen[h] = n;
+  cacheW0[h] = w0;
+  cacheW1[h] = w1;
+  cacheW2[h] = w2;
+  cacheW3[h] = w3;
+  cacheStr[h] = s;
+  return s;
+}
+
+/** @internal A key list defined by Tag.ShapeDef. */
+export interface DecodedShape {
+  readonly keys: string[];
+  /** One of the keys is `__proto__` (needs defineProperty, never compiled). */
+  readonly hasProto: boolean;
+  /** ShapeRef uses so far in this message. */
+  uses: number;
+  /** Compiled factory, once there is one; undefined when compilation is impossible. */
+  factory: ((r: ByteReader) => object) | null | undefined;
+}
+
+/** Placeholder for per-call arrays until readValue installs real ones. */
+const NONE: unknown[] = [];
 
 /** A Decode error mentioning the byte offset. */
 export function decodeError(message: string, offset: number): IpcError {
@@ -32,34 +84,20 @@ function truncated(offset: number, need: number, have: number): IpcError {
   return decodeError(`truncated input (need ${need} more bytes, ${have} left)`, offset);
 }
 
-/** Reads `n` (< 16, all < 0x80 or Latin-1) bytes as a string without intermediate allocations. */
-function latin1Short(b: Uint8Array, p: number, n: number): string {
-  switch (n) {
-    case 0:
-      return '';
-    case 1:
-      return fromCharCode(b[p]!);
-    case 2:
-      return fromCharCode(b[p]!, b[p + 1]!);
-    case 3:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    case 8:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
-    default:
-      return latin1Short(b, p, 8) + latin1Short(b, p + 8, n - 8);
-  }
-}
+/**
+ * `String.fromCharCode.apply` over a packed array of exactly the right length is the fastest way to
+ * build a short string in V8 (no intermediate cons-strings, no typed-array views); one array per length.
+ */
+const CODES: number[][] = [];
+for (let i = 0; i <= SHORT_CODES; i++) CODES.push(new Array<number>(i).fill(0));
 
+/** `n` bytes, each one code unit (Latin-1 / ASCII). */
 function latin1(b: Uint8Array, p: number, n: number): string {
-  if (n < 16) return latin1Short(b, p, n);
+  if (n <= SHORT_CODES) {
+    const codes = CODES[n]!;
+    for (let i = 0; i < n; i++) codes[i] = b[p + i]!;
+    return fromCharCode.apply(null, codes);
+  }
   let s = '';
   for (let i = 0; i < n; i += 4096) {
     s += fromCharCode.apply(null, b.subarray(p + i, p + Math.min(n, i + 4096)) as unknown as number[]);
@@ -83,11 +121,12 @@ function utf16(b: Uint8Array, p: number, units: number): string {
 /** Strict UTF-8 decoding of short byte runs (same acceptance as a fatal TextDecoder). */
 function utf8Short(b: Uint8Array, p: number, n: number, at: number): string {
   const end = p + n;
-  const units: number[] = [];
+  const units = UNITS;
+  let k = 0;
   while (p < end) {
     const c = b[p++]!;
     if (c < 0x80) {
-      units.push(c);
+      units[k++] = c;
       continue;
     }
     let cp: number;
@@ -117,12 +156,15 @@ function utf8Short(b: Uint8Array, p: number, n: number, at: number): string {
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw decodeError('invalid UTF-8', at);
     if (cp >= 0x10000) {
       cp -= 0x10000;
-      units.push(0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
+      units[k++] = 0xd800 | (cp >> 10);
+      units[k++] = 0xdc00 | (cp & 0x3ff);
     } else {
-      units.push(cp);
+      units[k++] = cp;
     }
   }
-  return fromCharCode.apply(null, units);
+  const codes = CODES[k]!;
+  for (let i = 0; i < k; i++) codes[i] = units[i]!;
+  return fromCharCode.apply(null, codes);
 }
 
 /**
@@ -139,21 +181,24 @@ export class ByteReader {
   readonly end: number;
   readonly limits: DecodeLimits;
   /** @internal Objects decoded so far by the current readValue call, indexed by id. */
-  refs: unknown[] = [];
+  refs: unknown[] = NONE;
+  /** @internal Object shapes (key lists) defined so far by the current readValue call. */
+  shapes: DecodedShape[] = NONE as DecodedShape[];
+  /** @internal Holes read by compiled shape factories and not yet removed (see shape-compiler.ts). */
+  holes = 0;
+  /** @internal Shape compilations triggered by the current readValue call. */
+  compiles = 0;
   /** @internal Current nesting depth of the current readValue call. */
   depth = 0;
   /** @internal Sum of maxByteLength of resizable ArrayBuffers created by the current readValue call. */
   reserved = 0;
   private dv: DataView | null = null;
 
-  /** Throws `ERR_IPC_LIMIT_EXCEEDED` when `bytes` is longer than `limits.maxPayload`. */
+  /**
+   * Reads `bytes` (a view is fine; offsets are relative to it). `limits` bound what readValue accepts;
+   * checking the total size against `limits.maxPayload` is the caller's job (decode() does it).
+   */
   constructor(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS) {
-    if (bytes.length > limits.maxPayload) {
-      throw new IpcError(
-        IpcErrorCode.LimitExceeded,
-        `Input of ${bytes.length} bytes exceeds maxPayload (${limits.maxPayload})`,
-      );
-    }
     this.src = bytes;
     this.pos = 0;
     this.end = bytes.length;
@@ -189,13 +234,24 @@ export class ByteReader {
   varuint(): number {
     const src = this.src;
     let pos = this.pos;
-    if (pos < this.end) {
+    if (pos + 1 < this.end) {
       const b = src[pos]!;
       if (b < 0x80) {
         this.pos = pos + 1;
         return b;
       }
+      const b1 = src[pos + 1]!;
+      if (b1 < 0x80) {
+        this.pos = pos + 2;
+        return (b & 0x7f) | (b1 << 7);
+      }
     }
+    return this.varuintSlow();
+  }
+
+  private varuintSlow(): number {
+    const src = this.src;
+    let pos = this.pos;
     const start = pos;
     let result = 0;
     let scale = 1;
@@ -261,48 +317,18 @@ export class ByteReader {
     throw decodeError(`unknown string kind ${kind}`, at);
   }
 
-  /** @internal Like string(), with a cache for short Latin-1 strings (object keys). */
+  /** @internal Like string(), through a cache for short Latin-1 strings; used for object keys. */
   key(): string {
     const src = this.src;
     const pos = this.pos;
-    if (pos < this.end) {
-      const header = src[pos]!;
-      // One-byte header, Latin-1, 1..16 bytes.
-      if (header < 0x80 && (header & 3) === 0 && header !== 0 && header >>> 2 <= KEY_CACHE_MAX) {
-        const n = header >>> 2;
-        const p = pos + 1;
-        if (n > this.end - p) throw truncated(p, n, this.end - p);
-        this.pos = p + n;
-        let w0 = 0;
-        let w1 = 0;
-        let w2 = 0;
-        let w3 = 0;
-        for (let i = 0; i < n; i++) {
-          const b = src[p + i]!;
-          const shift = (i & 3) << 3;
-          const w = i >>> 2;
-          if (w === 0) w0 |= b << shift;
-          else if (w === 1) w1 |= b << shift;
-          else if (w === 2) w2 |= b << shift;
-          else w3 |= b << shift;
-        }
-        let h = Math.imul(w0 ^ n, 0x9e3779b1);
-        h = Math.imul(h ^ w1, 0x85ebca6b);
-        h = Math.imul(h ^ w2, 0xc2b2ae35);
-        h = Math.imul(h ^ w3, 0x27d4eb2f);
-        h = (h ^ (h >>> 15)) & (KEY_CACHE_SIZE - 1);
-        if (cacheLen[h] === n && cacheW0[h] === w0 && cacheW1[h] === w1 && cacheW2[h] === w2 && cacheW3[h] === w3) {
-          return cacheStr[h]!;
-        }
-        const s = latin1Short(src, p, n);
-        cacheLen[h] = n;
-        cacheW0[h] = w0;
-        cacheW1[h] = w1;
-        cacheW2[h] = w2;
-        cacheW3[h] = w3;
-        cacheStr[h] = s;
-        return s;
-      }
+    const header = src[pos]!;
+    // One-byte header, Latin-1, 1..16 bytes.
+    if (header < 0x80 && (header & 3) === 0 && header >>> 2 <= CACHE_MAX_LEN && pos < this.end) {
+      const n = header >>> 2;
+      const p = pos + 1;
+      if (n > this.end - p) throw truncated(p, n, this.end - p);
+      this.pos = p + n;
+      return cachedLatin1(src, p, n);
     }
     return this.string();
   }

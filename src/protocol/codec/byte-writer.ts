@@ -140,7 +140,7 @@ export class ByteWriter {
 
   /** Writes an unsigned LEB128 integer (0..2^53-1). */
   varuint(n: number): void {
-    if (n < 0x80 && n >= 0) {
+    if ((n & 0x7f) === n) {
       this.u8(n);
       return;
     }

@@ -1,5 +1,13 @@
 import { IpcError, IpcErrorCode } from '../errors.js';
-import { type ByteReader, decodeError } from './byte-reader.js';
+import { type ByteReader, type DecodedShape, decodeError } from './byte-reader.js';
+import {
+  COMPILE_AFTER_USES,
+  cachedFactory,
+  cacheKey,
+  compileFactory,
+  MAX_COMPILES_PER_MESSAGE,
+  shapeCompilationEnabled,
+} from './shape-compiler.js';
 import { ErrorFlag, ErrorKind, Tag, ViewKind } from './tags.js';
 
 /** Placeholder id slot of a view whose buffer is being read (a Ref to it is malformed). */
@@ -25,6 +33,8 @@ ERROR_CTORS[ErrorKind.URIError] = URIError;
 
 const defineProperty = Object.defineProperty;
 const MAX_ARRAY_LENGTH = 4294967295;
+/** Arrays up to this length are allocated at their final size (the length is already bounded by the input). */
+const PREALLOCATE_MAX = 65536;
 
 function tooDeep(r: ByteReader): IpcError {
   return new IpcError(
@@ -48,9 +58,13 @@ function isIndex(k: string): boolean {
  */
 export function readValue(reader: ByteReader): unknown {
   const refs = reader.refs;
+  const shapes = reader.shapes;
   const depth = reader.depth;
   const reserved = reader.reserved;
   reader.refs = [];
+  reader.shapes = [];
+  reader.compiles = 0;
+  reader.holes = 0;
   reader.depth = 0;
   reader.reserved = 0;
   try {
@@ -68,6 +82,7 @@ export function readValue(reader: ByteReader): unknown {
     });
   } finally {
     reader.refs = refs;
+    reader.shapes = shapes;
     reader.depth = depth;
     reader.reserved = reserved;
   }
@@ -86,6 +101,10 @@ function readAny(r: ByteReader): unknown {
       return readObject(r);
     case Tag.Array:
       return readArray(r, false);
+    case Tag.ShapeRef:
+      return readShapeRef(r);
+    case Tag.ShapeDef:
+      return readShapeDef(r);
     case Tag.Undefined:
       return undefined;
     case Tag.Null:
@@ -179,20 +198,127 @@ function readObject(r: ByteReader): object {
   return o;
 }
 
+function readShapeDef(r: ByteReader): object {
+  const n = r.varuint();
+  if (n > (r.end - r.pos) / 2) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
+  if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  r.depth++;
+  const keys: string[] = new Array(n);
+  for (let i = 0; i < n; i++) keys[i] = r.key();
+  r.shapes.push({ keys, hasProto: keys.includes('__proto__'), uses: 0, factory: null });
+  const o: Record<string, unknown> = {};
+  r.refs.push(o);
+  const src = r.src;
+  for (let i = 0; i < n; i++) {
+    if (src[r.pos] === Tag.Hole && r.pos < r.end) {
+      r.pos++;
+      continue;
+    }
+    const k = keys[i]!;
+    const v = readAny(r);
+    if (k === '__proto__') defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+    else o[k] = v;
+  }
+  r.depth--;
+  return o;
+}
+
+/** Marks a value slot that was a Hole inside compiled shape factories; never escapes. */
+const HOLE: object = Object.freeze({});
+
+function readShapeValue(r: ByteReader): unknown {
+  const pos = r.pos;
+  if (r.src[pos] === Tag.Hole && pos < r.end) {
+    r.pos = pos + 1;
+    r.holes++;
+    return HOLE;
+  }
+  return readAny(r);
+}
+
+function fixHoles(r: ByteReader, o: object, before: number): void {
+  const rec = o as Record<string, unknown>;
+  for (const k of Object.keys(rec)) if (rec[k] === HOLE) delete rec[k];
+  r.holes = before;
+}
+
+/** The compiled factory for `shape`, if there is (or now should be) one. */
+function factoryOf(r: ByteReader, shape: DecodedShape): ((r: ByteReader) => object) | null | undefined {
+  const uses = shape.uses++;
+  if (shape.hasProto || !shapeCompilationEnabled()) return (shape.factory = undefined);
+  if (uses === 0) {
+    const cached = cachedFactory<ByteReader>(cacheKey(shape.keys));
+    if (cached !== undefined) shape.factory = cached;
+    return shape.factory;
+  }
+  if (uses >= COMPILE_AFTER_USES && r.compiles < MAX_COMPILES_PER_MESSAGE) {
+    r.compiles++;
+    shape.factory = compileFactory(cacheKey(shape.keys), shape.keys, readAny, readShapeValue, fixHoles);
+  }
+  return shape.factory;
+}
+
+function readShapeRef(r: ByteReader): object {
+  const at = r.pos;
+  const id = r.varuint();
+  const shape: DecodedShape | undefined = r.shapes[id];
+  if (shape === undefined) throw decodeError(`reference to unknown shape ${id}`, at);
+  const keys = shape.keys;
+  const n = keys.length;
+  if (n > r.end - r.pos) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
+  if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  r.depth++;
+  let factory = shape.factory;
+  if (factory === null) factory = factoryOf(r, shape);
+  if (factory) {
+    const o = factory(r);
+    r.depth--;
+    return o;
+  }
+  const o: Record<string, unknown> = {};
+  r.refs.push(o);
+  const src = r.src;
+  if (shape.hasProto) {
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      if (src[r.pos] === Tag.Hole && r.pos < r.end) r.pos++;
+      else defineProperty(o, k, { value: readAny(r), writable: true, enumerable: true, configurable: true });
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (src[r.pos] === Tag.Hole && r.pos < r.end) r.pos++;
+      else o[keys[i]!] = readAny(r);
+    }
+  }
+  r.depth--;
+  return o;
+}
+
 function readArray(r: ByteReader, withProps: boolean): unknown[] {
   const len = r.varuint();
   if (len > r.end - r.pos) throw decodeError(`array of length ${len} exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
   r.depth++;
-  const a: unknown[] = [];
-  r.refs.push(a);
   const src = r.src;
-  for (let i = 0; i < len; i++) {
-    if (src[r.pos] === Tag.Hole && r.pos < r.end) {
-      r.pos++;
-      a.length = i + 1;
-    } else {
-      a.push(readAny(r));
+  let a: unknown[];
+  if (len <= PREALLOCATE_MAX) {
+    // Exact-size backing store; elements never assigned stay holes.
+    a = new Array(len);
+    r.refs.push(a);
+    for (let i = 0; i < len; i++) {
+      if (src[r.pos] === Tag.Hole && r.pos < r.end) r.pos++;
+      else a[i] = readAny(r);
+    }
+  } else {
+    a = [];
+    r.refs.push(a);
+    for (let i = 0; i < len; i++) {
+      if (src[r.pos] === Tag.Hole && r.pos < r.end) {
+        r.pos++;
+        a.length = i + 1;
+      } else {
+        a.push(readAny(r));
+      }
     }
   }
   if (withProps) readProps(r, a);

@@ -88,59 +88,120 @@ function errorKind(name: string): number {
   }
 }
 
-/** Identity tracking switches from a linear list to a Map after this many objects. */
+/** Identity tracking switches from a linear list to a Set after this many objects. */
 const LIST_MAX = 12;
 
 /** Per-call encoder state; one instance is pooled (re-entrant calls allocate their own). */
 class EncodeState {
   w: ByteWriter = null as unknown as ByteWriter;
-  /** Objects in id order while `map` is null (null entries are ids of synthesized buffers). */
-  list: (object | null)[] = [];
-  map: Map<object, number> | null = null;
+  /** Objects in id order while `set` is null (first `count` slots; null: ids of synthesized buffers). */
+  list: (object | null)[] = new Array<object | null>(LIST_MAX).fill(null);
+  /**
+   * Every object written so far, in id order (Set iteration order is insertion order). Membership is
+   * all the hot path needs; `ids` is built from it only when an object is met a second time.
+   */
+  set: Set<object> | null = null;
+  ids: Map<object, number> | null = null;
   count = 0;
   maxDepth = 0;
+  /** Plain objects written so far; shapes are used only once a value has a few of them. */
+  plainCount = 0;
+  /** Key lists seen so far, by first key (chained). */
+  shapes: Map<string, Shape> | null = null;
+  shapeCount = 0;
+  /** Object.prototype has no enumerable properties (for-in over plain objects sees own keys only). */
+  forInSafe = true;
+}
+
+/** True when for-in over `{}` yields nothing (nobody added enumerable properties to Object.prototype). */
+function objectProtoClean(): boolean {
+  for (const _ in {}) return false;
+  return true;
+}
+
+/** A key list written with ShapeDef. */
+interface Shape {
+  readonly keys: string[];
+  readonly id: number;
+  readonly next: Shape | undefined;
+}
+
+/** Plain objects up to this count are written with Tag.Object (small messages skip shape bookkeeping). */
+const SHAPE_AFTER = 4;
+
+/** Id of the shape with exactly these keys, or -1 after registering `keys` as the next shape. */
+function shapeOf(st: EncodeState, keys: string[]): number {
+  let shapes = st.shapes;
+  if (shapes === null) shapes = st.shapes = new Map();
+  const first = keys[0]!;
+  const head = shapes.get(first);
+  const n = keys.length;
+  outer: for (let s = head; s !== undefined; s = s.next) {
+    const sk = s.keys;
+    if (sk.length !== n) continue;
+    for (let i = 1; i < n; i++) if (sk[i] !== keys[i]) continue outer;
+    return s.id;
+  }
+  shapes.set(first, { keys, id: st.shapeCount++, next: head });
+  return -1;
 }
 
 let freeState: EncodeState | null = new EncodeState();
 
 /**
  * Returns the id of `o` when it was written before, otherwise registers it under the next id and
- * returns -1.
+ * returns -1. Three modes: a short list (small values), then a Set (membership only: cheapest), then,
+ * from the first repeated object on, a Map from object to id.
  */
 function idOf(st: EncodeState, o: object): number {
-  const map = st.map;
-  if (map === null) {
-    const list = st.list;
-    const n = list.length;
-    for (let i = 0; i < n; i++) if (list[i] === o) return i;
-    if (n < LIST_MAX) {
-      list.push(o);
-      st.count = n + 1;
-      return -1;
-    }
-    const m = new Map<object, number>();
-    for (let i = 0; i < n; i++) {
-      const e = list[i]!;
-      if (e !== null) m.set(e, i);
-    }
-    st.map = m;
-    m.set(o, n);
-    st.count = n + 1;
+  const ids = st.ids;
+  if (ids !== null) {
+    const id = ids.get(o);
+    if (id !== undefined) return id;
+    ids.set(o, st.count++);
     return -1;
   }
-  const id = map.get(o);
-  if (id !== undefined) return id;
-  map.set(o, st.count++);
-  return -1;
+  const set = st.set;
+  if (set === null) {
+    const list = st.list;
+    const n = st.count;
+    for (let i = 0; i < n; i++) if (list[i] === o) return i;
+    list[n] = o;
+    st.count = n + 1;
+    if (n + 1 === LIST_MAX) st.set = toSet(list);
+    return -1;
+  }
+  const size = set.size;
+  set.add(o);
+  if (set.size !== size) {
+    st.count = size + 1;
+    return -1;
+  }
+  // First repeated object: index everything written so far (Set order is id order), once.
+  const m = new Map<object, number>();
+  let i = 0;
+  for (const x of set) m.set(x, i++);
+  st.ids = m;
+  st.set = null;
+  return m.get(o)!;
+}
+
+function toSet(list: (object | null)[]): Set<object> {
+  const s = new Set<object>();
+  for (const x of list) s.add(x ?? {});
+  return s;
 }
 
 /** Consumes an id for an object that has no source object (the own-bytes buffer of a Buffer). */
 function syntheticId(st: EncodeState): void {
-  if (st.map === null) {
-    st.list.push(null);
-    st.count = st.list.length;
-  } else {
+  if (st.ids !== null) {
     st.count++;
+  } else if (st.set !== null) {
+    st.set.add({});
+    st.count = st.set.size;
+  } else {
+    st.list[st.count++] = null;
+    if (st.count === LIST_MAX) st.set = toSet(st.list);
   }
 }
 
@@ -157,13 +218,18 @@ export function writeValue(writer: ByteWriter, value: unknown, maxDepth: number 
   else freeState = null;
   st.w = writer;
   st.maxDepth = maxDepth;
+  st.forInSafe = objectProtoClean();
   try {
     writeAny(st, value, 0);
   } finally {
     st.w = null as unknown as ByteWriter;
-    st.list.length = 0;
-    st.map = null;
+    st.list.fill(null, 0, Math.min(st.count, LIST_MAX));
+    st.set = null;
+    st.ids = null;
     st.count = 0;
+    st.plainCount = 0;
+    st.shapes = null;
+    st.shapeCount = 0;
     freeState = st;
   }
 }
@@ -252,7 +318,8 @@ function writeObject(st: EncodeState, o: object, depth: number): void {
   if (proto === ObjectProto || proto === null) {
     if ('callee' in o && isSpecialPlain(o)) throw notCloneable(); // arguments objects
     if (proto === null && isSpecialPlain(o)) throw notCloneable(); // module namespaces
-    writePlain(st, o, depth);
+    if (st.forInSafe) writePlainForIn(st, o, depth);
+    else writePlain(st, o, depth, objectKeys(o));
     return;
   }
   if (isView(o)) {
@@ -262,7 +329,7 @@ function writeObject(st: EncodeState, o: object, depth: number): void {
   const w = st.w;
   switch (classify(o)) {
     case Kind.Plain:
-      writePlain(st, o, depth);
+      writePlain(st, o, depth, objectKeys(o));
       return;
     case Kind.Date:
       w.u8(Tag.Date);
@@ -310,25 +377,109 @@ function writeObject(st: EncodeState, o: object, depth: number): void {
   }
 }
 
-function writePlain(st: EncodeState, o: object, depth: number): void {
+/** Writes a plain object given its own enumerable string keys. */
+function writePlain(st: EncodeState, o: object, depth: number, keys: string[]): void {
   if (depth >= st.maxDepth) throw tooDeep(st.maxDepth);
-  const keys = objectKeys(o);
   const n = keys.length;
   const w = st.w;
-  w.u8(Tag.Object);
-  const at = w.pos;
-  w.varuint(n);
   const rec = o as Record<string, unknown>;
-  let written = 0;
+  if (n === 0 || st.plainCount++ < SHAPE_AFTER) {
+    w.u8(Tag.Object);
+    const at = w.pos;
+    w.varuint(n);
+    let written = 0;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const v = rec[k];
+      if (v === undefined && !hasOwn.call(o, k)) continue; // deleted by a getter meanwhile
+      w.string(k);
+      writeAny(st, v, depth + 1);
+      written++;
+    }
+    if (written !== n) w.patchVaruint(at, written, varuintSize(n));
+    return;
+  }
+  writeShapeHeader(st, keys);
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     const v = rec[k];
-    if (v === undefined && !hasOwn.call(o, k)) continue; // deleted by a getter meanwhile
-    w.string(k);
-    writeAny(st, v, depth + 1);
-    written++;
+    if (v === undefined && !hasOwn.call(o, k)) w.u8(Tag.Hole); // deleted by a getter meanwhile
+    else writeAny(st, v, depth + 1);
   }
-  if (written !== n) w.patchVaruint(at, written, varuintSize(n));
+}
+
+function writeShapeHeader(st: EncodeState, keys: string[]): void {
+  const w = st.w;
+  const shape = shapeOf(st, keys);
+  if (shape >= 0) {
+    w.u8(Tag.ShapeRef);
+    w.varuint(shape);
+  } else {
+    // Keys first: the values may contain objects of this same shape (a ShapeRef to it).
+    w.u8(Tag.ShapeDef);
+    w.varuint(keys.length);
+    for (let i = 0; i < keys.length; i++) w.string(keys[i]!);
+  }
+}
+
+/**
+ * Same output as writePlain for objects whose prototype is Object.prototype or null, while
+ * Object.prototype has no enumerable properties (so for-in sees own keys only, in Object.keys order).
+ * for-in neither allocates a key array nor does megamorphic keyed loads (V8 reads through the enum
+ * cache), which makes it about twice as fast as Object.keys + o[k].
+ */
+function writePlainForIn(st: EncodeState, o: object, depth: number): void {
+  if (depth >= st.maxDepth) throw tooDeep(st.maxDepth);
+  if (st.plainCount < SHAPE_AFTER) {
+    writePlain(st, o, depth, objectKeys(o));
+    return;
+  }
+  // Pass 1: does o have exactly the keys of the latest shape starting with its first key?
+  const rec = o as Record<string, unknown>;
+  let shape: Shape | undefined;
+  let n = 0;
+  let match = true;
+  for (const k in rec) {
+    if (n === 0) {
+      shape = st.shapes?.get(k);
+      if (shape === undefined) {
+        match = false;
+        break;
+      }
+    } else if (k !== shape!.keys[n]) {
+      match = false;
+      break;
+    }
+    n++;
+  }
+  if (n === 0 && match) {
+    // No keys at all.
+    st.w.u8(Tag.Object);
+    st.w.u8(0);
+    return;
+  }
+  if (!match || n !== shape!.keys.length) {
+    writePlain(st, o, depth, objectKeys(o));
+    return;
+  }
+  st.plainCount++;
+  const w = st.w;
+  w.u8(Tag.ShapeRef);
+  w.varuint(shape!.id);
+  // Pass 2: values. A getter may delete keys not yet visited (for-in skips them: Hole) or add keys
+  // (ignored, like structuredClone, which snapshots the key list).
+  const keys = shape!.keys;
+  let i = 0;
+  for (const k in rec) {
+    if (k !== keys[i]) {
+      const j = keys.indexOf(k, i);
+      if (j < 0) continue;
+      for (; i < j; i++) w.u8(Tag.Hole);
+    }
+    writeAny(st, rec[k], depth + 1);
+    if (++i === n) break;
+  }
+  for (; i < n; i++) w.u8(Tag.Hole);
 }
 
 /** Canonical array index ("0".."4294967294"). */

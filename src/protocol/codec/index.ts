@@ -42,6 +42,7 @@ import { writeValue } from './encode-value.js';
 export { ByteReader, decodeError } from './byte-reader.js';
 export { ByteWriter, varuintSize } from './byte-writer.js';
 export { readValue } from './decode-value.js';
+export { setShapeCompilation } from './shape-compiler.js';
 export { NOT_CLONEABLE_MESSAGE, writeValue } from './encode-value.js';
 export { ErrorKind, StringKind, Tag, ViewKind } from './tags.js';
 
@@ -61,7 +62,14 @@ export function encode(value: unknown): Uint8Array {
  * trailing bytes) and ERR_IPC_LIMIT_EXCEEDED when a limit is exceeded; never anything else.
  */
 export function decode(bytes: Uint8Array, limits?: Partial<DecodeLimits>): unknown {
-  const r = new ByteReader(bytes, resolveLimits(limits));
+  const resolved = resolveLimits(limits);
+  if (bytes.length > resolved.maxPayload) {
+    throw new IpcError(
+      IpcErrorCode.LimitExceeded,
+      `Input of ${bytes.length} bytes exceeds maxPayload (${resolved.maxPayload})`,
+    );
+  }
+  const r = new ByteReader(bytes, resolved);
   const v = readValue(r);
   if (!r.atEnd) {
     throw new IpcError(IpcErrorCode.Decode, `Malformed input at byte ${r.offset}: ${r.remaining} trailing bytes`);

@@ -13,6 +13,8 @@
  * | String         | str                                                                            |
  * | Ref            | varuint id of an object written earlier in the same value (pre-order numbering) |
  * | Object         | varuint count + count × (str key, value)                                       |
+ * | ShapeDef       | varuint n + n × str key + n × value; defines the next shape id (0, 1, ...)     |
+ * | ShapeRef       | varuint shape id + one value per key of that shape (Hole: key was deleted)     |
  * | Array          | varuint length + length × (value or Hole)                                      |
  * | ArrayProps     | like Array, then varuint count + count × (str key, value) for non-index props  |
  * | SparseArray    | varuint length + varuint n + n × (varuint index, value) + props as ArrayProps  |
@@ -44,7 +46,7 @@ export const Tag = {
   Array: 0x0c,
   ArrayProps: 0x0d,
   SparseArray: 0x0e,
-  /** Only valid as an element of Array / ArrayProps. */
+  /** Only valid as an element of Array / ArrayProps or a value of ShapeDef / ShapeRef (deleted key). */
   Hole: 0x0f,
   Date: 0x10,
   RegExp: 0x11,
@@ -55,6 +57,10 @@ export const Tag = {
   View: 0x16,
   Error: 0x17,
   Boxed: 0x18,
+  /** An object that defines a shape (its key list) for later ShapeRef objects. */
+  ShapeDef: 0x19,
+  /** An object with the keys of an earlier ShapeDef: varuint shape id + one value per key. */
+  ShapeRef: 0x1a,
   /** First fixint tag: tags `0x80 + n` encode the integer n (0..127). */
   FixIntBase: 0x80,
 } as const;

@@ -1,0 +1,116 @@
+// Renderer code as it would be written for Electron (nodeIntegration style `require('electron')`).
+const { ipcRenderer } = require('electron');
+
+const $ = (id) => document.getElementById(id);
+const escapeText = (text) => {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span.innerHTML;
+};
+
+// 1. sendSync: settings are needed before the page can draw, so it blocks (as Electron would).
+const started = performance.now();
+const settings = ipcRenderer.sendSync('settings:get');
+const blockedMs = performance.now() - started;
+$('title').textContent = settings.boardTitle;
+$('sync-note').textContent =
+  `Settings came from main with sendSync: this page was blocked for ${blockedMs.toFixed(1)} ms while reading them ` +
+  `(main running since ${settings.startedAt.toLocaleTimeString()}).`;
+$('note-input').maxLength = settings.maxNoteLength;
+
+// 2. send, answered with event.sender.send (the whole board) and event.reply (the ack).
+let latestNote;
+const renderNote = (note) => {
+  const item = document.createElement('li');
+  item.dataset.noteId = String(note.id);
+  item.innerHTML = `<strong>${escapeText(note.author)}</strong> <span class="muted">${note.at.toLocaleTimeString()}</span><br>${escapeText(note.text)}`;
+  $('notes').prepend(item);
+  latestNote = note;
+  sendToWidget(note);
+};
+ipcRenderer.on('notes:all', (_event, notes) => {
+  $('notes').replaceChildren();
+  for (const note of notes) renderNote(note);
+});
+ipcRenderer.on('note:ack', (_event, id) => {
+  $('note-status').textContent = `Main stored your note #${id} (event.reply).`;
+});
+// 3. webContents.send from main to every tab.
+ipcRenderer.on('note:added', (_event, note) => renderNote(note));
+
+$('note-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('note-input').value.trim();
+  if (!text) return;
+  ipcRenderer.send('note:add', text);
+  $('note-input').value = '';
+});
+
+// 4. invoke/handle, including the error path.
+$('rename-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const result = $('rename-result');
+  try {
+    const name = await ipcRenderer.invoke('user:rename', $('rename-input').value);
+    result.className = 'ok';
+    result.textContent = `You are now "${name}".`;
+  } catch (error) {
+    result.className = 'error';
+    result.textContent = error.message;
+  }
+});
+
+// 5. sendTo: nudge another tab directly.
+ipcRenderer.on('tabs:changed', (_event, tabs) => {
+  const list = $('tabs');
+  list.replaceChildren();
+  for (const tab of tabs) {
+    const item = document.createElement('li');
+    item.textContent = `${tab.name} (#${tab.id}) `;
+    const button = document.createElement('button');
+    button.textContent = 'Nudge';
+    button.className = 'nudge';
+    button.dataset.tabId = String(tab.id);
+    button.addEventListener('click', () => ipcRenderer.sendTo(tab.id, 'nudge', $('rename-input').value || 'A tab'));
+    item.append(button);
+    list.append(item);
+  }
+});
+ipcRenderer.on('nudge', (event, from) => {
+  $('nudges').textContent = `${from} (tab #${event.senderId}) nudged you at ${new Date().toLocaleTimeString()}.`;
+});
+
+// 6. <webview>: the guest gets notes with webview.send and answers with sendToHost.
+const widget = $('widget');
+function sendToWidget(note) {
+  widget.send('note', note).catch(() => {});
+}
+widget.addEventListener('ipc-message', (event) => {
+  if (event.channel === 'ready' && latestNote) sendToWidget(latestNote);
+  if (event.channel === 'reaction') {
+    const [noteId, emoji] = event.args;
+    $('widget-events').textContent = `The widget reacted ${emoji} to note #${noteId} (sendToHost).`;
+  }
+});
+
+// 7. Live traffic of this tab.
+window.ipcAnywhere.onTraffic((record) => {
+  const row = document.createElement('tr');
+  const cells = [
+    record.direction === 'out' ? '→ main' : '← main',
+    record.kind,
+    record.channel,
+    String(record.bytes),
+    record.durationMs === undefined ? '' : `${record.durationMs.toFixed(2)} ms`,
+  ];
+  for (const text of cells) {
+    const cell = document.createElement('td');
+    cell.textContent = text;
+    row.append(cell);
+  }
+  const body = document.querySelector('#traffic tbody');
+  body.prepend(row);
+  while (body.rows.length > 30) body.deleteRow(body.rows.length - 1);
+});
+
+ipcRenderer.send('notes:load');

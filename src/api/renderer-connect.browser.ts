@@ -1,0 +1,49 @@
+import { attachTransport, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
+import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
+import { createBrowserTransport } from '../transports/websocket/browser-client.js';
+
+/** Where a page connects. */
+export interface BrowserConnectOptions extends ConnectionDefaults {
+  /** The ipc-anywhere server's URL. Default: the page's origin (`location.origin`). */
+  url?: string;
+}
+
+/**
+ * Set `globalThis.ipcAnywhereConfig` before the renderer loads to steer auto-connect:
+ * `{ autoConnect: false }` to call `connect()` yourself, `{ url }` to connect elsewhere.
+ */
+export interface AutoConnectConfig extends ConnectionDefaults {
+  autoConnect?: boolean;
+  url?: string;
+}
+
+/** Connects `renderer` to the server at `url` over WebSocket (sync calls over sync XHR). */
+export function connectRenderer(renderer: IpcRenderer, options: BrowserConnectOptions = {}): IpcRenderer {
+  const url = options.url ?? globalThis.location?.origin;
+  if (!url) throw new TypeError('connect: pass { url } (this page has no http origin).');
+  attachTransport(renderer, createBrowserTransport(url, globalThis.location?.href ?? url), options);
+  return renderer;
+}
+
+/** A new renderer connected to `options.url` (default: the page's origin). */
+export function createRendererFor(options: BrowserConnectOptions & RendererSessionOptions = {}): IpcRenderer {
+  return connectRenderer(new IpcRenderer(options), options);
+}
+
+/** The global auto-connect settings, if the page set any. */
+export function autoConnectConfig(): AutoConnectConfig {
+  const config = (globalThis as { ipcAnywhereConfig?: unknown }).ipcAnywhereConfig;
+  return typeof config === 'object' && config !== null ? (config as AutoConnectConfig) : {};
+}
+
+/**
+ * Connects `renderer` to `defaultUrl` (or the configured URL) unless the page opted out, the renderer is
+ * already connected, or there is nothing to connect to (not an http(s) page, no URL).
+ */
+export function autoConnect(renderer: IpcRenderer, defaultUrl: string | undefined): void {
+  const config = autoConnectConfig();
+  if (config.autoConnect === false || isAttached(renderer)) return;
+  const url = config.url ?? defaultUrl;
+  if (!url || !/^(https?|wss?):/.test(url) || typeof WebSocket !== 'function') return;
+  connectRenderer(renderer, { ...config, url });
+}

@@ -1,0 +1,40 @@
+import { attachTransport, closeRenderer, IpcRenderer } from '../core/ipc-renderer-impl.js';
+import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
+import { ipcRenderer } from '../renderer.js';
+import { createNodeTransport, type NodeTransportOptions } from '../transports/websocket/node-client.js';
+
+/** Where a Node renderer connects: a server from `createServer`/`attach` in another process. */
+export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefaults {
+  /** The server's URL (`http://127.0.0.1:PORT`; `ws://` works too). */
+  url: string;
+}
+
+/**
+ * Connects this module's `ipcRenderer` to a main process over WebSocket and returns it. Calls made
+ * before the socket opens are queued in order; `invokeTimeout`/`sendSyncTimeout` set default deadlines. `sendSync` throws `ERR_IPC_SYNC_UNSUPPORTED` (a Node
+ * client cannot block on the socket); use `invoke`.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or when `ipcRenderer` is already connected.
+ * @example
+ * import { connect } from 'ipc-anywhere/renderer';
+ * const ipcRenderer = connect({ url: 'http://127.0.0.1:8080' });
+ * console.log(await ipcRenderer.invoke('add', 1, 2));
+ */
+export function connect(options: NodeConnectOptions): IpcRenderer {
+  attachTransport(ipcRenderer, createNodeTransport(options.url, options), options);
+  return ipcRenderer;
+}
+
+/**
+ * A new renderer connected to the server at `options.url` (tests and tools that need many in one
+ * process). `limits` bound what main may send it.
+ */
+export function createIpcRenderer(options: NodeConnectOptions & RendererSessionOptions): IpcRenderer {
+  const renderer = new IpcRenderer(options);
+  attachTransport(renderer, createNodeTransport(options.url, options));
+  return renderer;
+}
+
+/** Closes a renderer's connection (the process can then exit); pending calls reject with `ERR_IPC_CLOSED`. */
+export function disconnect(renderer: IpcRenderer = ipcRenderer): void {
+  closeRenderer(renderer);
+}

@@ -1,0 +1,82 @@
+/**
+ * Decoding objects that share a key list (Tag.ShapeRef) is the hot path of large payloads (arrays of
+ * records). A generic loop `o[keys[i]] = value` is a megamorphic keyed store that also grows the object
+ * one property at a time. Where the runtime allows `new Function` (not under a Content-Security-Policy
+ * without 'unsafe-eval'), we compile one small function per key list instead: it allocates the object
+ * from a literal with every key (final hidden class, all fields in-object) and fills it with named stores.
+ * That is several times faster. Compiled functions are cached across messages (bounded), and a message
+ * can trigger only a bounded number of compilations, so hostile input cannot make us compile much.
+ *
+ * Keys are embedded with JSON.stringify, which yields a valid, fully escaped JS string literal. Shapes
+ * containing `__proto__` are never compiled (a literal `"__proto__": x` would set the prototype).
+ */
+
+/** Builds one object of a shape from the reader (values in key order). */
+export type ShapeFactory<R> = (r: R) => object;
+
+/** A shape is compiled once a single message used it this many times (or it is in the cache). */
+export const COMPILE_AFTER_USES = 8;
+/** Compilations one message may trigger. */
+export const MAX_COMPILES_PER_MESSAGE = 32;
+const CACHE_MAX = 512;
+
+let evalState: 'unknown' | 'allowed' | 'blocked' = 'unknown';
+let enabled = true;
+
+/**
+ * Turns shape compilation on or off (default on). Under a Content-Security-Policy without
+ * 'unsafe-eval' the first attempt fails (and browsers log one CSP violation), after which the codec
+ * silently uses the generic path; call `setShapeCompilation(false)` early to avoid even that attempt.
+ */
+export function setShapeCompilation(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether compiled factories may be used. */
+export function shapeCompilationEnabled(): boolean {
+  return enabled && evalState !== 'blocked';
+}
+const cache = new Map<string, ShapeFactory<never>>();
+
+export function cacheKey(keys: readonly string[]): string {
+  return JSON.stringify(keys);
+}
+
+export function cachedFactory<R>(key: string): ShapeFactory<R> | undefined {
+  return cache.get(key) as ShapeFactory<R> | undefined;
+}
+
+/**
+ * Compiles a factory for `keys`; returns undefined when code generation is blocked. The factory reads
+ * each value with `readAny(r)`, or `readShapeValue(r)` when the next byte is Tag.Hole (0x0f), pushes
+ * the object into `r.refs` before reading values (cycles), and calls `fixHoles(r, o, before)` when
+ * values were holes (keys deleted while encoding).
+ */
+export function compileFactory<R extends { refs: unknown[]; holes: number; src: Uint8Array; pos: number }>(
+  key: string,
+  keys: readonly string[],
+  readAny: (r: R) => unknown,
+  readShapeValue: (r: R) => unknown,
+  fixHoles: (r: R, o: object, before: number) => void,
+): ShapeFactory<R> | undefined {
+  if (evalState === 'blocked') return undefined;
+  let literal = '';
+  let stores = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = JSON.stringify(keys[i]);
+    literal += `${i === 0 ? '' : ','}${k}:null`;
+    stores += `o[${k}]=s[r.pos]===15?v(r):a(r);`;
+  }
+  const body = `return function(r){var h=r.holes;var s=r.src;var o={${literal}};r.refs.push(o);${stores}if(r.holes!==h)f(r,o,h);return o}`;
+  let factory: ShapeFactory<R>;
+  try {
+    factory = new Function('a', 'v', 'f', body)(readAny, readShapeValue, fixHoles) as ShapeFactory<R>;
+    evalState = 'allowed';
+  } catch {
+    evalState = 'blocked';
+    return undefined;
+  }
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(key, factory as ShapeFactory<never>);
+  return factory;
+}

@@ -1,0 +1,250 @@
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../../core/logger.js';
+import type { RendererInfo } from '../../core/main-world.js';
+import type { WebContents } from '../../core/web-contents-impl.js';
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+import type { MainTransport } from '../transport.js';
+import { ClientScript } from './client-script.js';
+import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
+import { SocketMainTransport } from './socket-main-transport.js';
+import { StaticFiles } from './static-files.js';
+import { SyncEndpoint } from './sync-endpoint.js';
+import {
+  frameLimitFor,
+  isConnectionKey,
+  KEY_PROTOCOL_PREFIX,
+  SCRIPT_PATH,
+  SUBPROTOCOL,
+  SYNC_PATH,
+  WS_PATH,
+} from './wire.js';
+
+/** Settings of the WebSocket transport's server side (see docs/websocket.md). */
+export interface WebSocketTransportOptions {
+  /** A directory served at `/` (GET/HEAD, no directory listings, nothing outside it). */
+  static?: string;
+  /** Page origins that may connect. Default: the server's own origins. */
+  allowedOrigins?: AllowedOrigins;
+  /** Accept clients that send no `Origin` (Node processes). Default `true`. */
+  allowMissingOrigin?: boolean;
+  /** Largest message in either direction, announced to renderers. Default: main's limit (64 MiB). */
+  maxPayload?: number;
+  /** Ping interval (ms); a page that misses a pong is dropped. `0` turns it off. Default 30 000. */
+  heartbeatInterval?: number;
+  /** Longest a `sendSync` may block, whatever the page asks for (ms). Default 120 000. */
+  maxSyncTimeout?: number;
+  /** Serve this file at `/ipc-anywhere/renderer.js` instead of the packaged bundle. */
+  clientScript?: string;
+}
+
+/** What the server needs from main, supplied by the API layer. */
+export interface ServerHost {
+  readonly logger: Logger;
+  /** Connects a renderer; listeners for its creation run before any of its messages is dispatched. */
+  addRenderer(transport: MainTransport, info: RendererInfo): WebContents;
+}
+
+/** How long a sync request sent before its socket opened waits for that socket. */
+const JOIN_TIMEOUT = 10_000;
+const MAX_HREF_LENGTH = 8192;
+
+/**
+ * The server side of the WebSocket transport on one Node http server: the upgrade endpoint (Origin
+ * allow-list, connection key), the sync endpoint, the classic script and optional static files. It
+ * routes only its own paths; everything else goes to `fallback` (the existing server's handlers).
+ */
+export class WebSocketTransportServer {
+  readonly origins: OriginPolicy;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Map<string, SocketMainTransport>();
+  private readonly sync: SyncEndpoint;
+  private readonly script: ClientScript;
+  private readonly files: StaticFiles | undefined;
+  private readonly maxPayload: number;
+  private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+
+  constructor(
+    httpServer: HttpServer,
+    private readonly host: ServerHost,
+    options: WebSocketTransportOptions = {},
+    secure = false,
+  ) {
+    this.maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
+    this.origins = new OriginPolicy(
+      options.allowedOrigins,
+      () => httpServer.address(),
+      secure,
+      options.allowMissingOrigin ?? true,
+    );
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: frameLimitFor(this.maxPayload),
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.sync = new SyncEndpoint(
+      {
+        maxPayload: this.maxPayload,
+        maxSyncTimeout: Math.min(options.maxSyncTimeout ?? 120_000, 2 ** 31 - 1),
+        joinTimeout: JOIN_TIMEOUT,
+      },
+      this.origins,
+      (key) => this.connections.get(key),
+      host.logger,
+    );
+    this.script = new ClientScript(host.logger, options.clientScript);
+    this.files = options.static !== undefined ? new StaticFiles(options.static) : undefined;
+    const interval = options.heartbeatInterval ?? 30_000;
+    if (interval > 0) {
+      this.heartbeat = setInterval(() => this.beat(), interval);
+      this.heartbeat.unref();
+    }
+  }
+
+  /** Serves our paths; calls `fallback` for everything else (404 when there is none). */
+  handleRequest(req: IncomingMessage, res: ServerResponse, fallback?: () => void): void {
+    const path = pathOf(req.url);
+    if (path === SYNC_PATH) {
+      this.sync.handle(req, res).catch((error) => fail(res, error, this.host.logger));
+      return;
+    }
+    if (path === SCRIPT_PATH) {
+      this.script.serve(req.method, res).catch((error) => fail(res, error, this.host.logger));
+      return;
+    }
+    const notFound =
+      fallback ??
+      (() => res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found'));
+    if (!this.files) {
+      notFound();
+      return;
+    }
+    this.files.serve(req, res).then(
+      (served) => {
+        if (!served) notFound();
+      },
+      (error) => fail(res, error, this.host.logger),
+    );
+  }
+
+  /** Takes the upgrade when it is for our path; returns `false` (socket untouched) otherwise. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (pathOf(req.url) !== WS_PATH) return false;
+    const origin = req.headers.origin;
+    if (this.closed) {
+      refuseUpgrade(socket, 503, 'Server closing');
+      return true;
+    }
+    if (!this.origins.allows(origin)) {
+      this.host.logger.warn(
+        `ipc-anywhere: refused a WebSocket from origin ${origin ?? '(none)'}: not in allowedOrigins.`,
+      );
+      refuseUpgrade(socket, 403, 'Origin not allowed');
+      return true;
+    }
+    const key = keyOf(req.headers['sec-websocket-protocol']);
+    if (!key || this.connections.has(key)) {
+      refuseUpgrade(socket, 400, key ? 'Connection key in use' : 'Missing ipc-anywhere subprotocol or key');
+      return true;
+    }
+    const href = hrefOf(req.url, origin);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, key, origin, href));
+    return true;
+  }
+
+  /** The server's own origins, the default allow-list. */
+  get ownOrigins(): string[] {
+    return this.origins.ownOrigins();
+  }
+
+  /** Closes every page's connection (they see code 1001) and stops accepting new ones. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.sync.close();
+    const transports = [...this.connections.values()];
+    const reason = new IpcError(IpcErrorCode.Closed, 'The server closed.');
+    for (const transport of transports) transport.shutdown(reason);
+    // Pages answer the close frame at once; one that does not is cut off after a short grace period.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(transports.map((transport) => transport.socketClosed)),
+      new Promise((resolve) => (timer = setTimeout(resolve, 500))),
+    ]);
+    clearTimeout(timer);
+    for (const transport of transports) transport.socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private accept(ws: import('ws').WebSocket, key: string, origin: string | undefined, href: string): void {
+    if (this.closed || this.connections.has(key)) {
+      ws.terminate();
+      return;
+    }
+    const transport = new SocketMainTransport(ws, key, origin, this.maxPayload);
+    this.connections.set(key, transport);
+    transport.whenGone(() => this.connections.delete(key));
+    this.host.addRenderer(transport, {
+      type: origin === undefined ? 'remote' : 'window',
+      url: href,
+      origin: origin ?? 'null',
+    });
+    this.sync.joined(key, transport);
+  }
+
+  private beat(): void {
+    for (const transport of this.connections.values()) {
+      if (!transport.alive) {
+        transport.terminate(new IpcError(IpcErrorCode.Closed, 'The page stopped answering pings.'));
+        continue;
+      }
+      transport.alive = false;
+      transport.socket.ping();
+    }
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  const end = url?.search(/[?#]/) ?? -1;
+  return url === undefined ? '/' : end === -1 ? url : url.slice(0, end);
+}
+
+/** The page URL the client reported (untrusted: informational), or the origin when it is unusable. */
+function hrefOf(url: string | undefined, origin: string | undefined): string {
+  const fallback = origin && origin !== 'null' ? `${origin}/` : 'about:blank';
+  try {
+    const href = new URL(url ?? '/', 'http://x').searchParams.get('href');
+    if (!href || href.length > MAX_HREF_LENGTH) return fallback;
+    return new URL(href).href;
+  } catch {
+    return fallback;
+  }
+}
+
+function keyOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const offered = header.split(',').map((protocol) => protocol.trim());
+  if (!offered.includes(SUBPROTOCOL)) return undefined;
+  const keys = offered.filter((protocol) => protocol.startsWith(KEY_PROTOCOL_PREFIX));
+  if (keys.length !== 1) return undefined;
+  const key = keys[0]!.slice(KEY_PROTOCOL_PREFIX.length);
+  return isConnectionKey(key) ? key : undefined;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+}
+
+function fail(res: ServerResponse, error: unknown, logger: Logger): void {
+  logger.error('ipc-anywhere: request failed:', error);
+  if (!res.headersSent) res.writeHead(500).end();
+  else res.destroy();
+}

@@ -1,0 +1,170 @@
+import type { WebSocket } from 'ws';
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import type {
+  MainTransport,
+  MainTransportEvents,
+  SyncResponder,
+  TransportCapabilities,
+} from '../transport.js';
+import { CloseCode } from './wire.js';
+
+const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: false });
+
+/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
+const MAX_REASON_BYTES = 123;
+
+/**
+ * Main's end of one page's WebSocket. Binary frames go to main in order; a text frame or a frame over
+ * `maxPayload` is a violation that closes only this connection, with the reason logged by main. Sync
+ * requests arrive through {@link deliverSync} from the sync endpoint, authenticated by `key`.
+ */
+export class SocketMainTransport implements MainTransport {
+  readonly capabilities = capabilities;
+  private events: MainTransportEvents | undefined;
+  private readonly early: Uint8Array[] = [];
+  private closed = false;
+  /** Set by the heartbeat: cleared on each ping, set again by the pong. */
+  alive = true;
+  private readonly goneListeners = new Set<() => void>();
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly key: string,
+    /** The verified `Origin` header of the upgrade, or `undefined` for a non-browser client. */
+    readonly origin: string | undefined,
+    readonly maxPayload: number,
+  ) {
+    socket.on('message', (data, isBinary) => {
+      if (this.closed) return;
+      if (!isBinary) {
+        this.violation(
+          new IpcError(IpcErrorCode.Protocol, 'Received a text frame; only binary frames are valid.'),
+        );
+        return;
+      }
+      // A plain Uint8Array view over ws's Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
+      const buffer = data as Buffer;
+      const frame = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      if (this.events) this.events.frame(frame);
+      else this.early.push(frame);
+    });
+    socket.on('pong', () => {
+      this.alive = true;
+    });
+    socket.on('error', (error: Error & { code?: string }) => {
+      const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+      this.violation(
+        new IpcError(
+          tooBig ? IpcErrorCode.LimitExceeded : IpcErrorCode.Protocol,
+          tooBig
+            ? `A frame exceeded the limit of ${this.maxPayload} bytes (${error.message}).`
+            : `WebSocket error: ${error.message}`,
+        ),
+      );
+    });
+    this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('close', (code, reason) => {
+      const text = reason.toString();
+      this.gone(
+        new IpcError(
+          IpcErrorCode.Closed,
+          `The page's socket closed (code ${code}${text ? `: ${text}` : ''}).`,
+        ),
+      );
+    });
+  }
+
+  start(events: MainTransportEvents): void {
+    this.events = events;
+    for (const frame of this.early.splice(0)) {
+      if (this.closed) return;
+      events.frame(frame);
+    }
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(frame, { binary: true });
+  }
+
+  close(reason: IpcError): void {
+    if (this.closed) return;
+    const code =
+      reason.code === IpcErrorCode.Closed
+        ? CloseCode.normal
+        : reason.code === IpcErrorCode.LimitExceeded || reason.code === IpcErrorCode.PayloadTooLarge
+          ? CloseCode.tooBig
+          : CloseCode.policy;
+    this.socket.close(code, truncateUtf8(`${reason.code}: ${reason.message}`, MAX_REASON_BYTES));
+    this.gone(reason);
+  }
+
+  /** Resolves when the socket is closed (either side). */
+  readonly socketClosed: Promise<void>;
+
+  /** Says goodbye (code 1001) as the server shuts down. */
+  shutdown(reason: IpcError): void {
+    if (!this.closed) this.socket.close(CloseCode.goingAway, 'Server closing');
+    this.gone(reason);
+  }
+
+  /** Drops the connection at once (heartbeat timeout). */
+  terminate(reason: IpcError): void {
+    this.socket.terminate();
+    this.gone(reason);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Calls `listener` once when the connection is gone, whoever ended it (at once if it already is).
+   * Returns a function that removes the listener.
+   */
+  whenGone(listener: () => void): () => void {
+    if (this.closed) {
+      listener();
+      return () => {};
+    }
+    this.goneListeners.add(listener);
+    return () => this.goneListeners.delete(listener);
+  }
+
+  /**
+   * Hands main the frames of one sync request: the async frames queued before it first, then the
+   * request itself with the responder that answers the HTTP request.
+   */
+  deliverSync(frames: readonly Uint8Array[], respond: SyncResponder): void {
+    const events = this.events;
+    if (this.closed || !events) return;
+    const last = frames.length - 1;
+    for (let i = 0; i < last && !this.closed; i++) events.frame(frames[i]!);
+    if (!this.closed) events.frame(frames[last]!, respond);
+  }
+
+  /** The peer broke a rule: main logs it and closes this connection (through {@link close}). */
+  violation(reason: IpcError): void {
+    if (this.closed) return;
+    if (this.events) this.events.reject(reason);
+    else this.close(reason);
+  }
+
+  private gone(reason: IpcError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.early.length = 0;
+    const listeners = [...this.goneListeners];
+    this.goneListeners.clear();
+    for (const listener of listeners) listener();
+    this.events?.close(reason);
+  }
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const encoder = new TextEncoder();
+  if (encoder.encode(text).byteLength <= maxBytes) return text;
+  let end = Math.min(text.length, maxBytes);
+  while (end > 0 && encoder.encode(`${text.slice(0, end)}…`).byteLength > maxBytes) end--;
+  return `${text.slice(0, end)}…`;
+}

@@ -1,0 +1,103 @@
+/*
+ * What the WebSocket transport's server and clients agree on: paths, headers, status and close codes,
+ * the connection key, and the body of a sync request. Browser-safe (no Node imports).
+ */
+
+/** The WebSocket endpoint. The page URL travels in the `href` query parameter (client-claimed). */
+export const WS_PATH = '/ipc-anywhere/ws';
+/** The sync endpoint: `POST` a sync request body, get the reply frame back. */
+export const SYNC_PATH = '/ipc-anywhere/sync';
+/** The browser classic script (an IIFE that sets `window.ipcRenderer` and friends). */
+export const SCRIPT_PATH = '/ipc-anywhere/renderer.js';
+
+/** The subprotocol the server selects; the client offers it with its key (`key.<key>`). */
+export const SUBPROTOCOL = 'ipc-anywhere.1';
+export const KEY_PROTOCOL_PREFIX = 'key.';
+
+/** Request headers of the sync endpoint. */
+export const SyncHeader = {
+  /** The connection key given at the WebSocket handshake. */
+  key: 'x-ipc-anywhere-key',
+  /** How long (ms) the renderer is willing to block; the server answers 504 when it passes. */
+  timeout: 'x-ipc-anywhere-timeout',
+  /** `1` when the socket was not open yet: the server waits (briefly) for it to arrive. */
+  beforeOpen: 'x-ipc-anywhere-before-open',
+} as const;
+
+/** Status codes of the sync endpoint and what the client makes of them. */
+export const SyncStatus = {
+  ok: 200,
+  badRequest: 400,
+  /** Unknown key, wrong origin: nothing was dispatched. */
+  forbidden: 403,
+  /** The connection closed before main answered. */
+  gone: 410,
+  tooLarge: 413,
+  /** Main did not answer by the deadline the request carried. */
+  timeout: 504,
+} as const;
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  /** The peer broke the protocol (undecodable frame, sequence gap, text frame, ...). */
+  policy: 1008,
+  /** A frame was larger than `maxPayload`. */
+  tooBig: 1009,
+} as const;
+
+/** 32 random bytes, base64url: 43 characters. */
+const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** A fresh connection key from the platform CSPRNG (Web Crypto in browsers and Node >= 20). */
+export function createConnectionKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function isConnectionKey(value: unknown): value is string {
+  return typeof value === 'string' && KEY_PATTERN.test(value);
+}
+
+/**
+ * A sync request body is one or more frames, each prefixed by its length as a 4-byte big-endian
+ * integer. The last frame holds the SendSync message; the ones before it are async frames the renderer
+ * had queued while its socket was not open yet (they must reach main first, and cannot wait).
+ */
+export function encodeSyncBody(frames: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let size = 0;
+  for (const frame of frames) size += 4 + frame.byteLength;
+  const body = new Uint8Array(size);
+  const view = new DataView(body.buffer);
+  let at = 0;
+  for (const frame of frames) {
+    view.setUint32(at, frame.byteLength);
+    body.set(frame, at + 4);
+    at += 4 + frame.byteLength;
+  }
+  return body;
+}
+
+/** Splits a sync request body; `undefined` when it is malformed or a frame exceeds `maxFrame` bytes. */
+export function decodeSyncBody(body: Uint8Array, maxFrame: number): Uint8Array[] | undefined {
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const frames: Uint8Array[] = [];
+  let at = 0;
+  while (at < body.byteLength) {
+    if (body.byteLength - at < 4) return undefined;
+    const length = view.getUint32(at);
+    at += 4;
+    if (length === 0 || length > maxFrame || length > body.byteLength - at) return undefined;
+    frames.push(body.subarray(at, at + length));
+    at += length;
+  }
+  return frames.length > 0 ? frames : undefined;
+}
+
+/** Frame limit on the wire for a given message limit (frame prefixes add a few bytes). */
+export function frameLimitFor(maxPayload: number): number {
+  return maxPayload + 16;
+}

@@ -1,0 +1,4 @@
+import { defineConformanceSuite } from './suite.js';
+import { websocketNodeTarget } from './websocket-node-target.js';
+
+defineConformanceSuite(websocketNodeTarget);

@@ -1,0 +1,4 @@
+import { defineConformanceSuite } from './suite.js';
+import { workerTarget } from './worker-target.js';
+
+defineConformanceSuite(workerTarget);

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { buildBrowserBundle } from '../../../scripts/browser-bundle.mjs';
+import type { IpcServer, WebContents } from '../../../src/main.js';
+
+/** Debian's Chromium; the tests never download a browser (scripts/ensure-chromium.mjs installs it). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Static files for the test server (pages that load /ipc-anywhere/renderer.js). */
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** Fails loudly (never skips) when Chromium is missing. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Browser tests need ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (npm test does it when root).`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+let bundle: Promise<string> | undefined;
+
+/** The classic script built from the current sources (once per test file), for the `clientScript` option. */
+export function testBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const file = join(tmpdir(), `ipc-anywhere-renderer-${process.pid}.js`);
+    await buildBrowserBundle(file);
+    return file;
+  })();
+  return bundle;
+}
+
+let pageCount = 0;
+
+/**
+ * Opens `path` on `server` in a fresh page and resolves once main has its WebContents (matched by a
+ * unique query string in the page URL).
+ */
+export async function openPage(
+  browser: Browser,
+  server: IpcServer,
+  path = '/page.html',
+): Promise<{ page: Page; webContents: WebContents }> {
+  pageCount += 1;
+  const url = `${server.url}${path}?page=${process.pid}-${pageCount}`;
+  const created = new Promise<WebContents>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${url} did not connect within 10 s`)), 10_000);
+    const onCreated = (contents: WebContents) => {
+      if (contents.getURL() !== url) return;
+      clearTimeout(timer);
+      server.off('web-contents-created', onCreated);
+      resolve(contents);
+    };
+    server.on('web-contents-created', onCreated);
+  });
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error(`page error in ${url}:`, error));
+  await page.goto(url);
+  return { page, webContents: await created };
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { testBundle } from './browser.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const NODE_ONLY = [
+  /\brequire\(/,
+  /["']ws["']/,
+  /worker_threads/,
+  /["']node:/,
+  /\bprocess\.(env|versions|argv)/,
+];
+
+describe('browser bundle', () => {
+  it('the classic script contains no Node-only code and stays small', async () => {
+    const code = readFileSync(await testBundle(), 'utf8');
+    for (const pattern of NODE_ONLY)
+      expect([pattern.source, pattern.test(code)]).toEqual([pattern.source, false]);
+    const gzipped = gzipSync(code, { level: 9 }).byteLength;
+    expect(gzipped).toBeLessThan(24 * 1024);
+  });
+
+  it('the ESM browser entry pulls in no Node module (ws, worker_threads, node:*)', async () => {
+    const result = await esbuild.build({
+      entryPoints: [join(root, 'src/renderer.browser.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(
+      inputs.filter((input) => /node_modules\/(ws|bufferutil)\/|worker_threads|^node:/.test(input)),
+    ).toEqual([]);
+    expect(inputs.some((input) => input.includes('node_modules/events/'))).toBe(true);
+    const code = result.outputFiles[0]!.text;
+    for (const pattern of NODE_ONLY)
+      expect([pattern.source, pattern.test(code)]).toEqual([pattern.source, false]);
+  });
+});
