@@ -92,7 +92,9 @@ for (const round of [1, 2]) {
 
 const us = (x) => `${x.toFixed(1)} µs`;
 const ratio = (a, b) => (a / b).toFixed(2);
-console.log(`Node ${process.version}, ${N} calls per round trip series, ${ONE_WAY} one-way messages (bursts of ${BURST})`);
+console.log(
+  `Node ${process.version}, ${N} calls per round trip series, ${ONE_WAY} one-way messages (bursts of ${BURST})`,
+);
 console.table({
   'sendSync p50': {
     'ipc-anywhere': us(results.syncOurs.p50),

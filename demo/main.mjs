@@ -13,7 +13,7 @@ const tabs = () => webContents.getAllWebContents().filter((contents) => contents
 
 function broadcastTabs() {
   const list = tabs().map((contents) => ({ id: contents.id, name: nameOf(contents) }));
-  for (const contents of tabs()) contents.send('tabs:changed', list);
+  for (const contents of tabs()) contents.send('tabs:changed', list, contents.id);
 }
 
 // sendSync: the page reads its settings while it starts, blocking until this returns.

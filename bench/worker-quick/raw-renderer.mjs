@@ -31,5 +31,6 @@ function invoke(...args) {
 parentPort.on('message', async ({ kind, n, burst }) => {
   if (kind === 'sync') parentPort.postMessage(timeSync(n, (i) => sendSync(i, 'hello')));
   else if (kind === 'invoke') parentPort.postMessage(await timeAsync(n, (i) => invoke(i, 'hello')));
-  else if (kind === 'oneway') parentPort.postMessage(await oneWay(n, burst, (i) => port.postMessage(['oneway', [i, 'hello']])));
+  else if (kind === 'oneway')
+    parentPort.postMessage(await oneWay(n, burst, (i) => port.postMessage(['oneway', [i, 'hello']])));
 });

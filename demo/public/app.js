@@ -8,6 +8,26 @@ const escapeText = (text) => {
   return span.innerHTML;
 };
 
+// The live traffic panel starts first, so it shows the start-up sendSync too.
+window.ipcAnywhere.onTraffic((record) => {
+  const row = document.createElement('tr');
+  const cells = [
+    record.direction === 'out' ? '→ main' : '← main',
+    record.kind,
+    record.channel,
+    String(record.bytes),
+    record.durationMs === undefined ? '' : `${record.durationMs.toFixed(2)} ms`,
+  ];
+  for (const text of cells) {
+    const cell = document.createElement('td');
+    cell.textContent = text;
+    row.append(cell);
+  }
+  const body = document.querySelector('#traffic tbody');
+  body.prepend(row);
+  while (body.rows.length > 30) body.deleteRow(body.rows.length - 1);
+});
+
 // 1. sendSync: settings are needed before the page can draw, so it blocks (as Electron would).
 const started = performance.now();
 const settings = ipcRenderer.sendSync('settings:get');
@@ -61,10 +81,12 @@ $('rename-form').addEventListener('submit', async (event) => {
 });
 
 // 5. sendTo: nudge another tab directly.
-ipcRenderer.on('tabs:changed', (_event, tabs) => {
+ipcRenderer.on('tabs:changed', (_event, tabs, myId) => {
   const list = $('tabs');
   list.replaceChildren();
-  for (const tab of tabs) {
+  const others = tabs.filter((tab) => tab.id !== myId);
+  if (others.length === 0) list.innerHTML = '<li class="muted">Open this page in another tab to see it here.</li>';
+  for (const tab of others) {
     const item = document.createElement('li');
     item.textContent = `${tab.name} (#${tab.id}) `;
     const button = document.createElement('button');
@@ -91,26 +113,6 @@ widget.addEventListener('ipc-message', (event) => {
     const [noteId, emoji] = event.args;
     $('widget-events').textContent = `The widget reacted ${emoji} to note #${noteId} (sendToHost).`;
   }
-});
-
-// 7. Live traffic of this tab.
-window.ipcAnywhere.onTraffic((record) => {
-  const row = document.createElement('tr');
-  const cells = [
-    record.direction === 'out' ? '→ main' : '← main',
-    record.kind,
-    record.channel,
-    String(record.bytes),
-    record.durationMs === undefined ? '' : `${record.durationMs.toFixed(2)} ms`,
-  ];
-  for (const text of cells) {
-    const cell = document.createElement('td');
-    cell.textContent = text;
-    row.append(cell);
-  }
-  const body = document.querySelector('#traffic tbody');
-  body.prepend(row);
-  while (body.rows.length > 30) body.deleteRow(body.rows.length - 1);
 });
 
 ipcRenderer.send('notes:load');

@@ -45,6 +45,8 @@ const workers = new WeakMap<WebContents, Worker>();
  * error handling.
  * @param fileOrURL a path (absolute, or relative to the current directory) or a `file:`/`data:` URL of an
  *   ES module or CommonJS file.
+ * @throws TypeError when `options.main` was not created by `createMain()`; Node's own errors for invalid
+ *   `Worker` options (e.g. `ERR_WORKER_INVALID_EXEC_ARGV`).
  * @example
  * const contents = createWorkerRenderer(new URL('./renderer.mjs', import.meta.url), { workerData: { n: 1 } });
  * ipcMain.on('ready', (event) => event.reply('go'));
@@ -54,6 +56,7 @@ export function createWorkerRenderer(
   options: WorkerRendererOptions = {},
 ): WebContents {
   const main = options.main ?? defaultMain;
+  const logger = loggerOf(main); // throws for a foreign main before a thread is started
   const entry = entryURL(fileOrURL);
   const { worker, transport } = spawnWorkerRenderer(entry, {
     ...('workerData' in options ? { workerData: options.workerData } : {}),
@@ -70,7 +73,7 @@ export function createWorkerRenderer(
     processId: worker.threadId,
   });
   worker.on('error', (error) =>
-    loggerOf(main).error(`ipc-anywhere: the worker of WebContents #${contents.id} failed:`, error),
+    logger.error(`ipc-anywhere: the worker of WebContents #${contents.id} failed:`, error),
   );
   workers.set(contents, worker);
   return contents;

@@ -233,7 +233,7 @@ export class ByteReader {
   /** Unsigned LEB128 up to 2^53-1 (at most 8 bytes; padded encodings are accepted). */
   varuint(): number {
     const src = this.src;
-    let pos = this.pos;
+    const pos = this.pos;
     if (pos + 1 < this.end) {
       const b = src[pos]!;
       if (b < 0x80) {

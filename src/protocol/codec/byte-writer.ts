@@ -82,7 +82,9 @@ function putUtf8(buf: Uint8Array, pos: number, s: string): number {
 }
 
 function isWellFormed(s: string): boolean {
-  return hasIsWellFormed ? (s as unknown as { isWellFormed(): boolean }).isWellFormed() : !LONE_SURROGATE.test(s);
+  return hasIsWellFormed
+    ? (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : !LONE_SURROGATE.test(s);
 }
 
 /**

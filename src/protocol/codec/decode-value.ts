@@ -191,7 +191,8 @@ function readObject(r: ByteReader): object {
   for (let i = 0; i < n; i++) {
     const k = r.key();
     const v = readAny(r);
-    if (k === '__proto__') defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+    if (k === '__proto__')
+      defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
     else o[k] = v;
   }
   r.depth--;
@@ -216,7 +217,8 @@ function readShapeDef(r: ByteReader): object {
     }
     const k = keys[i]!;
     const v = readAny(r);
-    if (k === '__proto__') defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+    if (k === '__proto__')
+      defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
     else o[k] = v;
   }
   r.depth--;
@@ -333,7 +335,8 @@ function readProps(r: ByteReader, a: unknown[]): void {
   for (let i = 0; i < n; i++) {
     const at = r.pos;
     const k = r.key();
-    if (k === 'length' || isIndex(k)) throw decodeError(`invalid array property name ${JSON.stringify(k)}`, at);
+    if (k === 'length' || isIndex(k))
+      throw decodeError(`invalid array property name ${JSON.stringify(k)}`, at);
     const v = readAny(r);
     defineProperty(a, k, { value: v, writable: true, enumerable: true, configurable: true });
   }
@@ -438,7 +441,8 @@ function readView(r: ByteReader): ArrayBufferView {
   const id = refs.length;
   refs.push(PENDING);
   const buffer = readAny(r);
-  if (!(buffer instanceof ArrayBuffer)) throw decodeError('view over something that is not an ArrayBuffer', at);
+  if (!(buffer instanceof ArrayBuffer))
+    throw decodeError('view over something that is not an ArrayBuffer', at);
   const size = buffer.byteLength;
   let view: ArrayBufferView;
   if (kind === ViewKind.DataView) {

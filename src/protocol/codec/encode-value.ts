@@ -28,7 +28,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const getOwnDesc = Object.getOwnPropertyDescriptor;
 
 const TypedArrayProto = getProto(Uint8Array.prototype) as object;
-const taTag = getter(TypedArrayProto, Symbol.toStringTag as unknown as string) ??
+const taTag =
+  getter(TypedArrayProto, Symbol.toStringTag as unknown as string) ??
   (Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag)!.get as AnyFn);
 const taBuffer = getter(TypedArrayProto, 'buffer')!;
 const taByteOffset = getter(TypedArrayProto, 'byteOffset')!;
@@ -212,7 +213,11 @@ function syntheticId(st: EncodeState): void {
  * limit would reject it anyway). Errors thrown by getters of `value` propagate unchanged.
  * On throw, the writer holds partial output; discard it.
  */
-export function writeValue(writer: ByteWriter, value: unknown, maxDepth: number = DEFAULT_LIMITS.maxDepth): void {
+export function writeValue(
+  writer: ByteWriter,
+  value: unknown,
+  maxDepth: number = DEFAULT_LIMITS.maxDepth,
+): void {
   let st = freeState;
   if (st === null) st = new EncodeState();
   else freeState = null;
@@ -403,7 +408,8 @@ function writePlain(st: EncodeState, o: object, depth: number, keys: string[]): 
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     const v = rec[k];
-    if (v === undefined && !hasOwn.call(o, k)) w.u8(Tag.Hole); // deleted by a getter meanwhile
+    if (v === undefined && !hasOwn.call(o, k))
+      w.u8(Tag.Hole); // deleted by a getter meanwhile
     else writeAny(st, v, depth + 1);
   }
 }

@@ -42,8 +42,8 @@ import { writeValue } from './encode-value.js';
 export { ByteReader, decodeError } from './byte-reader.js';
 export { ByteWriter, varuintSize } from './byte-writer.js';
 export { readValue } from './decode-value.js';
-export { setShapeCompilation } from './shape-compiler.js';
 export { NOT_CLONEABLE_MESSAGE, writeValue } from './encode-value.js';
+export { setShapeCompilation } from './shape-compiler.js';
 export { ErrorKind, StringKind, Tag, ViewKind } from './tags.js';
 
 /** Encodes `value` (structuredClone semantics); throws IpcError ERR_IPC_NOT_CLONEABLE for non-cloneables. */
@@ -72,7 +72,10 @@ export function decode(bytes: Uint8Array, limits?: Partial<DecodeLimits>): unkno
   const r = new ByteReader(bytes, resolved);
   const v = readValue(r);
   if (!r.atEnd) {
-    throw new IpcError(IpcErrorCode.Decode, `Malformed input at byte ${r.offset}: ${r.remaining} trailing bytes`);
+    throw new IpcError(
+      IpcErrorCode.Decode,
+      `Malformed input at byte ${r.offset}: ${r.remaining} trailing bytes`,
+    );
   }
   return v;
 }

@@ -24,10 +24,16 @@ describe('ByteWriter / ByteReader', () => {
             fc.record({ t: fc.constant('u8' as const), v: fc.integer({ min: 0, max: 255 }) }),
             fc.record({ t: fc.constant('varuint' as const), v: fc.maxSafeNat() }),
             fc.record({ t: fc.constant('f64' as const), v: fc.double() }),
-            fc.record({ t: fc.constant('string' as const), v: fc.string({ unit: 'binary', maxLength: 200 }) }),
             fc.record({
               t: fc.constant('string' as const),
-              v: fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 100 }),
+              v: fc.string({ unit: 'binary', maxLength: 200 }),
+            }),
+            fc.record({
+              t: fc.constant('string' as const),
+              v: fc.string({
+                unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+                maxLength: 100,
+              }),
             }),
             fc.record({ t: fc.constant('bytes' as const), v: fc.uint8Array({ maxLength: 50 }) }),
           ),

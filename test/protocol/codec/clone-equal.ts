@@ -33,7 +33,13 @@ function show(v: unknown): string {
   }
 }
 
-function eq(a: unknown, e: unknown, path: string, a2e: Map<object, object>, e2a: Map<object, object>): string | null {
+function eq(
+  a: unknown,
+  e: unknown,
+  path: string,
+  a2e: Map<object, object>,
+  e2a: Map<object, object>,
+): string | null {
   if (typeof a !== typeof e) return `${path}: typeof ${typeof a} !== ${typeof e} (${show(a)} vs ${show(e)})`;
   if (typeof a === 'number') return Object.is(a, e) ? null : `${path}: ${show(a)} !== ${show(e)}`;
   if (typeof a !== 'object' || a === null || e === null) {
@@ -42,7 +48,8 @@ function eq(a: unknown, e: unknown, path: string, a2e: Map<object, object>, e2a:
   const ao = a as object;
   const eo = e as object;
   const mapped = a2e.get(ao);
-  if (mapped !== undefined) return mapped === eo ? null : `${path}: reference structure differs (a seen before)`;
+  if (mapped !== undefined)
+    return mapped === eo ? null : `${path}: reference structure differs (a seen before)`;
   if (e2a.has(eo)) return `${path}: reference structure differs (e seen before)`;
   a2e.set(ao, eo);
   e2a.set(eo, ao);
@@ -53,7 +60,9 @@ function eq(a: unknown, e: unknown, path: string, a2e: Map<object, object>, e2a:
   if (Object.getOwnPropertySymbols(ao).length !== 0) return `${path}: actual has symbol keys`;
 
   if (ao instanceof Date) {
-    return Object.is(ao.getTime(), (eo as Date).getTime()) ? null : `${path}: Date ${ao.getTime()} vs ${(eo as Date).getTime()}`;
+    return Object.is(ao.getTime(), (eo as Date).getTime())
+      ? null
+      : `${path}: Date ${ao.getTime()} vs ${(eo as Date).getTime()}`;
   }
   if (ao instanceof RegExp) {
     const er = eo as RegExp;
@@ -73,7 +82,8 @@ function eq(a: unknown, e: unknown, path: string, a2e: Map<object, object>, e2a:
     if (ao.byteLength !== eb.byteLength) return `${path}: byteLength ${ao.byteLength} vs ${eb.byteLength}`;
     const ar = ao as ArrayBuffer & { resizable?: boolean; maxByteLength?: number };
     const er = eb as ArrayBuffer & { resizable?: boolean; maxByteLength?: number };
-    if (ar.resizable !== er.resizable || ar.maxByteLength !== er.maxByteLength) return `${path}: resizability differs`;
+    if (ar.resizable !== er.resizable || ar.maxByteLength !== er.maxByteLength)
+      return `${path}: resizability differs`;
     const x = new Uint8Array(ao);
     const y = new Uint8Array(eb);
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return `${path}: byte ${i} differs`;
@@ -94,7 +104,8 @@ function eq(a: unknown, e: unknown, path: string, a2e: Map<object, object>, e2a:
     const ee = [...em];
     for (let i = 0; i < ae.length; i++) {
       const r =
-        eq(ae[i]![0], ee[i]![0], `${path}<key ${i}>`, a2e, e2a) ?? eq(ae[i]![1], ee[i]![1], `${path}<value ${i}>`, a2e, e2a);
+        eq(ae[i]![0], ee[i]![0], `${path}<key ${i}>`, a2e, e2a) ??
+        eq(ae[i]![1], ee[i]![1], `${path}<value ${i}>`, a2e, e2a);
       if (r) return r;
     }
     return keysEqual(ao, eo, path, a2e, e2a);
@@ -112,7 +123,8 @@ function eq(a: unknown, e: unknown, path: string, a2e: Map<object, object>, e2a:
   }
   if (ao instanceof Error) {
     const ee = eo as Error;
-    if (ao.constructor !== ee.constructor) return `${path}: Error constructor ${ao.constructor.name} vs ${ee.constructor.name}`;
+    if (ao.constructor !== ee.constructor)
+      return `${path}: Error constructor ${ao.constructor.name} vs ${ee.constructor.name}`;
     const an = Object.getOwnPropertyNames(ao).join();
     const en = Object.getOwnPropertyNames(ee).join();
     if (an !== en) return `${path}: Error own properties [${an}] vs [${en}]`;
@@ -122,22 +134,36 @@ function eq(a: unknown, e: unknown, path: string, a2e: Map<object, object>, e2a:
     for (const k of ['message', 'stack', 'cause']) {
       const ad = Object.getOwnPropertyDescriptor(ao, k);
       const ed = Object.getOwnPropertyDescriptor(ee, k);
-      if (ad?.enumerable !== ed?.enumerable || ad?.writable !== ed?.writable) return `${path}.${k}: attributes differ`;
+      if (ad?.enumerable !== ed?.enumerable || ad?.writable !== ed?.writable)
+        return `${path}.${k}: attributes differ`;
     }
     if ('cause' in ao || 'cause' in ee) {
-      const r = eq((ao as { cause?: unknown }).cause, (ee as { cause?: unknown }).cause, `${path}.cause`, a2e, e2a);
+      const r = eq(
+        (ao as { cause?: unknown }).cause,
+        (ee as { cause?: unknown }).cause,
+        `${path}.cause`,
+        a2e,
+        e2a,
+      );
       if (r) return r;
     }
     return keysEqual(ao, eo, path, a2e, e2a);
   }
   if (Array.isArray(ao)) {
-    if (ao.length !== (eo as unknown[]).length) return `${path}: length ${ao.length} vs ${(eo as unknown[]).length}`;
+    if (ao.length !== (eo as unknown[]).length)
+      return `${path}: length ${ao.length} vs ${(eo as unknown[]).length}`;
   }
   return keysEqual(ao, eo, path, a2e, e2a);
 }
 
 /** Same own enumerable string keys in the same order, equal values, and data properties only. */
-function keysEqual(a: object, e: object, path: string, a2e: Map<object, object>, e2a: Map<object, object>): string | null {
+function keysEqual(
+  a: object,
+  e: object,
+  path: string,
+  a2e: Map<object, object>,
+  e2a: Map<object, object>,
+): string | null {
   const ak = Object.keys(a);
   const ek = Object.keys(e);
   if (ak.length !== ek.length || ak.some((k, i) => k !== ek[i])) {

@@ -47,7 +47,6 @@ describe('values structuredClone rejects', () => {
     [
       'arguments (sloppy)',
       () =>
-        // biome-ignore lint/complexity/useArrowFunction: needs its own arguments object
         (function (_a: number) {
           // biome-ignore lint/complexity/noArguments: the point of the test
           return arguments;

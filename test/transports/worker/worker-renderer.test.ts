@@ -70,6 +70,11 @@ describe('createWorkerRenderer', () => {
       expect(startEval({ url: 'app://plugins/one' }).webContents.getURL()).toBe('app://plugins/one');
     });
 
+    it('refuses a main not made by createMain before starting a thread', () => {
+      const foreign = { ...main } as Main;
+      expect(() => createWorkerRenderer(EVAL_RENDERER, { main: foreign })).toThrow(TypeError);
+    });
+
     it('accepts a path and finds the Worker with workerOf', async () => {
       const contents = start(fixture('exits-when-closed.mjs').pathname);
       await next(main.ipcMain, 'up');
