@@ -11,6 +11,7 @@
 // first); the table shows median, min and max round trips per second and the median ratio to JSON.
 // Results go to bench/results/codec.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -29,6 +30,7 @@ const MAX_ITER = quick ? 300 : 1_000_000;
 const WARMUP_MS = quick ? 10 : 300;
 
 const TARGETS = { small: 0.8, mixed: 15, large: 1.5 };
+const loadBefore = os.loadavg()[0];
 
 let codec;
 try {
@@ -135,7 +137,15 @@ const rows = [['payload', 'codec', 'bytes', 'median rt/s', 'min', 'max', 'vs JSO
 for (const p of payloads) {
   for (const impl of impls) {
     const r = results[p.name][impl.name];
-    rows.push([p.name, impl.name, String(r.bytes), fmt(r.median), fmt(r.min), fmt(r.max), `${r.ratioToJson.toFixed(2)}x`]);
+    rows.push([
+      p.name,
+      impl.name,
+      String(r.bytes),
+      fmt(r.median),
+      fmt(r.min),
+      fmt(r.max),
+      `${r.ratioToJson.toFixed(2)}x`,
+    ]);
   }
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -160,6 +170,9 @@ const out = {
   date: new Date().toISOString(),
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
+  cpus: os.cpus().length,
+  // Other processes skew the numbers (the ratios less, since codecs are interleaved).
+  loadAverage: { before: loadBefore, after: os.loadavg()[0] },
   quick,
   repetitions: REPS,
   sliceMs: SLICE_MS,
@@ -167,7 +180,9 @@ const out = {
   targets: verdicts,
   results,
 };
-const file = resolve(here, 'results/codec.json');
+// A quick (smoke) run must not overwrite the real results.
+const file = resolve(here, quick ? 'results/codec.quick.json.tmp' : 'results/codec.json');
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`\nwrote ${file}${sink ? '' : ''}`);
+console.log(`\nwrote ${file}`);
+if (sink < 0) console.log(sink); // keeps results observable

@@ -15,6 +15,7 @@ export {
   connect,
   createIpcRenderer,
 } from './api/connect.browser.js';
+export type { WebviewElement } from './api/webview-element.browser.js';
 export * from './renderer.js';
 
 autoConnectDefault();

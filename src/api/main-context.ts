@@ -1,3 +1,4 @@
+import type { ClaimResult } from '../core/guest-registry.js';
 import type { IpcMain } from '../core/ipc-main-impl.js';
 import type { Logger } from '../core/logger.js';
 import {
@@ -44,6 +45,13 @@ export function addRenderer(main: Main, transport: MainTransport, info: Renderer
   const world = worlds.get(main);
   if (!world) throw new TypeError('Expected a main created by createMain().');
   return world.addRenderer(transport, info);
+}
+
+/** For transports: uses up a `<webview>` guest token of `main` (see docs/webview.md). */
+export function claimGuest(main: Main, token: string, successor?: string): ClaimResult {
+  const world = worlds.get(main);
+  if (!world) throw new TypeError('Expected a main created by createMain().');
+  return world.guests.claim(token, successor);
 }
 
 /** For transports: where `main` reports problems (the logger given to `createMain`). */

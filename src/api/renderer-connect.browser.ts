@@ -1,6 +1,9 @@
 import { attachTransport, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { createBrowserTransport } from '../transports/websocket/browser-client.js';
+import { installWebviewTag } from './webview-element.browser.js';
+import { takeGuestCredentials } from './webview-guest.browser.js';
 
 /** Where a page connects. */
 export interface BrowserConnectOptions extends ConnectionDefaults {
@@ -15,19 +18,31 @@ export interface BrowserConnectOptions extends ConnectionDefaults {
 export interface AutoConnectConfig extends ConnectionDefaults {
   autoConnect?: boolean;
   url?: string;
+  /** `false`: leave `<webview>` elements alone (Electron's `webPreferences.webviewTag`). Default `true`. */
+  webviewTag?: boolean;
 }
 
-/** Connects `renderer` to the server at `url` over WebSocket (sync calls over sync XHR). */
-export function connectRenderer(renderer: IpcRenderer, options: BrowserConnectOptions = {}): IpcRenderer {
+/**
+ * Connects `renderer` to the server at `url` over WebSocket (sync calls over sync XHR). The page's own
+ * renderer (`asGuest`) attaches as a `<webview>` guest when the page was loaded into a host's frame.
+ */
+export function connectRenderer(
+  renderer: IpcRenderer,
+  options: BrowserConnectOptions = {},
+  asGuest = true,
+): IpcRenderer {
   const url = options.url ?? globalThis.location?.origin;
   if (!url) throw new TypeError('connect: pass { url } (this page has no http origin).');
-  attachTransport(renderer, createBrowserTransport(url, globalThis.location?.href ?? url), options);
+  if (isAttached(renderer))
+    throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
+  const guest = asGuest ? takeGuestCredentials() : undefined;
+  attachTransport(renderer, createBrowserTransport(url, globalThis.location?.href ?? url, guest), options);
   return renderer;
 }
 
 /** A new renderer connected to `options.url` (default: the page's origin). */
 export function createRendererFor(options: BrowserConnectOptions & RendererSessionOptions = {}): IpcRenderer {
-  return connectRenderer(new IpcRenderer(options), options);
+  return connectRenderer(new IpcRenderer(options), options, false);
 }
 
 /** The global auto-connect settings, if the page set any. */
@@ -38,10 +53,12 @@ export function autoConnectConfig(): AutoConnectConfig {
 
 /**
  * Connects `renderer` to `defaultUrl` (or the configured URL) unless the page opted out, the renderer is
- * already connected, or there is nothing to connect to (not an http(s) page, no URL).
+ * already connected, or there is nothing to connect to (not an http(s) page, no URL). Also makes the
+ * page's `<webview>` elements host guests through `renderer`, unless `webviewTag: false`.
  */
 export function autoConnect(renderer: IpcRenderer, defaultUrl: string | undefined): void {
   const config = autoConnectConfig();
+  if (config.webviewTag !== false && typeof document === 'object') installWebviewTag(renderer);
   if (config.autoConnect === false || isAttached(renderer)) return;
   const url = config.url ?? defaultUrl;
   if (!url || !/^(https?|wss?):/.test(url) || typeof WebSocket !== 'function') return;

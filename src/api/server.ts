@@ -7,7 +7,7 @@ import {
   type WebSocketTransportOptions,
   WebSocketTransportServer,
 } from '../transports/websocket/ipc-server.js';
-import { addRenderer, defaultMain, loggerOf, type Main } from './main-context.js';
+import { addRenderer, claimGuest, defaultMain, loggerOf, type Main } from './main-context.js';
 
 export type { AllowedOrigins } from '../transports/websocket/origin-policy.js';
 
@@ -52,6 +52,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
           this.emit('web-contents-created', contents);
           return contents;
         },
+        claimGuest: (token, successor) => claimGuest(main, token, successor),
       },
       options,
       secure,

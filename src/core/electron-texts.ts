@@ -44,3 +44,7 @@ export function channelConversionMessage(channel: unknown, argumentIndex: number
   const shown = channel === undefined ? 'undefined' : channel === null ? 'null' : '';
   return `Error processing argument at index ${argumentIndex}, conversion failure from ${shown}`;
 }
+
+/** `webview.getWebContentsId()` before a guest is attached (Electron's WEB_VIEW_CONSTANTS.ERROR_MSG_NOT_ATTACHED). */
+export const WEBVIEW_NOT_ATTACHED_MESSAGE =
+  'The WebView must be attached to the DOM and the dom-ready event emitted before this method can be called.';

@@ -29,9 +29,12 @@ export type HostMessageListener = (
   args: unknown[],
 ) => void;
 
+export type GuestStateListener = (token: string, guestId: number) => void;
+
 interface Internals {
   readonly session: RendererSession;
   readonly hostMessageListeners: Set<HostMessageListener>;
+  readonly guestStateListeners: Set<GuestStateListener>;
   readonly lifecycle: EventEmitter;
 }
 
@@ -46,6 +49,7 @@ export class IpcRenderer extends EventEmitter {
   constructor(options: RendererSessionOptions = {}) {
     super();
     const hostMessageListeners = new Set<HostMessageListener>();
+    const guestStateListeners = new Set<GuestStateListener>();
     const lifecycle = new EventEmitter();
     const session = new RendererSession(
       {
@@ -60,12 +64,15 @@ export class IpcRenderer extends EventEmitter {
         hostMessage: (guestId, frameId, channel, args) => {
           for (const listener of hostMessageListeners) listener(guestId, frameId, channel, args);
         },
+        guestState: (token, guestId) => {
+          for (const listener of guestStateListeners) listener(token, guestId);
+        },
         connected: (webContentsId) => lifecycle.emit('connected', webContentsId),
         closed: (error) => lifecycle.emit('closed', error),
       },
       options,
     );
-    internals.set(this, { session, hostMessageListeners, lifecycle });
+    internals.set(this, { session, hostMessageListeners, guestStateListeners, lifecycle });
   }
 
   /**
@@ -196,4 +203,21 @@ export function onHostMessage(renderer: IpcRenderer, listener: HostMessageListen
 export function sendToGuest(renderer: IpcRenderer, guestId: number, channel: string, args: unknown[]): void {
   assertRendererChannel(channel);
   sessionOf(renderer).post({ kind: MessageKind.WebviewSend, guestId, channel, args });
+}
+
+/** For the `<webview>` host layer: main's news about the guest of each registered token. */
+export function onGuestState(renderer: IpcRenderer, listener: GuestStateListener): () => void {
+  const listeners = internals.get(renderer)!.guestStateListeners;
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** For the `<webview>` host layer: a guest presenting `token` may attach to this page (see docs/webview.md). */
+export function registerGuest(renderer: IpcRenderer, token: string): void {
+  sessionOf(renderer).post({ kind: MessageKind.GuestRegister, token });
+}
+
+/** For the `<webview>` host layer: the element registered as `token` is gone; main closes its guest. */
+export function releaseGuest(renderer: IpcRenderer, token: string): void {
+  sessionOf(renderer).post({ kind: MessageKind.GuestRelease, token });
 }

@@ -1,5 +1,5 @@
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { decodeFrame, encodeFrame, encodeMessage } from '../protocol/message-codec.js';
+import { decodeFrame, encodeMessageFrame } from '../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
   MessageKind,
@@ -72,6 +72,12 @@ export class MainSession implements RendererLink {
     this.enqueue({ kind: MessageKind.HostMessage, seq: 0, guestId, frameId: 1, channel, args });
   }
 
+  /** Tells this (host) renderer which guest its `<webview>` frame `token` has now (0: none). */
+  sendGuestState(token: string, guestId: number): void {
+    if (this.closed) return;
+    this.enqueue({ kind: MessageKind.GuestState, seq: 0, token, guestId });
+  }
+
   sendInvokeReply(id: number, outcome: { ok: true; value: unknown } | { ok: false; error: string }): void {
     if (this.closed) return;
     this.enqueue(
@@ -100,9 +106,8 @@ export class MainSession implements RendererLink {
     // Callers pass a fresh literal (with `seq: 0`), so numbering it in place is safe and far cheaper
     // than `{ ...message, seq }`, which costs more than encoding the message itself.
     (message as { seq: number }).seq = seq;
-    const bytes = encodeMessage(message);
+    this.outbox.add(message);
     this.outgoingSeq = seq;
-    this.outbox.push(bytes);
   }
 
   private receiveFrame(frame: Uint8Array, respond?: SyncResponder): void {
@@ -165,9 +170,7 @@ export class MainSession implements RendererLink {
           return;
         }
         dispatchSendSync(this.world, contents, message.channel, message.args, (value) =>
-          respond(
-            encodeFrame([encodeMessage({ kind: MessageKind.SyncReply, seq: 0, id: message.id, value })]),
-          ),
+          respond(encodeMessageFrame({ kind: MessageKind.SyncReply, seq: 0, id: message.id, value })),
         );
         return;
       case MessageKind.Invoke:
@@ -188,7 +191,10 @@ export class MainSession implements RendererLink {
       }
       case MessageKind.WebviewSend: {
         const guest = this.world.webContents.fromId(message.guestId);
-        if (guest?.hostWebContents !== contents) {
+        // A guest that just left (navigated, closed) is no longer listed: dropped quietly, like
+        // `webContents.send` to a destroyed one. A live renderer that is not this page's guest is not.
+        if (!guest) return;
+        if (guest.hostWebContents !== contents) {
           this.world.logger.warn(
             `ipc-anywhere: WebContents #${contents.id} tried to send to #${message.guestId}, which is not its guest; dropped.`,
           );
@@ -197,6 +203,18 @@ export class MainSession implements RendererLink {
         sessionOf(guest).sendChannelMessage(message.channel, message.args, 0);
         return;
       }
+      case MessageKind.GuestRegister: {
+        const refused = this.world.guests.register(contents, message.token);
+        if (refused) {
+          this.world.logger.warn(
+            `ipc-anywhere: WebContents #${contents.id} could not register a <webview> frame: ${refused}.`,
+          );
+        }
+        return;
+      }
+      case MessageKind.GuestRelease:
+        this.world.guests.release(contents, message.token);
+        return;
     }
   }
 

@@ -1,8 +1,9 @@
 import { type DecodeLimits, resolveLimits } from '../protocol/limits.js';
 import type { MainTransport } from '../transports/transport.js';
+import { type GuestClaim, GuestRegistry } from './guest-registry.js';
 import { IpcMain } from './ipc-main-impl.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { MainSession } from './main-session.js';
+import { MainSession, sessionOf } from './main-session.js';
 import { WebContents, type WebContentsType } from './web-contents-impl.js';
 
 export interface MainWorldOptions {
@@ -25,6 +26,11 @@ export interface RendererInfo {
   readonly origin: string;
   readonly processId?: number;
   readonly hostWebContents?: WebContents | null;
+  /**
+   * A `<webview>` guest that presented a host's token (see {@link GuestRegistry.claim}): it becomes a
+   * `'webview'` whose `hostWebContents` is that host, and the host learns its id.
+   */
+  readonly guest?: GuestClaim;
 }
 
 /** Registry of live WebContents, shaped like Electron's `webContents` module. */
@@ -43,6 +49,10 @@ export class MainWorld {
   readonly limits: DecodeLimits;
   readonly syncReplyTimeout: number;
   readonly webContents: WebContentsModule;
+  /** Which host page may receive which `<webview>` guest. */
+  readonly guests = new GuestRegistry((host, token, guestId) => {
+    if (!host.isDestroyed()) sessionOf(host).sendGuestState(token, guestId);
+  });
   readonly #all = new Map<number, WebContents>();
   #nextId = 1;
 
@@ -64,17 +74,25 @@ export class MainWorld {
     const contents = new WebContents(
       {
         id,
-        type: info.type,
+        type: info.guest ? 'webview' : info.type,
         url: info.url,
         origin: info.origin,
         processId: info.processId ?? id,
-        hostWebContents: info.hostWebContents ?? null,
+        hostWebContents: info.guest?.host ?? info.hostWebContents ?? null,
       },
       session,
     );
     this.#all.set(id, contents);
     contents.once('destroyed', () => this.#all.delete(id));
+    // A guest is attached before its first message is dispatched: its host must know its id by then.
+    const attached = info.guest ? this.guests.attach(info.guest, contents) : false;
     session.start(contents);
+    if (info.guest && !attached) {
+      this.logger.warn(`ipc-anywhere: closing <webview> guest #${id}: its host or frame went away.`);
+      contents.close();
+    } else if (attached) {
+      info.guest!.host.emit('did-attach-webview', {}, contents);
+    }
     return contents;
   }
 

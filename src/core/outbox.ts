@@ -1,13 +1,25 @@
-import { encodeFrame } from '../protocol/message-codec.js';
+import { ByteWriter } from '../protocol/codec/byte-writer.js';
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { prefixLength, writeMessage } from '../protocol/message-codec.js';
+import type { AnyMessage } from '../protocol/messages.js';
 
 /**
  * Coalesces the messages queued in one task into one frame, flushed on a microtask: a lone message
  * leaves before any timer or I/O callback could run, and a burst costs one transport frame instead of
  * one per message. Frames never exceed `maxFrameBytes`, so the peer's frame limit holds.
+ *
+ * Messages are encoded straight into the frame being built (no buffer per message, no copy into the
+ * frame): the frame's bytes are copied out once, when it is sent.
  */
 export class Outbox {
-  private queue: Uint8Array[] = [];
-  private queuedBytes = 0;
+  /** The frame being built (`null` while nothing is queued); it holds the codec's pooled buffer. */
+  private writer: ByteWriter | null = null;
+  private count = 0;
+  /** Where the last message (its length prefix) starts, for {@link dropLast}. */
+  private lastStart = 0;
+  private encoding = false;
+  /** Whole frames waiting for a sink (no connection yet), in order. */
+  private ready: Uint8Array[] = [];
   private scheduled = false;
   private sink: ((frame: Uint8Array) => void) | undefined;
   private readonly flushTask = (): void => {
@@ -27,31 +39,92 @@ export class Outbox {
     this.maxFrameBytes = bytes;
   }
 
-  push(message: Uint8Array): void {
-    if (this.queue.length > 0 && this.queuedBytes + message.byteLength + 10 > this.maxFrameBytes)
-      this.flush();
-    this.queue.push(message);
-    this.queuedBytes += message.byteLength + 10;
+  /**
+   * Encodes `message` into the frame being built and returns its encoded size (without the length
+   * prefix). Throws what the encoder throws (`ERR_IPC_NOT_CLONEABLE`, ...) with nothing queued.
+   */
+  add(message: AnyMessage): number {
+    if (this.encoding) {
+      // A getter of the value being encoded sends on the same connection: the frame is mid-message.
+      throw new IpcError(
+        IpcErrorCode.InvalidArgument,
+        'Cannot send on this connection while one of its messages is being serialized.',
+      );
+    }
+    let writer = this.writer;
+    if (writer === null) writer = this.writer = new ByteWriter();
+    const start = writer.pos;
+    let length: number;
+    this.encoding = true;
+    try {
+      writer.u8(0);
+      writeMessage(writer, message);
+      length = writer.pos - start - 1;
+      prefixLength(writer, start);
+    } catch (error) {
+      this.truncate(start);
+      throw error;
+    } finally {
+      this.encoding = false;
+    }
+    this.count += 1;
+    this.lastStart = start;
+    if (this.count > 1 && writer.pos > this.maxFrameBytes) this.splitBefore(start);
     this.schedule();
+    return length;
+  }
+
+  /** Takes back the message {@link add} just queued (the caller refused it, e.g. too large). */
+  dropLast(): void {
+    if (this.writer === null || this.count === 0) return;
+    this.count -= 1;
+    this.truncate(this.lastStart);
   }
 
   /** Sends everything queued now (sendSync calls this so its request goes after earlier sends). */
   flush(): void {
-    if (this.queue.length === 0 || !this.sink) return;
-    const messages = this.queue;
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.sink(encodeFrame(messages));
+    const writer = this.writer;
+    if (writer !== null && this.count > 0) {
+      this.writer = null;
+      this.count = 0;
+      this.ready.push(writer.finish());
+    }
+    const sink = this.sink;
+    if (!sink || this.ready.length === 0) return;
+    const frames = this.ready;
+    this.ready = [];
+    for (const frame of frames) sink(frame);
   }
 
   /** Drops what is queued (the connection closed for good). */
   clear(): void {
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.writer?.release();
+    this.writer = null;
+    this.count = 0;
+    this.ready = [];
+  }
+
+  /** The message at `start` does not fit in the frame: the frame before it becomes a ready frame. */
+  private splitBefore(start: number): void {
+    const writer = this.writer!;
+    this.ready.push(writer.buf.slice(0, start));
+    writer.buf.copyWithin(0, start, writer.pos);
+    writer.pos -= start;
+    this.lastStart = 0;
+    this.count = 1;
+  }
+
+  private truncate(start: number): void {
+    const writer = this.writer!;
+    writer.pos = start;
+    if (this.count === 0) {
+      writer.release();
+      this.writer = null;
+    }
   }
 
   private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || !this.sink) return;
+    if (this.scheduled || !this.sink || (this.count === 0 && this.ready.length === 0)) return;
     this.scheduled = true;
     queueMicrotask(this.flushTask);
   }

@@ -1,6 +1,6 @@
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../protocol/limits.js';
-import { decodeFrame, encodeFrame, encodeMessage } from '../protocol/message-codec.js';
+import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/message-codec.js';
 import { type MainToRendererMessage, MessageKind, type RendererToMainMessage } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { RendererTransport } from '../transports/transport.js';
@@ -32,6 +32,8 @@ function definedOnly(defaults: ConnectionDefaults): ConnectionDefaults {
 export interface RendererSessionEvents {
   message(channel: string, senderId: number, args: unknown[]): void;
   hostMessage(guestId: number, frameId: number, channel: string, args: unknown[]): void;
+  /** Which guest the `<webview>` registered as `token` has now (0: none). */
+  guestState(token: string, guestId: number): void;
   connected(webContentsId: number): void;
   closed(error: IpcError): void;
 }
@@ -93,7 +95,7 @@ export class RendererSession {
 
   /** Queues an async message; throws synchronously for non-cloneable or oversize arguments. */
   post(message: Outgoing): void {
-    this.outbox.push(this.encode(message));
+    this.enqueue(message);
   }
 
   invoke(
@@ -103,15 +105,13 @@ export class RendererSession {
   ): Promise<unknown> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.invokes.nextId();
-    let bytes: Uint8Array;
     try {
-      bytes = this.encode({ kind: MessageKind.Invoke, id, channel, args });
+      this.enqueue({ kind: MessageKind.Invoke, id, channel, args });
     } catch (error) {
       return Promise.reject(error);
     }
     const pending = this.invokes.add(id, timeoutMs, channel);
     if (this.traffic) this.invokeStarts.set(id, now());
-    this.outbox.push(bytes);
     return pending;
   }
 
@@ -129,10 +129,10 @@ export class RendererSession {
     }
     this.nextSyncId += 1;
     const id = this.nextSyncId;
-    const request = this.encode({ kind: MessageKind.SendSync, id, channel, args });
+    const request = this.encodeFrame({ kind: MessageKind.SendSync, id, channel, args });
     this.outbox.flush();
     const started = this.traffic ? now() : 0;
-    const replyFrame = transport.sendSync(encodeFrame([request]), timeoutMs);
+    const replyFrame = transport.sendSync(request, timeoutMs);
     const [reply] = decodeFrame(replyFrame, 'renderer', this.limits);
     if (reply?.kind !== MessageKind.SyncReply || reply.id !== id) {
       throw new IpcError(IpcErrorCode.Protocol, `sendSync('${channel}') received a reply for another call.`);
@@ -152,27 +152,54 @@ export class RendererSession {
     this.transport?.close();
   }
 
-  private encode(message: Outgoing): Uint8Array {
+  /** Encodes an async message into the outbox with the next sequence number. */
+  private enqueue(message: Outgoing): void {
+    const seq = this.number(message);
+    const bytes = this.outbox.add(message as RendererToMainMessage);
+    if (bytes > this.peerMaxPayload) {
+      this.outbox.dropLast();
+      throw this.tooLarge(message, bytes);
+    }
+    this.commit(message, seq, bytes);
+  }
+
+  /** Encodes a message as a frame of its own (the sync request) with the next sequence number. */
+  private encodeFrame(message: Outgoing): Uint8Array {
+    const seq = this.number(message);
+    const frame = encodeMessageFrame(message as RendererToMainMessage);
+    const bytes = messageBytesOf(frame);
+    if (bytes > this.peerMaxPayload) throw this.tooLarge(message, bytes);
+    this.commit(message, seq, bytes);
+    return frame;
+  }
+
+  /** Numbers `message`; the number only counts once {@link commit} says it was encoded. */
+  private number(message: Outgoing): number {
     if (this.closedWith) throw this.closedWith;
     const seq = this.outgoingSeq + 1;
     // Callers pass a fresh literal, so numbering it in place is safe; `{ ...message, seq }` made every
     // send ~5x slower (the spread itself, and a slow-shaped object for the encoder).
     (message as { seq?: number }).seq = seq;
-    const bytes = encodeMessage(message as RendererToMainMessage);
-    if (bytes.byteLength > this.peerMaxPayload) {
-      throw new IpcError(
-        IpcErrorCode.PayloadTooLarge,
-        `Message on '${message.channel}' is ${bytes.byteLength} bytes; main accepts at most ${this.peerMaxPayload}.`,
-      );
-    }
+    return seq;
+  }
+
+  private commit(message: Outgoing, seq: number, bytes: number): void {
     this.outgoingSeq = seq;
-    this.traffic?.({
-      direction: 'out',
-      kind: trafficKindOf[message.kind]!,
-      channel: message.channel,
-      bytes: bytes.byteLength,
-    });
-    return bytes;
+    // `<webview>` bookkeeping (guest register/release) carries no channel and is not traffic.
+    if (this.traffic && 'channel' in message)
+      this.traffic({
+        direction: 'out',
+        kind: trafficKindOf[message.kind]!,
+        channel: message.channel,
+        bytes,
+      });
+  }
+
+  private tooLarge(message: Outgoing, bytes: number): IpcError {
+    return new IpcError(
+      IpcErrorCode.PayloadTooLarge,
+      `Message on '${'channel' in message ? message.channel : ''}' is ${bytes} bytes; main accepts at most ${this.peerMaxPayload}.`,
+    );
   }
 
   private receiveFrame(frame: Uint8Array): void {
@@ -229,6 +256,9 @@ export class RendererSession {
         return;
       case MessageKind.HostMessage:
         this.events.hostMessage(message.guestId, message.frameId, message.channel, message.args);
+        return;
+      case MessageKind.GuestState:
+        this.events.guestState(message.token, message.guestId);
         return;
       case MessageKind.SyncReply:
         this.fail(new IpcError(IpcErrorCode.Protocol, 'A sync reply arrived outside the sync path.'));

@@ -1,8 +1,9 @@
 import { ByteReader } from './codec/byte-reader.js';
-import { ByteWriter } from './codec/byte-writer.js';
+import { ByteWriter, varuintSize } from './codec/byte-writer.js';
 import { readValue } from './codec/decode-value.js';
 import { writeValue } from './codec/encode-value.js';
 import { IpcError, IpcErrorCode } from './errors.js';
+import { GUEST_TOKEN_LENGTH, isGuestToken } from './guest-token.js';
 import type { DecodeLimits } from './limits.js';
 import {
   type AnyMessage,
@@ -21,6 +22,56 @@ import {
 /** Encodes one message. Throws `ERR_IPC_NOT_CLONEABLE` synchronously when an argument cannot be cloned. */
 export function encodeMessage(message: AnyMessage): Uint8Array {
   const writer = new ByteWriter();
+  writeMessage(writer, message);
+  return writer.finish();
+}
+
+/**
+ * Encodes one message as a whole frame (its length prefix, then the message), with one allocation.
+ * Throws like {@link encodeMessage}.
+ */
+export function encodeMessageFrame(message: AnyMessage): Uint8Array {
+  const writer = new ByteWriter();
+  try {
+    writer.u8(0);
+    writeMessage(writer, message);
+    prefixLength(writer, 0);
+    return writer.finish();
+  } catch (error) {
+    writer.release();
+    throw error;
+  }
+}
+
+/** The length of the one message in a frame from {@link encodeMessageFrame} (its size without the prefix). */
+export function messageBytesOf(frame: Uint8Array): number {
+  let size = 1;
+  while (varuintSize(frame.byteLength - size) !== size) size++;
+  return frame.byteLength - size;
+}
+
+/**
+ * Writes the length prefix of the message written from `at + 1` to the writer's end, where `at` is a
+ * one-byte placeholder; a message of 128 bytes or more is moved up to make room for a longer prefix.
+ */
+export function prefixLength(writer: ByteWriter, at: number): void {
+  const length = writer.pos - at - 1;
+  if (length < 0x80) {
+    writer.buf[at] = length;
+    return;
+  }
+  const size = varuintSize(length);
+  writer.ensure(size - 1);
+  writer.buf.copyWithin(at + size, at + 1, writer.pos);
+  writer.pos += size - 1;
+  writer.patchVaruint(at, length, size);
+}
+
+/**
+ * Appends one message to `writer` (the caller frames it). Throws `ERR_IPC_NOT_CLONEABLE` when an
+ * argument cannot be cloned; the writer then holds a partial message the caller must discard.
+ */
+export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
   writer.u8(message.kind);
   writer.varuint(message.seq);
   switch (message.kind) {
@@ -44,6 +95,10 @@ export function encodeMessage(message: AnyMessage): Uint8Array {
       writer.varuint(message.guestId);
       writer.string(message.channel);
       writeValue(writer, message.args);
+      break;
+    case MessageKind.GuestRegister:
+    case MessageKind.GuestRelease:
+      writer.string(message.token);
       break;
     case MessageKind.Hello:
       writer.varuint(message.protocolVersion);
@@ -75,13 +130,16 @@ export function encodeMessage(message: AnyMessage): Uint8Array {
       writer.string(message.channel);
       writeValue(writer, message.args);
       break;
+    case MessageKind.GuestState:
+      writer.string(message.token);
+      writer.varuint(message.guestId);
+      break;
     default:
       throw new IpcError(
         IpcErrorCode.InvalidArgument,
         `Unknown message kind ${(message as AnyMessage).kind}.`,
       );
   }
-  return writer.finish();
 }
 
 /** Joins encoded messages into one frame. */
@@ -173,6 +231,10 @@ function decodeMessage(reader: ByteReader, receiver: Receiver): AnyMessage {
     case MessageKind.WebviewSend:
       message = { kind, seq, guestId: reader.varuint(), channel: reader.string(), args: readArgs(reader) };
       break;
+    case MessageKind.GuestRegister:
+    case MessageKind.GuestRelease:
+      message = { kind, seq, token: readGuestToken(reader) };
+      break;
     case MessageKind.Hello:
       message = {
         kind,
@@ -210,6 +272,9 @@ function decodeMessage(reader: ByteReader, receiver: Receiver): AnyMessage {
         args: readArgs(reader),
       };
       break;
+    case MessageKind.GuestState:
+      message = { kind, seq, token: readGuestToken(reader), guestId: reader.varuint() };
+      break;
     default:
       throw new IpcError(IpcErrorCode.Decode, `Unknown message kind ${kind}.`);
   }
@@ -226,4 +291,16 @@ function readArgs(reader: ByteReader): unknown[] {
   const args = readValue(reader);
   if (!Array.isArray(args)) throw new IpcError(IpcErrorCode.Protocol, 'Message arguments must be an array.');
   return args;
+}
+
+function readGuestToken(reader: ByteReader): string {
+  const token = reader.string();
+  const { length } = token;
+  if (!isGuestToken(token)) {
+    throw new IpcError(
+      IpcErrorCode.Decode,
+      `A guest token must be ${GUEST_TOKEN_LENGTH} base64url characters (got ${length} characters).`,
+    );
+  }
+  return token;
 }

@@ -11,12 +11,15 @@ export const MessageKind = {
   SendToHost: 4,
   SendTo: 5,
   WebviewSend: 6,
+  GuestRegister: 7,
+  GuestRelease: 8,
   // main -> renderer
   Hello: 32,
   Message: 33,
   InvokeReply: 34,
   SyncReply: 35,
   HostMessage: 36,
+  GuestState: 37,
 } as const;
 
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -73,13 +76,33 @@ export interface RendererToMainWebviewSend {
   readonly args: unknown[];
 }
 
+/**
+ * A host page is about to load a `<webview>` guest into a frame: a guest that presents `token` when it
+ * connects becomes this renderer's guest. Main answers with a {@link MainToRendererGuestState}.
+ */
+export interface RendererToMainGuestRegister {
+  readonly kind: typeof MessageKind.GuestRegister;
+  readonly seq: number;
+  /** A guest token (`isGuestToken`); it also names the frame in later messages. */
+  readonly token: string;
+}
+
+/** The host removed the `<webview>` registered as `token`: main closes its guest and forgets the token. */
+export interface RendererToMainGuestRelease {
+  readonly kind: typeof MessageKind.GuestRelease;
+  readonly seq: number;
+  readonly token: string;
+}
+
 export type RendererToMainMessage =
   | RendererToMainSend
   | RendererToMainSendSync
   | RendererToMainInvoke
   | RendererToMainSendToHost
   | RendererToMainSendTo
-  | RendererToMainWebviewSend;
+  | RendererToMainWebviewSend
+  | RendererToMainGuestRegister
+  | RendererToMainGuestRelease;
 
 /** First message on every connection: who the renderer is and what the main side accepts. */
 export interface MainToRendererHello {
@@ -135,12 +158,25 @@ export interface MainToRendererHostMessage {
   readonly args: unknown[];
 }
 
+/**
+ * Which guest the `<webview>` registered as `token` has: `guestId` 0 means none (sent once right after
+ * the registration, when the host may load the guest page, and whenever the guest leaves), otherwise the
+ * guest's WebContents id.
+ */
+export interface MainToRendererGuestState {
+  readonly kind: typeof MessageKind.GuestState;
+  readonly seq: number;
+  readonly token: string;
+  readonly guestId: number;
+}
+
 export type MainToRendererMessage =
   | MainToRendererHello
   | MainToRendererChannelMessage
   | MainToRendererInvokeReply
   | MainToRendererSyncReply
-  | MainToRendererHostMessage;
+  | MainToRendererHostMessage
+  | MainToRendererGuestState;
 
 export type AnyMessage = RendererToMainMessage | MainToRendererMessage;
 

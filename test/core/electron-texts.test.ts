@@ -10,6 +10,7 @@ import {
   replyWasNeverSent,
   secondHandlerMessage,
   sendSyncWithoutListenersWarning,
+  WEBVIEW_NOT_ATTACHED_MESSAGE,
 } from '../../src/core/electron-texts.js';
 
 // Each text is Electron's, character for character; apps match on them.
@@ -67,6 +68,12 @@ describe("Electron's texts", () => {
     );
     expect(channelConversionMessage({}, 1)).toBe(
       'Error processing argument at index 1, conversion failure from ',
+    );
+  });
+
+  it('<webview> not attached (getWebContentsId before a guest is there)', () => {
+    expect(WEBVIEW_NOT_ATTACHED_MESSAGE).toBe(
+      'The WebView must be attached to the DOM and the dom-ready event emitted before this method can be called.',
     );
   });
 });

@@ -1,18 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/core/outbox.js';
+import { IpcErrorCode } from '../../src/protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
-import { decodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
-import { MessageKind } from '../../src/protocol/messages.js';
+import { decodeFrame } from '../../src/protocol/message-codec.js';
+import { MessageKind, type RendererToMainSend } from '../../src/protocol/messages.js';
 
-const message = (seq: number, text = 'x') =>
-  encodeMessage({ kind: MessageKind.Send, seq, channel: 'c', args: [text] });
+const message = (seq: number, text: unknown = 'x'): RendererToMainSend => ({
+  kind: MessageKind.Send,
+  seq,
+  channel: 'c',
+  args: [text],
+});
+const seqsOf = (frames: Uint8Array[]) =>
+  frames.flatMap((frame) => decodeFrame(frame, 'main', DEFAULT_LIMITS).map((m) => m.seq));
 
 describe('Outbox', () => {
   it('coalesces every message queued in one task into one frame, in order', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
     outbox.setSink((frame) => frames.push(frame));
-    for (let seq = 1; seq <= 100; seq++) outbox.push(message(seq));
+    for (let seq = 1; seq <= 100; seq++) outbox.add(message(seq));
     expect(frames).toHaveLength(0);
     await Promise.resolve();
     expect(frames).toHaveLength(1);
@@ -25,7 +32,7 @@ describe('Outbox', () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
     outbox.setSink((frame) => frames.push(frame));
-    outbox.push(message(1));
+    outbox.add(message(1));
     expect(frames).toHaveLength(0);
     await Promise.resolve();
     expect(frames).toHaveLength(1);
@@ -35,7 +42,7 @@ describe('Outbox', () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(300);
     outbox.setSink((frame) => frames.push(frame));
-    for (let seq = 1; seq <= 10; seq++) outbox.push(message(seq, 'y'.repeat(100)));
+    for (let seq = 1; seq <= 10; seq++) outbox.add(message(seq, 'y'.repeat(100)));
     await Promise.resolve();
     expect(frames.length).toBeGreaterThan(3);
     for (const frame of frames) expect(frame.byteLength).toBeLessThanOrEqual(300);
@@ -46,8 +53,8 @@ describe('Outbox', () => {
   it('holds frames until a sink is set, then sends them in order', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.push(message(1));
-    outbox.push(message(2));
+    outbox.add(message(1));
+    outbox.add(message(2));
     await Promise.resolve();
     outbox.setSink((frame) => frames.push(frame));
     await Promise.resolve();
@@ -60,8 +67,89 @@ describe('Outbox', () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
     outbox.setSink((frame) => frames.push(frame));
-    outbox.push(message(1));
+    outbox.add(message(1));
     outbox.flush();
     expect(frames).toHaveLength(1);
+  });
+
+  it('returns the encoded size and keeps messages of any length intact (long length prefixes)', async () => {
+    const frames: Uint8Array[] = [];
+    const outbox = new Outbox(1 << 24);
+    outbox.setSink((frame) => frames.push(frame));
+    const texts = ['a', 'b'.repeat(200), 'c'.repeat(20_000), 'd'.repeat(3_000_000), 'e'];
+    const sizes = texts.map((text, i) => outbox.add(message(i + 1, text)));
+    await Promise.resolve();
+    const decoded = decodeFrame(frames[0]!, 'main', DEFAULT_LIMITS, []);
+    expect(decoded.map((m) => (m as RendererToMainSend).args[0])).toEqual(texts);
+    const lengths: number[] = [];
+    decodeFrame(frames[0]!, 'main', DEFAULT_LIMITS, lengths);
+    expect(sizes).toEqual(lengths);
+  });
+
+  it('queues nothing for a message that cannot be encoded, and the frame goes on', async () => {
+    const frames: Uint8Array[] = [];
+    const outbox = new Outbox(1 << 20);
+    outbox.setSink((frame) => frames.push(frame));
+    outbox.add(message(1));
+    expect(() => outbox.add(message(2, { f() {} }))).toThrow(
+      expect.objectContaining({ code: IpcErrorCode.NotCloneable }),
+    );
+    outbox.add(message(2));
+    await Promise.resolve();
+    expect(seqsOf(frames)).toEqual([1, 2]);
+  });
+
+  it('dropLast() takes back the message just added', async () => {
+    const frames: Uint8Array[] = [];
+    const outbox = new Outbox(1 << 20);
+    outbox.setSink((frame) => frames.push(frame));
+    outbox.add(message(1));
+    outbox.add(message(2, 'z'.repeat(500)));
+    outbox.dropLast();
+    outbox.add(message(2));
+    await Promise.resolve();
+    expect(seqsOf(frames)).toEqual([1, 2]);
+    outbox.add(message(3));
+    outbox.dropLast();
+    await Promise.resolve();
+    expect(frames).toHaveLength(1);
+  });
+
+  it('refuses a send from a getter of the value being encoded (the frame is mid-message)', async () => {
+    const frames: Uint8Array[] = [];
+    const outbox = new Outbox(1 << 20);
+    outbox.setSink((frame) => frames.push(frame));
+    const value = {
+      get nested() {
+        return outbox.add(message(99));
+      },
+    };
+    expect(() => outbox.add(message(1, value))).toThrow(
+      expect.objectContaining({ code: IpcErrorCode.InvalidArgument }),
+    );
+    outbox.add(message(1));
+    await Promise.resolve();
+    expect(seqsOf(frames)).toEqual([1]);
+  });
+
+  it('keeps the frame limit while no sink is set', async () => {
+    const frames: Uint8Array[] = [];
+    const outbox = new Outbox(300);
+    for (let seq = 1; seq <= 10; seq++) outbox.add(message(seq, 'y'.repeat(100)));
+    await Promise.resolve();
+    outbox.setSink((frame) => frames.push(frame));
+    await Promise.resolve();
+    for (const frame of frames) expect(frame.byteLength).toBeLessThanOrEqual(300);
+    expect(seqsOf(frames)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
+  it('clear() drops what is queued', async () => {
+    const frames: Uint8Array[] = [];
+    const outbox = new Outbox(1 << 20);
+    outbox.setSink((frame) => frames.push(frame));
+    outbox.add(message(1));
+    outbox.clear();
+    await Promise.resolve();
+    expect(frames).toHaveLength(0);
   });
 });

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IpcError } from '../../src/protocol/errors.js';
+import { createGuestToken } from '../../src/protocol/guest-token.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
 import { type AnyMessage, MessageKind } from '../../src/protocol/messages.js';
 
 const runs = Number(process.env.FC_RUNS ?? 1000);
+const TOKEN = createGuestToken();
 
 const toMain: AnyMessage[] = [
   { kind: MessageKind.Send, seq: 1, channel: 'a', args: [1, 'two'] },
@@ -14,6 +16,8 @@ const toMain: AnyMessage[] = [
   { kind: MessageKind.SendToHost, seq: 4, channel: 'd', args: [null] },
   { kind: MessageKind.SendTo, seq: 5, webContentsId: 9, channel: 'e', args: [[1]] },
   { kind: MessageKind.WebviewSend, seq: 6, guestId: 3, channel: 'f', args: [{ x: 1 }] },
+  { kind: MessageKind.GuestRegister, seq: 7, token: TOKEN },
+  { kind: MessageKind.GuestRelease, seq: 8, token: TOKEN },
 ];
 
 const toRenderer: AnyMessage[] = [
@@ -23,6 +27,8 @@ const toRenderer: AnyMessage[] = [
   { kind: MessageKind.InvokeReply, seq: 4, id: 9, ok: false, error: 'Error: boom' },
   { kind: MessageKind.SyncReply, seq: 0, id: 7, value: 'sync' },
   { kind: MessageKind.HostMessage, seq: 5, guestId: 2, frameId: 1, channel: 'h', args: ['x'] },
+  { kind: MessageKind.GuestState, seq: 6, token: TOKEN, guestId: 0 },
+  { kind: MessageKind.GuestState, seq: 7, token: TOKEN, guestId: 12 },
 ];
 
 describe('message codec', () => {
@@ -58,6 +64,30 @@ describe('message codec', () => {
     );
   });
 
+  it('refuses a guest token that is not 43 base64url characters', () => {
+    const bad = [
+      '',
+      'x'.repeat(42),
+      'x'.repeat(44),
+      `${'x'.repeat(42)}+`,
+      `${'x'.repeat(42)}=`,
+      'é'.repeat(43),
+    ];
+    for (const token of bad) {
+      for (const message of [
+        { kind: MessageKind.GuestRegister, seq: 1, token },
+        { kind: MessageKind.GuestRelease, seq: 1, token },
+        { kind: MessageKind.GuestState, seq: 1, token, guestId: 1 },
+      ] as AnyMessage[]) {
+        const frame = encodeFrame([encodeMessage(message)]);
+        const receiver = message.kind === MessageKind.GuestState ? 'renderer' : 'main';
+        expect(() => decodeFrame(frame, receiver, DEFAULT_LIMITS)).toThrow(
+          expect.objectContaining({ code: 'ERR_IPC_DECODE' }),
+        );
+      }
+    }
+  });
+
   it('refuses a frame larger than maxPayload before decoding it', () => {
     const frame = encodeFrame([
       encodeMessage({ kind: MessageKind.Send, seq: 1, channel: 'a', args: ['x'.repeat(2000)] }),
@@ -73,31 +103,37 @@ describe('message codec', () => {
     );
   });
 
-  it('turns random and mutated frames into coded errors only', () => {
-    const valid = encodeFrame(toMain.map(encodeMessage));
-    const mutated = fc
-      .tuple(
-        fc.nat({ max: valid.byteLength - 1 }),
-        fc.integer({ min: 0, max: 255 }),
-        fc.nat({ max: valid.byteLength }),
-      )
-      .map(([at, byte, cut]) => {
-        const copy = valid.slice(0, Math.max(cut, at + 1));
-        copy[at] = byte;
-        return copy;
-      });
-    fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), mutated), (bytes) => {
-        try {
-          decodeFrame(bytes, 'main', DEFAULT_LIMITS);
-        } catch (error) {
-          expect(error).toBeInstanceOf(IpcError);
-          expect(['ERR_IPC_DECODE', 'ERR_IPC_PROTOCOL', 'ERR_IPC_LIMIT_EXCEEDED']).toContain(
-            (error as IpcError).code,
-          );
-        }
-      }),
-      { numRuns: runs },
-    );
-  });
+  it.each([
+    ['main', toMain],
+    ['renderer', toRenderer],
+  ] as const)(
+    'turns random and mutated frames towards the %s into coded errors only',
+    (receiver, messages) => {
+      const valid = encodeFrame(messages.map(encodeMessage));
+      const mutated = fc
+        .tuple(
+          fc.nat({ max: valid.byteLength - 1 }),
+          fc.integer({ min: 0, max: 255 }),
+          fc.nat({ max: valid.byteLength }),
+        )
+        .map(([at, byte, cut]) => {
+          const copy = valid.slice(0, Math.max(cut, at + 1));
+          copy[at] = byte;
+          return copy;
+        });
+      fc.assert(
+        fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), mutated), (bytes) => {
+          try {
+            decodeFrame(bytes, receiver, DEFAULT_LIMITS);
+          } catch (error) {
+            expect(error).toBeInstanceOf(IpcError);
+            expect(['ERR_IPC_DECODE', 'ERR_IPC_PROTOCOL', 'ERR_IPC_LIMIT_EXCEEDED']).toContain(
+              (error as IpcError).code,
+            );
+          }
+        }),
+        { numRuns: runs },
+      );
+    },
+  );
 });

@@ -7,6 +7,8 @@ const INITIAL_CAPACITY = 4096;
 const MAX_POOLED = 16 * 1024 * 1024;
 /** Strings shorter than this are encoded by a JS loop; longer ones with TextEncoder.encodeInto. */
 const SHORT_STRING = 64;
+/** Strings longer than this are encoded to an exact-size array first (no 3x reservation). */
+const HUGE_STRING = 1 << 20;
 
 const textEncoder = new TextEncoder();
 const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
@@ -228,6 +230,13 @@ export class ByteWriter {
     }
     if (!isWellFormed(s)) {
       this.utf16(s);
+      return;
+    }
+    if (len > HUGE_STRING) {
+      // Exact-size encoding instead of reserving 3 bytes per code unit.
+      const bytes = textEncoder.encode(s);
+      this.varuint(bytes.length * 4 + StringKind.Utf8);
+      this.bytes(bytes);
       return;
     }
     const max = len * 3;

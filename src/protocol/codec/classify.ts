@@ -190,3 +190,12 @@ export function isSpecialPlain(o: object): boolean {
   const t = objectToString.call(o);
   return t === '[object Arguments]' || t === '[object Module]';
 }
+
+/** Canonical array index ("0".."4294967294"). */
+export function isIndex(k: string): boolean {
+  const c = k.charCodeAt(0);
+  if (c < 0x30 || c > 0x39) return false;
+  if (k.length > 10) return false;
+  const n = Number(k);
+  return n < 4294967295 && String(n) === k;
+}

@@ -1,26 +1,15 @@
 import { IpcError, IpcErrorCode } from '../errors.js';
 import { type ByteReader, type DecodedShape, decodeError } from './byte-reader.js';
+import { isIndex } from './classify.js';
+import { readArrayBuffer, readRef, readResizableArrayBuffer, readView } from './decode-binary.js';
 import {
   COMPILE_AFTER_USES,
   cachedFactory,
-  cacheKey,
   compileFactory,
   MAX_COMPILES_PER_MESSAGE,
   shapeCompilationEnabled,
 } from './shape-compiler.js';
-import { ErrorFlag, ErrorKind, Tag, ViewKind } from './tags.js';
-
-/** Placeholder id slot of a view whose buffer is being read (a Ref to it is malformed). */
-const PENDING: object = Object.freeze({});
-
-type ViewCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
-type TypedCtor = ViewCtor & { readonly BYTES_PER_ELEMENT: number };
-
-const g = globalThis as unknown as Record<string, unknown>;
-const VIEW_CTORS: (TypedCtor | undefined)[] = [];
-for (const [name, kind] of Object.entries(ViewKind)) {
-  if (kind !== ViewKind.DataView) VIEW_CTORS[kind] = g[name] as TypedCtor | undefined;
-}
+import { ErrorFlag, ErrorKind, Tag } from './tags.js';
 
 const ERROR_CTORS: ErrorConstructor[] = [];
 ERROR_CTORS[ErrorKind.Error] = Error;
@@ -33,7 +22,12 @@ ERROR_CTORS[ErrorKind.URIError] = URIError;
 
 const defineProperty = Object.defineProperty;
 const MAX_ARRAY_LENGTH = 4294967295;
-/** Arrays up to this length are allocated at their final size (the length is already bounded by the input). */
+/**
+ * Short arrays are built with push (a literal allocation, packed elements: fastest to create and to use);
+ * longer ones up to PREALLOCATE_MAX are allocated at their final size (the length is bounded by the
+ * input already); longer ones grow with push again.
+ */
+const PUSH_MAX = 16;
 const PREALLOCATE_MAX = 65536;
 
 function tooDeep(r: ByteReader): IpcError {
@@ -41,14 +35,6 @@ function tooDeep(r: ByteReader): IpcError {
     IpcErrorCode.LimitExceeded,
     `Input nests deeper than maxDepth (${r.limits.maxDepth}) at byte ${r.pos}`,
   );
-}
-
-/** Canonical array index ("0".."4294967294"). */
-function isIndex(k: string): boolean {
-  const c = k.charCodeAt(0);
-  if (c < 0x30 || c > 0x39 || k.length > 10) return false;
-  const n = Number(k);
-  return n < MAX_ARRAY_LENGTH && String(n) === k;
 }
 
 /**
@@ -61,8 +47,12 @@ export function readValue(reader: ByteReader): unknown {
   const shapes = reader.shapes;
   const depth = reader.depth;
   const reserved = reader.reserved;
-  reader.refs = [];
-  reader.shapes = [];
+  reader.refs = null;
+  reader.shapes = null;
+  if (reader.src[reader.pos] === Tag.Refs && reader.pos < reader.end) {
+    reader.pos++;
+    reader.refs = [];
+  }
   reader.compiles = 0;
   reader.holes = 0;
   reader.depth = 0;
@@ -131,7 +121,7 @@ function readAny(r: ByteReader): unknown {
       return readSparseArray(r);
     case Tag.Date: {
       const d = new Date(r.f64());
-      r.refs.push(d);
+      if (r.refs !== null) r.refs.push(d);
       return d;
     }
     case Tag.RegExp:
@@ -140,11 +130,8 @@ function readAny(r: ByteReader): unknown {
       return readMap(r);
     case Tag.Set:
       return readSet(r);
-    case Tag.ArrayBuffer: {
-      const ab = r.bytes(r.varuint()).slice().buffer;
-      r.refs.push(ab);
-      return ab;
-    }
+    case Tag.ArrayBuffer:
+      return readArrayBuffer(r);
     case Tag.ResizableArrayBuffer:
       return readResizableArrayBuffer(r);
     case Tag.View:
@@ -156,16 +143,6 @@ function readAny(r: ByteReader): unknown {
     default:
       throw decodeError(`unknown tag 0x${tag.toString(16).padStart(2, '0')}`, pos);
   }
-}
-
-function readRef(r: ByteReader): unknown {
-  const at = r.pos;
-  const id = r.varuint();
-  const refs = r.refs;
-  if (id >= refs.length) throw decodeError(`reference to unknown object id ${id}`, at);
-  const v = refs[id];
-  if (v === PENDING) throw decodeError(`reference to incomplete object id ${id}`, at);
-  return v;
 }
 
 function readBigInt(r: ByteReader, negative: boolean): bigint {
@@ -187,7 +164,7 @@ function readObject(r: ByteReader): object {
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
   r.depth++;
   const o: Record<string, unknown> = {};
-  r.refs.push(o);
+  if (r.refs !== null) r.refs.push(o);
   for (let i = 0; i < n; i++) {
     const k = r.key();
     const v = readAny(r);
@@ -206,9 +183,9 @@ function readShapeDef(r: ByteReader): object {
   r.depth++;
   const keys: string[] = new Array(n);
   for (let i = 0; i < n; i++) keys[i] = r.key();
-  r.shapes.push({ keys, hasProto: keys.includes('__proto__'), uses: 0, factory: null });
+  (r.shapes ??= []).push({ keys, hasProto: keys.includes('__proto__'), uses: 0, factory: null });
   const o: Record<string, unknown> = {};
-  r.refs.push(o);
+  if (r.refs !== null) r.refs.push(o);
   const src = r.src;
   for (let i = 0; i < n; i++) {
     if (src[r.pos] === Tag.Hole && r.pos < r.end) {
@@ -249,13 +226,13 @@ function factoryOf(r: ByteReader, shape: DecodedShape): ((r: ByteReader) => obje
   const uses = shape.uses++;
   if (shape.hasProto || !shapeCompilationEnabled()) return (shape.factory = undefined);
   if (uses === 0) {
-    const cached = cachedFactory<ByteReader>(cacheKey(shape.keys));
+    const cached = cachedFactory<ByteReader>(shape.keys);
     if (cached !== undefined) shape.factory = cached;
     return shape.factory;
   }
   if (uses >= COMPILE_AFTER_USES && r.compiles < MAX_COMPILES_PER_MESSAGE) {
     r.compiles++;
-    shape.factory = compileFactory(cacheKey(shape.keys), shape.keys, readAny, readShapeValue, fixHoles);
+    shape.factory = compileFactory(shape.keys, readAny, readShapeValue, fixHoles);
   }
   return shape.factory;
 }
@@ -263,7 +240,7 @@ function factoryOf(r: ByteReader, shape: DecodedShape): ((r: ByteReader) => obje
 function readShapeRef(r: ByteReader): object {
   const at = r.pos;
   const id = r.varuint();
-  const shape: DecodedShape | undefined = r.shapes[id];
+  const shape: DecodedShape | undefined = r.shapes?.[id];
   if (shape === undefined) throw decodeError(`reference to unknown shape ${id}`, at);
   const keys = shape.keys;
   const n = keys.length;
@@ -278,7 +255,7 @@ function readShapeRef(r: ByteReader): object {
     return o;
   }
   const o: Record<string, unknown> = {};
-  r.refs.push(o);
+  if (r.refs !== null) r.refs.push(o);
   const src = r.src;
   if (shape.hasProto) {
     for (let i = 0; i < n; i++) {
@@ -303,17 +280,17 @@ function readArray(r: ByteReader, withProps: boolean): unknown[] {
   r.depth++;
   const src = r.src;
   let a: unknown[];
-  if (len <= PREALLOCATE_MAX) {
+  if (len > PUSH_MAX && len <= PREALLOCATE_MAX) {
     // Exact-size backing store; elements never assigned stay holes.
     a = new Array(len);
-    r.refs.push(a);
+    if (r.refs !== null) r.refs.push(a);
     for (let i = 0; i < len; i++) {
       if (src[r.pos] === Tag.Hole && r.pos < r.end) r.pos++;
       else a[i] = readAny(r);
     }
   } else {
     a = [];
-    r.refs.push(a);
+    if (r.refs !== null) r.refs.push(a);
     for (let i = 0; i < len; i++) {
       if (src[r.pos] === Tag.Hole && r.pos < r.end) {
         r.pos++;
@@ -356,7 +333,7 @@ function readSparseArray(r: ByteReader): unknown[] {
   r.depth++;
   const a: unknown[] = [];
   a.length = len;
-  r.refs.push(a);
+  if (r.refs !== null) r.refs.push(a);
   const n = r.varuint();
   if (n > (r.end - r.pos) / 2) throw decodeError(`sparse array with ${n} elements exceeds the input`, r.pos);
   for (let i = 0; i < n; i++) {
@@ -381,7 +358,7 @@ function readRegExp(r: ByteReader): RegExp {
   } catch {
     throw decodeError('invalid RegExp', at);
   }
-  r.refs.push(re);
+  if (r.refs !== null) r.refs.push(re);
   return re;
 }
 
@@ -391,7 +368,7 @@ function readMap(r: ByteReader): Map<unknown, unknown> {
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
   r.depth++;
   const m = new Map<unknown, unknown>();
-  r.refs.push(m);
+  if (r.refs !== null) r.refs.push(m);
   for (let i = 0; i < n; i++) {
     const k = readAny(r);
     m.set(k, readAny(r));
@@ -406,59 +383,10 @@ function readSet(r: ByteReader): Set<unknown> {
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
   r.depth++;
   const s = new Set<unknown>();
-  r.refs.push(s);
+  if (r.refs !== null) r.refs.push(s);
   for (let i = 0; i < n; i++) s.add(readAny(r));
   r.depth--;
   return s;
-}
-
-function readResizableArrayBuffer(r: ByteReader): ArrayBuffer {
-  const at = r.pos;
-  const n = r.varuint();
-  const max = r.varuint();
-  if (max < n) throw decodeError(`maxByteLength ${max} < byteLength ${n}`, at);
-  r.reserved += max;
-  if (r.reserved > r.limits.maxPayload) {
-    throw new IpcError(
-      IpcErrorCode.LimitExceeded,
-      `Resizable ArrayBuffers reserve more than maxPayload (${r.limits.maxPayload}) bytes at byte ${at}`,
-    );
-  }
-  const bytes = r.bytes(n);
-  const AB = ArrayBuffer as unknown as new (n: number, options: { maxByteLength: number }) => ArrayBuffer;
-  const ab = new AB(n, { maxByteLength: max });
-  new Uint8Array(ab).set(bytes);
-  r.refs.push(ab);
-  return ab;
-}
-
-function readView(r: ByteReader): ArrayBufferView {
-  const at = r.pos;
-  const kind = r.u8();
-  const offset = r.varuint();
-  const length = r.varuint();
-  const refs = r.refs;
-  const id = refs.length;
-  refs.push(PENDING);
-  const buffer = readAny(r);
-  if (!(buffer instanceof ArrayBuffer))
-    throw decodeError('view over something that is not an ArrayBuffer', at);
-  const size = buffer.byteLength;
-  let view: ArrayBufferView;
-  if (kind === ViewKind.DataView) {
-    if (offset > size || length > size - offset) throw decodeError('DataView out of bounds', at);
-    view = new DataView(buffer, offset, length);
-  } else {
-    const Ctor = VIEW_CTORS[kind];
-    if (Ctor === undefined) throw decodeError(`unsupported view kind ${kind}`, at);
-    const bpe = Ctor.BYTES_PER_ELEMENT;
-    if (offset > size || length > size - offset || offset % bpe !== 0 || length % bpe !== 0) {
-      throw decodeError('typed array out of bounds or misaligned', at);
-    }
-    view = new Ctor(buffer, offset, length / bpe);
-  }
-  refs[id] = view;
-  return view;
 }
 
 function readError(r: ByteReader): Error {
@@ -472,7 +400,7 @@ function readError(r: ByteReader): Error {
   const e = message === undefined ? new Ctor() : new Ctor(message);
   // Like V8's deserializer: `stack` is always an own property (undefined when there was none).
   defineProperty(e, 'stack', { value: stack, writable: true, enumerable: false, configurable: true });
-  r.refs.push(e);
+  if (r.refs !== null) r.refs.push(e);
   if (flags & ErrorFlag.Cause) {
     if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
     r.depth++;
@@ -491,6 +419,6 @@ function readBoxed(r: ByteReader): object {
     throw decodeError('boxed value is not a number, string, boolean or bigint', at);
   }
   const o = Object(v) as object;
-  r.refs.push(o);
+  if (r.refs !== null) r.refs.push(o);
   return o;
 }

@@ -13,24 +13,42 @@
  * WeakRef, FinalizationRegistry, generators, iterators, arguments objects, module namespaces, Intl and
  * WebAssembly objects, global objects, host objects with native constructors (DOM nodes, Blob, ...).
  *
+ * Behaviour checked against Node 20's structuredClone by experiment (and by the property tests):
+ * - Error: `name` is read through the prototype chain; only the seven names above survive (AggregateError
+ *   and subclasses become Error); `message` only when it is an own data property (converted with
+ *   ToString); `stack` only when it is a string; `cause` when it is an own data property; every other
+ *   property is dropped. The decoded Error always has an own `stack` (undefined when there was none),
+ *   like Node 20's deserializer. A symbol name/message throws (V8: TypeError; we: NotCloneable).
+ * - Plain objects: own enumerable string keys in Object.keys order; getters run once; keys deleted by an
+ *   earlier getter are skipped, keys added meanwhile are ignored. `__proto__` keys stay own data
+ *   properties; decoded objects always have Object.prototype.
+ * - Arguments objects, generators, iterators, Intl objects, module namespaces, globalThis: NotCloneable.
+ *   URL, DOMException and other JS-implemented Node classes: plain objects (as in Node).
+ *
  * Deliberate deviations from Node 20's structuredClone:
  * - Node `Buffer` and every other Uint8Array subclass arrive as a plain Uint8Array over a buffer holding
- *   only their own bytes (byteOffset 0), never the shared 8 KB pool; Electron behaves the same.
+ *   only their own bytes (byteOffset 0), never the shared 8 KB pool; Electron behaves the same. Other
+ *   typed array subclasses behave like structuredClone (plain typed array sharing the whole buffer).
  * - SharedArrayBuffer (and views on one) throws NotCloneable: memory cannot be shared across processes.
- * - Blob/File and MessagePort throw NotCloneable (Node clones Blob; ports need a transfer list).
+ * - Blob/File and MessagePort throw NotCloneable (Node clones Blob; ports need a transfer list); in
+ *   browsers, platform objects (anything with a native constructor other than the cloneable built-ins,
+ *   e.g. DOM nodes, ImageData, CryptoKey) throw as well.
  * - An Error whose `cause` leads back to the Error itself round-trips; Node 20 throws while deserializing.
- * - AggregateError arrives as Error (like Node 20) and loses `errors` (like Node 20).
  * - Views on resizable ArrayBuffers arrive as fixed-length views (length tracking is not observable
  *   without resizing the buffer); the buffer itself stays resizable with its maxByteLength.
  * - Proxies cannot be detected: a Proxy is cloned through its traps (structuredClone throws).
- * - Brand checks are done with prototype-independent tricks; objects whose internal slots disagree with
- *   both their Object.prototype.toString tag and their prototype chain (e.g. a Map made with
- *   Reflect.construct(Map, [], Other)) are classified by tag/prototype instead of slots.
+ * - Internal slots are not readable from JS: classification uses Object.prototype.toString plus
+ *   side-effect-free brand checks, so objects whose slots disagree with both their tag and their
+ *   prototype chain (e.g. a Map made with Reflect.construct(Map, [], Other)) are classified by
+ *   tag/prototype. Object.create(Promise.prototype) throws (a Promise has no side-effect-free brand check).
  * - Getters that mutate arrays while they are cloned may produce a different (still valid) result.
- * - Decoding: a sparse array's length may not exceed `limits.maxPayload` (64 MiB by default) so that a
- *   few bytes cannot produce an array of length 2^32-1; containers may not nest deeper than
- *   `limits.maxDepth` (the encoder enforces the default limit too).
+ * - Decoding limits (hostile input): containers may not nest deeper than `limits.maxDepth` (the encoder
+ *   refuses deeper values with ERR_IPC_LIMIT_EXCEEDED too, default limit); a sparse array's length may
+ *   not exceed `limits.maxPayload` (64 MiB by default), so a few bytes cannot produce an array of length
+ *   2^32-1 that hangs a consumer looping over it; resizable ArrayBuffers may reserve at most
+ *   `limits.maxPayload` bytes (sum of maxByteLength) per value.
  * - Typed array contents travel in the sender's byte order (every supported platform is little-endian).
+ * - Float16Array is supported where the runtime has it; decoding one where it does not is ERR_IPC_DECODE.
  */
 import { IpcError, IpcErrorCode } from '../errors.js';
 import { type DecodeLimits, resolveLimits } from '../limits.js';

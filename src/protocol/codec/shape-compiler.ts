@@ -36,14 +36,21 @@ export function setShapeCompilation(on: boolean): void {
 export function shapeCompilationEnabled(): boolean {
   return enabled && evalState !== 'blocked';
 }
-const cache = new Map<string, ShapeFactory<never>>();
+/** Compiled factories by first key (no string building on lookup). */
+const cache = new Map<string, { keys: readonly string[]; factory: ShapeFactory<never> }[]>();
+let cached = 0;
 
-export function cacheKey(keys: readonly string[]): string {
-  return JSON.stringify(keys);
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-export function cachedFactory<R>(key: string): ShapeFactory<R> | undefined {
-  return cache.get(key) as ShapeFactory<R> | undefined;
+export function cachedFactory<R>(keys: readonly string[]): ShapeFactory<R> | undefined {
+  const list = cache.get(keys[0]!);
+  if (list === undefined) return undefined;
+  for (const e of list) if (sameKeys(e.keys, keys)) return e.factory as ShapeFactory<R>;
+  return undefined;
 }
 
 /**
@@ -52,8 +59,9 @@ export function cachedFactory<R>(key: string): ShapeFactory<R> | undefined {
  * the object into `r.refs` before reading values (cycles), and calls `fixHoles(r, o, before)` when
  * values were holes (keys deleted while encoding).
  */
-export function compileFactory<R extends { refs: unknown[]; holes: number; src: Uint8Array; pos: number }>(
-  key: string,
+export function compileFactory<
+  R extends { refs: unknown[] | null; holes: number; src: Uint8Array; pos: number },
+>(
   keys: readonly string[],
   readAny: (r: R) => unknown,
   readShapeValue: (r: R) => unknown,
@@ -65,9 +73,10 @@ export function compileFactory<R extends { refs: unknown[]; holes: number; src: 
   for (let i = 0; i < keys.length; i++) {
     const k = JSON.stringify(keys[i]);
     literal += `${i === 0 ? '' : ','}${k}:null`;
-    stores += `o[${k}]=s[r.pos]===15?v(r):a(r);`;
+    // Fixints and strings inline; anything else through readAny; holes through readShapeValue.
+    stores += `t=s[r.pos];if(t>=128){r.pos++;o[${k}]=t-128}else if(t===9){r.pos++;o[${k}]=r.string()}else o[${k}]=t===15?v(r):a(r);`;
   }
-  const body = `return function(r){var h=r.holes;var s=r.src;var o={${literal}};r.refs.push(o);${stores}if(r.holes!==h)f(r,o,h);return o}`;
+  const body = `return function(r){var t,h=r.holes;var s=r.src;var o={${literal}};if(r.refs!==null)r.refs.push(o);${stores}if(r.holes!==h)f(r,o,h);return o}`;
   let factory: ShapeFactory<R>;
   try {
     factory = new Function('a', 'v', 'f', body)(readAny, readShapeValue, fixHoles) as ShapeFactory<R>;
@@ -76,7 +85,14 @@ export function compileFactory<R extends { refs: unknown[]; holes: number; src: 
     evalState = 'blocked';
     return undefined;
   }
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-  cache.set(key, factory as ShapeFactory<never>);
+  if (cached >= CACHE_MAX) {
+    cache.clear();
+    cached = 0;
+  }
+  const first = keys[0]!;
+  let list = cache.get(first);
+  if (list === undefined) cache.set(first, (list = []));
+  list.push({ keys: keys.slice(), factory: factory as ShapeFactory<never> });
+  cached++;
   return factory;
 }

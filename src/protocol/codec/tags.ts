@@ -28,7 +28,9 @@
  * | Boxed          | a primitive value (number, string, boolean or bigint encoding)                 |
  *
  * Object ids: every object gets the next id when it is first written (an Array before its elements, a
- * View before its buffer), so `Ref` can express shared references and cycles.
+ * View before its buffer), so `Ref` can express shared references and cycles. A value containing any
+ * `Ref` starts with the `Refs` byte (the encoder inserts it at the end, when it knows); without it the
+ * decoder does not track ids at all and rejects `Ref`.
  */
 export const Tag = {
   Undefined: 0x00,
@@ -61,6 +63,8 @@ export const Tag = {
   ShapeDef: 0x19,
   /** An object with the keys of an earlier ShapeDef: varuint shape id + one value per key. */
   ShapeRef: 0x1a,
+  /** First byte of a value that contains Ref tags: only then does the decoder track object ids. */
+  Refs: 0x1b,
   /** First fixint tag: tags `0x80 + n` encode the integer n (0..127). */
   FixIntBase: 0x80,
 } as const;

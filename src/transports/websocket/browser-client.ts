@@ -1,17 +1,40 @@
 import { endpointsFor } from './endpoints.js';
 import { SocketRendererTransport, type WebSocketLike } from './socket-renderer-transport.js';
 import { createXhrSyncPoster } from './sync-xhr.js';
-import { createConnectionKey, KEY_PROTOCOL_PREFIX, SUBPROTOCOL } from './wire.js';
+import {
+  createConnectionKey,
+  GUEST_PROTOCOL_PREFIX,
+  KEY_PROTOCOL_PREFIX,
+  NEXT_GUEST_PROTOCOL_PREFIX,
+  SUBPROTOCOL,
+} from './wire.js';
+
+/** What a `<webview>` guest presents at its handshake (see docs/webview.md). */
+export interface GuestCredentials {
+  /** The token its host registered for the frame. */
+  readonly token: string;
+  /** A fresh token for the next page in the same frame. */
+  readonly successor: string;
+}
 
 /**
  * A browser page's transport to the server at `serverUrl`. The page generates its connection key,
  * offers it with the subprotocol at the handshake (it never appears in a URL), and uses it to
  * authenticate blocking `sendSync` calls on the sync endpoint, which works even before the socket opens.
+ * A `<webview>` guest also offers its guest tokens there.
  */
-export function createBrowserTransport(serverUrl: string, href: string): SocketRendererTransport {
+export function createBrowserTransport(
+  serverUrl: string,
+  href: string,
+  guest?: GuestCredentials,
+): SocketRendererTransport {
   const endpoints = endpointsFor(serverUrl, href);
   const key = createConnectionKey();
-  const socket = new WebSocket(endpoints.socket, [SUBPROTOCOL, KEY_PROTOCOL_PREFIX + key]);
+  const protocols = [SUBPROTOCOL, KEY_PROTOCOL_PREFIX + key];
+  if (guest) {
+    protocols.push(GUEST_PROTOCOL_PREFIX + guest.token, NEXT_GUEST_PROTOCOL_PREFIX + guest.successor);
+  }
+  const socket = new WebSocket(endpoints.socket, protocols);
   return new SocketRendererTransport(
     socket as unknown as WebSocketLike,
     createXhrSyncPoster(endpoints.sync, key),

@@ -1,10 +1,12 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { ClaimResult, GuestClaim } from '../../core/guest-registry.js';
 import type { Logger } from '../../core/logger.js';
 import type { RendererInfo } from '../../core/main-world.js';
 import type { WebContents } from '../../core/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { isGuestToken } from '../../protocol/guest-token.js';
 import { DEFAULT_LIMITS } from '../../protocol/limits.js';
 import type { MainTransport } from '../transport.js';
 import { ClientScript } from './client-script.js';
@@ -13,9 +15,12 @@ import { SocketMainTransport } from './socket-main-transport.js';
 import { StaticFiles } from './static-files.js';
 import { SyncEndpoint } from './sync-endpoint.js';
 import {
+  CloseCode,
   frameLimitFor,
+  GUEST_PROTOCOL_PREFIX,
   isConnectionKey,
   KEY_PROTOCOL_PREFIX,
+  NEXT_GUEST_PROTOCOL_PREFIX,
   SCRIPT_PATH,
   SUBPROTOCOL,
   SYNC_PATH,
@@ -45,6 +50,8 @@ export interface ServerHost {
   readonly logger: Logger;
   /** Connects a renderer; listeners for its creation run before any of its messages is dispatched. */
   addRenderer(transport: MainTransport, info: RendererInfo): WebContents;
+  /** Uses up a `<webview>` guest token: who the guest's host is, or why it is refused. */
+  claimGuest(token: string, successor: string | undefined): ClaimResult;
 }
 
 /** How long a sync request sent before its socket opened waits for that socket. */
@@ -146,13 +153,31 @@ export class WebSocketTransportServer {
       refuseUpgrade(socket, 403, 'Origin not allowed');
       return true;
     }
-    const key = keyOf(req.headers['sec-websocket-protocol']);
-    if (!key || this.connections.has(key)) {
-      refuseUpgrade(socket, 400, key ? 'Connection key in use' : 'Missing ipc-anywhere subprotocol or key');
+    const offer = offerOf(req.headers['sec-websocket-protocol']);
+    if (typeof offer === 'string') {
+      refuseUpgrade(socket, 400, offer);
       return true;
     }
+    const { key, guest } = offer;
+    if (this.connections.has(key)) {
+      refuseUpgrade(socket, 400, 'Connection key in use');
+      return true;
+    }
+    let claim: GuestClaim | undefined;
+    if (guest) {
+      // The token is used up here, whatever happens next: a guest token works once.
+      const result = this.host.claimGuest(guest.token, guest.successor);
+      if (!result.ok) {
+        this.host.logger.warn(
+          `ipc-anywhere: refused a <webview> guest from origin ${origin ?? '(none)'}: ${result.reason}.`,
+        );
+        refuseUpgrade(socket, 403, 'Guest token refused');
+        return true;
+      }
+      claim = result.claim;
+    }
     const href = hrefOf(req.url, origin);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, key, origin, href));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, key, origin, href, claim));
     return true;
   }
 
@@ -181,9 +206,22 @@ export class WebSocketTransportServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(ws: import('ws').WebSocket, key: string, origin: string | undefined, href: string): void {
+  private accept(
+    ws: import('ws').WebSocket,
+    key: string,
+    origin: string | undefined,
+    href: string,
+    guest: GuestClaim | undefined,
+  ): void {
     if (this.closed || this.connections.has(key)) {
       ws.terminate();
+      return;
+    }
+    if (guest && !guest.live) {
+      this.host.logger.warn(
+        `ipc-anywhere: refused a <webview> guest from origin ${origin ?? '(none)'}: its host or frame went away.`,
+      );
+      ws.close(CloseCode.policy, 'The <webview> host is gone');
       return;
     }
     const transport = new SocketMainTransport(ws, key, origin, this.maxPayload);
@@ -193,6 +231,7 @@ export class WebSocketTransportServer {
       type: origin === undefined ? 'remote' : 'window',
       url: href,
       origin: origin ?? 'null',
+      ...(guest && { guest }),
     });
     this.sync.joined(key, transport);
   }
@@ -226,14 +265,34 @@ function hrefOf(url: string | undefined, origin: string | undefined): string {
   }
 }
 
-function keyOf(header: string | undefined): string | undefined {
-  if (!header) return undefined;
+interface Offer {
+  readonly key: string;
+  readonly guest?: { readonly token: string; readonly successor: string | undefined };
+}
+
+/** The connection key (and guest tokens) a client offered as subprotocols, or why they are unusable. */
+function offerOf(header: string | undefined): Offer | string {
+  const missing = 'Missing ipc-anywhere subprotocol or key';
+  if (!header) return missing;
   const offered = header.split(',').map((protocol) => protocol.trim());
-  if (!offered.includes(SUBPROTOCOL)) return undefined;
-  const keys = offered.filter((protocol) => protocol.startsWith(KEY_PROTOCOL_PREFIX));
-  if (keys.length !== 1) return undefined;
-  const key = keys[0]!.slice(KEY_PROTOCOL_PREFIX.length);
-  return isConnectionKey(key) ? key : undefined;
+  if (!offered.includes(SUBPROTOCOL)) return missing;
+  const key = single(offered, KEY_PROTOCOL_PREFIX);
+  if (!isConnectionKey(key)) return missing;
+  const token = single(offered, GUEST_PROTOCOL_PREFIX);
+  const successor = single(offered, NEXT_GUEST_PROTOCOL_PREFIX);
+  if (token === null || successor === null) return 'Malformed guest token';
+  if (token === undefined) return successor === undefined ? { key } : 'Malformed guest token';
+  if (!isGuestToken(token) || (successor !== undefined && !isGuestToken(successor))) {
+    return 'Malformed guest token';
+  }
+  return { key, guest: { token, successor } };
+}
+
+/** The value of the one entry starting with `prefix`: `undefined` when there is none, `null` for several. */
+function single(offered: readonly string[], prefix: string): string | undefined | null {
+  const found = offered.filter((protocol) => protocol.startsWith(prefix));
+  if (found.length > 1) return null;
+  return found[0]?.slice(prefix.length);
 }
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {

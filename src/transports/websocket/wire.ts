@@ -13,6 +13,12 @@ export const SCRIPT_PATH = '/ipc-anywhere/renderer.js';
 /** The subprotocol the server selects; the client offers it with its key (`key.<key>`). */
 export const SUBPROTOCOL = 'ipc-anywhere.1';
 export const KEY_PROTOCOL_PREFIX = 'key.';
+/**
+ * A `<webview>` guest offers the token its host gave it (`guest.<token>`) and, optionally, the token the
+ * next page in its frame will present (`guest-next.<token>`; see docs/webview.md).
+ */
+export const GUEST_PROTOCOL_PREFIX = 'guest.';
+export const NEXT_GUEST_PROTOCOL_PREFIX = 'guest-next.';
 
 /** Request headers of the sync endpoint. */
 export const SyncHeader = {

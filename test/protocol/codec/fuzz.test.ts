@@ -134,14 +134,27 @@ describe('decoding hostile input (adversarial cases)', () => {
   });
 
   it('back-references: to itself is a legal cycle; forward, out of range or into a pending view are not', () => {
-    const self = decode(bytes(Tag.Array, ['v', 1], Tag.Ref, ['v', 0])) as unknown[];
+    const self = decode(bytes(Tag.Refs, Tag.Array, ['v', 1], Tag.Ref, ['v', 0])) as unknown[];
     expect(self[0]).toBe(self);
-    expect(codeOf(() => decode(bytes(Tag.Array, ['v', 1], Tag.Ref, ['v', 1])))).toBe('ERR_IPC_DECODE');
-    expect(codeOf(() => decode(bytes(Tag.Ref, ['v', 0])))).toBe('ERR_IPC_DECODE');
-    expect(
-      codeOf(() => decode(bytes(Tag.View, ViewKind.Uint8Array, ['v', 0], ['v', 0], Tag.Ref, ['v', 0]))),
-    ).toBe('ERR_IPC_DECODE');
-    expect(codeOf(() => decode(bytes(Tag.ShapeRef, ['v', 0])))).toBe('ERR_IPC_DECODE');
+    for (const b of [
+      bytes(Tag.Array, ['v', 1], Tag.Ref, ['v', 0]), // Ref without the Refs marker
+      bytes(Tag.Refs, Tag.Array, ['v', 1], Tag.Ref, ['v', 1]),
+      bytes(Tag.Refs, Tag.Ref, ['v', 0]),
+      bytes(Tag.Refs, Tag.View, ViewKind.Uint8Array, ['v', 0], ['v', 0], Tag.Ref, ['v', 0]),
+      bytes(Tag.Refs, Tag.Refs, Tag.Null), // the marker only as the very first byte
+      bytes(Tag.Array, ['v', 1], Tag.Refs, Tag.Null),
+      bytes(Tag.ShapeRef, ['v', 0]),
+    ]) {
+      expect(codeOf(() => decode(b))).toBe('ERR_IPC_DECODE');
+    }
+  });
+
+  it('marks values with references (and only those) with the Refs byte', () => {
+    const shared = {};
+    expect(encode([shared, shared])[0]).toBe(Tag.Refs);
+    expect(encode([{}, {}])[0]).toBe(Tag.Array);
+    const buf = new ArrayBuffer(4);
+    expect(encode([new Uint8Array(buf), new Uint8Array(buf)])[0]).toBe(Tag.Refs);
   });
 
   it('rejects views that are out of bounds, misaligned, of unknown kind or over a non-buffer', () => {

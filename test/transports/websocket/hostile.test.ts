@@ -137,6 +137,10 @@ const validFrame = fc
         args: fc.array(value, { maxLength: 2 }),
       }),
       fc.record({
+        kind: fc.constantFrom(MessageKind.GuestRegister, MessageKind.GuestRelease),
+        token: fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      }),
+      fc.record({
         kind: fc.constant(MessageKind.SendSync),
         id: fc.integer({ min: 1, max: 1000 }),
         channel: fc.string({ maxLength: 12 }),

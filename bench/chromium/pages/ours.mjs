@@ -1,0 +1,34 @@
+// ipc-anywhere in a page (the classic script, window.ipcRenderer).
+import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT, syncRoundTrips } from '../../suite/drive.mjs';
+import { run, scenario, size, yieldTask } from './page.mjs';
+
+const ipc = window.ipcRenderer;
+
+run(async () => {
+  await ipc.invoke('rt', 0, SMALL_TEXT);
+  switch (scenario) {
+    case 'send': {
+      const { burst, maxCount, maxMs, passes } = size.oneWay;
+      return medianOfPasses(
+        passes,
+        (warm) =>
+          oneWay({
+            send: (i) => ipc.send('m', i, SMALL_TEXT),
+            begin: () => ipc.invoke('begin'),
+            finish: (n) => ipc.invoke('finish', n),
+            yieldTask,
+            burst,
+            maxCount: warm ? maxCount / 4 : maxCount,
+            maxMs: warm ? maxMs / 2 : maxMs,
+          }),
+        'perSecond',
+      );
+    }
+    case 'invoke':
+      return roundTrips((i) => ipc.invoke('rt', i, SMALL_TEXT), size.pageRoundTrip);
+    case 'sendSync':
+      return syncRoundTrips((i) => ipc.sendSync('sync', i, SMALL_TEXT), size.pageRoundTrip);
+    default:
+      throw new Error(`unknown scenario ${scenario}`);
+  }
+});

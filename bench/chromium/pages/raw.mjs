@@ -1,0 +1,51 @@
+// Baselines in a page: the page's own WebSocket, one JSON text frame per message, JSON request/response
+// with ids for round trips; and a bare synchronous XHR echo for sendSync.
+import { rawCaller } from '../../suite/baseline-handlers.mjs';
+import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT, syncRoundTrips } from '../../suite/drive.mjs';
+import { run, scenario, size, yieldTask } from './page.mjs';
+
+function syncEcho(i, text) {
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', '/echo', false);
+  xhr.send(JSON.stringify([i, text]));
+  return JSON.parse(xhr.responseText);
+}
+
+run(async () => {
+  if (scenario === 'sendSync') {
+    syncEcho(0, SMALL_TEXT);
+    return syncRoundTrips((i) => syncEcho(i, SMALL_TEXT), size.pageRoundTrip);
+  }
+  const socket = new WebSocket(`ws://${location.host}/ws`);
+  const caller = rawCaller((text) => socket.send(text));
+  socket.onmessage = (event) => caller.receive(event.data);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = () => reject(new Error('WebSocket failed'));
+  });
+  await caller.call('rt', 0, SMALL_TEXT);
+  switch (scenario) {
+    case 'send': {
+      const { burst, maxCount, maxMs, passes } = size.oneWay;
+      return medianOfPasses(
+        passes,
+        (warm) =>
+          oneWay({
+            send: (i) => socket.send(JSON.stringify(['m', i, SMALL_TEXT])),
+            begin: () => caller.call('begin'),
+            finish: (n) => caller.call('finish', n),
+            yieldTask,
+            burst,
+            maxCount: warm ? maxCount / 4 : maxCount,
+            maxMs: warm ? maxMs / 2 : maxMs,
+            backlogFull: () => socket.bufferedAmount > 256 * 1024,
+          }),
+        'perSecond',
+      );
+    }
+    case 'invoke':
+      return roundTrips((i) => caller.call('rt', i, SMALL_TEXT), size.pageRoundTrip);
+    default:
+      throw new Error(`unknown scenario ${scenario}`);
+  }
+});

@@ -1,0 +1,174 @@
+// Every scenario of `npm run bench` (issue 7's table): which program measures each variant, what the
+// figure is, and the targets. A variant is `[script, ...args]` relative to bench/; the suite appends
+// `--quick` in a smoke pass. Ratios are taken per repetition, then their median is compared with the
+// target: `ours/base` (higher metric is better: throughput) or `base/ours` for "times faster" and the
+// other way round for costs (latency, memory: `ours/base` with a `max`).
+
+export const TRANSPORTS = [
+  { id: 'node', title: 'Node client process over WebSocket (main in another process)' },
+  { id: 'chromium', title: 'Headless Chromium page over WebSocket (Chromium started directly)' },
+  { id: 'worker', title: 'Worker thread (MessagePort + SharedArrayBuffer)' },
+  { id: 'memory', title: 'In-memory (ipc-anywhere/testing)' },
+];
+
+const node = (variant, scenario) => [`node/${variant}.mjs`, 'server', scenario];
+const page = (variant, scenario) => [`chromium/${variant}.mjs`, scenario];
+const worker = (variant, scenario, ...more) => [`worker/${variant}.mjs`, scenario, ...more];
+
+export const SCENARIOS = [
+  {
+    id: 'node-send',
+    transport: 'node',
+    title: 'one-way `send`, small message',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': node('ours', 'send'),
+      'raw ws': node('raw-ws', 'send'),
+      'socket.io': node('socketio', 'send'),
+    },
+    targets: [
+      { baseline: 'raw ws', ratio: 'ours/base', min: 5 },
+      { baseline: 'socket.io', ratio: 'ours/base', min: 5 },
+    ],
+  },
+  {
+    id: 'node-invoke',
+    transport: 'node',
+    title: '`invoke` round trip, p50',
+    metric: 'p50',
+    unit: 'µs',
+    variants: {
+      'ipc-anywhere': node('ours', 'invoke'),
+      'raw ws': node('raw-ws', 'invoke'),
+      'socket.io': node('socketio', 'invoke'),
+    },
+    targets: [
+      { baseline: 'raw ws', ratio: 'ours/base', max: 1.15 },
+      { baseline: 'socket.io', ratio: 'ours/base' },
+    ],
+  },
+  {
+    id: 'node-binary',
+    transport: 'node',
+    title: '1 MiB `Uint8Array` one-way',
+    metric: 'mbPerSecond',
+    unit: 'MB/s',
+    variants: { 'ipc-anywhere': node('ours', 'binary'), 'raw ws': node('raw-ws', 'binary') },
+    targets: [{ baseline: 'raw ws', ratio: 'ours/base', min: 0.8 }],
+  },
+  {
+    id: 'node-object',
+    transport: 'node',
+    title: '~1 MB plain object `invoke` round trip, p50',
+    metric: 'p50Ms',
+    unit: 'ms',
+    variants: { 'ipc-anywhere': node('ours', 'object'), 'raw ws + JSON': node('raw-ws', 'object') },
+    targets: [{ baseline: 'raw ws + JSON', ratio: 'base/ours', min: 1.5 }],
+  },
+  {
+    id: 'node-memory',
+    transport: 'node',
+    title: 'idle memory per connected client, server side (heap + external)',
+    metric: 'bytesPerClient',
+    unit: 'B',
+    execArgv: ['--expose-gc'],
+    variants: {
+      'ipc-anywhere': node('ours', 'memory'),
+      'raw ws': node('raw-ws', 'memory'),
+      'socket.io': node('socketio', 'memory'),
+    },
+    targets: [
+      { baseline: 'raw ws', ratio: 'ours/base', max: 1.5 },
+      { baseline: 'socket.io', ratio: 'ours/base', max: 0.5 },
+    ],
+  },
+  {
+    id: 'chromium-send',
+    transport: 'chromium',
+    title: 'one-way `send`, small message',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': page('ours', 'send'),
+      'page WebSocket': page('raw', 'send'),
+      'socket.io-client': page('socketio', 'send'),
+    },
+    targets: [
+      { baseline: 'page WebSocket', ratio: 'ours/base', min: 20 },
+      { baseline: 'socket.io-client', ratio: 'ours/base', min: 15 },
+    ],
+  },
+  {
+    id: 'chromium-invoke',
+    transport: 'chromium',
+    title: '`invoke` round trip, p50',
+    metric: 'p50',
+    unit: 'µs',
+    variants: { 'ipc-anywhere': page('ours', 'invoke'), 'page WebSocket echo': page('raw', 'invoke') },
+    targets: [{ baseline: 'page WebSocket echo', ratio: 'ours/base', max: 1.15 }],
+  },
+  {
+    id: 'chromium-sendsync',
+    transport: 'chromium',
+    title: '`sendSync` round trip, p50',
+    metric: 'p50',
+    unit: 'µs',
+    variants: { 'ipc-anywhere': page('ours', 'sendSync'), 'bare sync XHR echo': page('raw', 'sendSync') },
+    targets: [{ baseline: 'bare sync XHR echo', ratio: 'ours/base', max: 1.1 }],
+  },
+  {
+    id: 'worker-send',
+    transport: 'worker',
+    title: 'one-way `send`, small message',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': worker('ours', 'send'),
+      'raw postMessage': worker('raw', 'send'),
+    },
+    targets: [{ baseline: 'raw postMessage', ratio: 'ours/base', min: 2 }],
+  },
+  {
+    id: 'worker-sendsync',
+    transport: 'worker',
+    title: '`sendSync` round trip, p50',
+    metric: 'p50',
+    unit: 'µs',
+    variants: {
+      'ipc-anywhere': worker('ours', 'sendSync'),
+      'raw SAB + Atomics': worker('raw', 'sendSync'),
+      synckit: worker('raw', 'sendSync', '--synckit'),
+    },
+    targets: [
+      { baseline: 'raw SAB + Atomics', ratio: 'ours/base', max: 1.2 },
+      { baseline: 'synckit', ratio: 'ours/base', max: 1.0 },
+    ],
+  },
+  {
+    id: 'worker-invoke',
+    transport: 'worker',
+    title: '`invoke` round trip, p50',
+    metric: 'p50',
+    unit: 'µs',
+    variants: {
+      'ipc-anywhere': worker('ours', 'invoke'),
+      'raw postMessage echo': worker('raw', 'invoke'),
+    },
+    targets: [{ baseline: 'raw postMessage echo', ratio: 'ours/base', max: 1.2 }],
+  },
+  {
+    id: 'memory-invoke',
+    transport: 'memory',
+    title: '`invoke` round trip, p50',
+    metric: 'p50',
+    unit: 'µs',
+    variants: {
+      'ipc-anywhere': ['memory/ours.mjs', 'invoke'],
+      'electron-mock-ipc': ['memory/electron-mock-ipc.mjs', 'invoke'],
+    },
+    targets: [{ baseline: 'electron-mock-ipc', ratio: 'base/ours', min: 100 }],
+  },
+];
+
+export const OURS = 'ipc-anywhere';

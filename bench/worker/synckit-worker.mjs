@@ -1,0 +1,4 @@
+// synckit's worker: answers main's blocking calls with its arguments.
+import { runAsWorker } from 'synckit';
+
+runAsWorker(async (i, text) => [i, text]);
