@@ -8,6 +8,6 @@ ipcRenderer.on('note', (_event, note) => {
   document.getElementById('react').disabled = false;
 });
 document.getElementById('react').addEventListener('click', () => {
-  if (current) ipcRenderer.sendToHost('reaction', current.id, '👍');
+  if (current) ipcRenderer.sendToHost('reaction', current.id, '★');
 });
 ipcRenderer.sendToHost('ready');

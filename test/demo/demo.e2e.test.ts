@@ -16,7 +16,10 @@ function startDemo(): Promise<{ child: ChildProcess; url: string }> {
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`The demo did not start in time. Output:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`The demo did not start in time. Output:\n${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
@@ -55,21 +58,27 @@ describe('demo app, driven through its UI in two Chromium tabs', () => {
   });
 
   it('reads its settings with sendSync at start-up and says the page blocked', async () => {
-    await expect.poll(() => tabA.textContent('#sync-note')).toMatch(/sendSync: this page was blocked for [\d.]+ ms/);
+    await expect
+      .poll(() => tabA.textContent('#sync-note'))
+      .toMatch(/sendSync: this page was blocked for [\d.]+ ms/);
     expect(await tabA.textContent('#title')).toBe('Team notes');
   });
 
   it('posts a note: acknowledged with event.reply, broadcast to the other tab with webContents.send', async () => {
     await tabA.fill('#note-input', 'Ship the release on Friday');
     await tabA.click('#note-post');
-    await expect.poll(() => tabA.textContent('#note-status')).toMatch(/stored your note #\d+ \(event\.reply\)/);
+    await expect
+      .poll(() => tabA.textContent('#note-status'))
+      .toMatch(/stored your note #\d+ \(event\.reply\)/);
     await expect.poll(() => tabB.textContent('#notes')).toContain('Ship the release on Friday');
   });
 
   it('shows the invoke error path to the user, then renames and the other tab sees the new name', async () => {
     await tabA.fill('#rename-input', 'a name that is far too long to be accepted');
     await tabA.click('#rename-button');
-    await expect.poll(() => tabA.textContent('#rename-result')).toContain('A name must be 1 to 20 characters.');
+    await expect
+      .poll(() => tabA.textContent('#rename-result'))
+      .toContain('A name must be 1 to 20 characters.');
     expect(await tabA.getAttribute('#rename-result', 'class')).toBe('error');
     await tabA.fill('#rename-input', 'Alice');
     await tabA.click('#rename-button');
@@ -84,15 +93,21 @@ describe('demo app, driven through its UI in two Chromium tabs', () => {
 
   it('feeds the <webview> guest with webview.send and hears back through sendToHost', async () => {
     const guest = tabA.frameLocator('#widget iframe');
-    await expect.poll(() => guest.locator('#guest-note').textContent()).toContain('Ship the release on Friday');
+    await expect
+      .poll(() => guest.locator('#guest-note').textContent())
+      .toContain('Ship the release on Friday');
     await guest.locator('#react').click();
-    await expect.poll(() => tabA.textContent('#widget-events')).toMatch(/reacted 👍 to note #\d+ \(sendToHost\)/);
+    await expect
+      .poll(() => tabA.textContent('#widget-events'))
+      .toMatch(/reacted ★ to note #\d+ \(sendToHost\)/);
   });
 
   it("lists this tab's live IPC traffic with channel, direction, size and round-trip time", async () => {
     const rows = await tabA.$$eval('#traffic tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
     expect(rows.some((row) => row.includes('→ main') && row.includes('note:add'))).toBe(true);
-    expect(rows.some((row) => row.includes('← main') && row.includes('syncReply') && /ms$/.test(row))).toBe(true);
+    expect(rows.some((row) => row.includes('← main') && row.includes('syncReply') && /ms$/.test(row))).toBe(
+      true,
+    );
     expect(rows.some((row) => row.includes('invokeReply') && row.includes('user:rename'))).toBe(true);
   });
 });
