@@ -4,7 +4,7 @@ import { StringKind } from './tags.js';
 /** Capacity of a fresh buffer. */
 const INITIAL_CAPACITY = 4096;
 /** Buffers up to this size go back to the pool on finish(); larger ones are dropped (memory). */
-const MAX_POOLED = 16 * 1024 * 1024;
+const MAX_POOLED = 4 * 1024 * 1024;
 /** Strings shorter than this are encoded by a JS loop; longer ones with TextEncoder.encodeInto. */
 const SHORT_STRING = 64;
 /** Strings longer than this are encoded to an exact-size array first (no 3x reservation). */
@@ -12,7 +12,6 @@ const HUGE_STRING = 1 << 20;
 
 const textEncoder = new TextEncoder();
 const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * One scratch buffer shared by all writers: a writer takes it on construction (when nobody else holds it)
@@ -84,9 +83,17 @@ function putUtf8(buf: Uint8Array, pos: number, s: string): number {
 }
 
 function isWellFormed(s: string): boolean {
-  return hasIsWellFormed
-    ? (s as unknown as { isWellFormed(): boolean }).isWellFormed()
-    : !LONE_SURROGATE.test(s);
+  if (hasIsWellFormed) return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+  // Older engines (no String.prototype.isWellFormed): scan for unpaired surrogates.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false;
+    const d = s.charCodeAt(i + 1); // NaN past the end
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
 }
 
 /**

@@ -4,6 +4,8 @@
  * fatal TextDecoder (ignoreBOM, so a leading U+FEFF survives). UTF-8 is validated as strictly as
  * TextDecoder's fatal mode; invalid input yields `undefined` and the reader throws ERR_IPC_DECODE.
  */
+import { latin1Short } from './latin1-short.js';
+
 /** Strings of at most this many bytes are decoded by JS loops; longer UTF-8 goes to TextDecoder. */
 export const SHORT_UTF8 = 48;
 /** Longest run decoded through a pre-sized code array (>= SHORT_UTF8). */
@@ -71,7 +73,7 @@ for (let i = 0; i <= SHORT_CODES; i++) CODES.push(new Array<number>(i).fill(0));
 
 /** `n` bytes, each one code unit (Latin-1 / ASCII). */
 export function latin1(b: Uint8Array, p: number, n: number): string {
-  if (n <= 16) return latin1Short(b, p, n);
+  if (n <= 24) return latin1Short(b, p, n);
   if (n <= SHORT_CODES) {
     const codes = CODES[n]!;
     for (let i = 0; i < n; i++) codes[i] = b[p + i]!;
@@ -82,154 +84,6 @@ export function latin1(b: Uint8Array, p: number, n: number): string {
     s += fromCharCode.apply(null, b.subarray(p + i, p + Math.min(n, i + 4096)) as unknown as number[]);
   }
   return s;
-}
-
-/** Up to 16 bytes: fromCharCode with exactly n arguments is twice as fast as apply. */
-function latin1Short(b: Uint8Array, p: number, n: number): string {
-  switch (n) {
-    case 1:
-      return fromCharCode(b[p]!);
-    case 2:
-      return fromCharCode(b[p]!, b[p + 1]!);
-    case 3:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    case 8:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
-    case 9:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-      );
-    case 10:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-      );
-    case 11:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-      );
-    case 12:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-      );
-    case 13:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-      );
-    case 14:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-        b[p + 13]!,
-      );
-    case 15:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-        b[p + 13]!,
-        b[p + 14]!,
-      );
-    case 16:
-      return fromCharCode(
-        b[p]!,
-        b[p + 1]!,
-        b[p + 2]!,
-        b[p + 3]!,
-        b[p + 4]!,
-        b[p + 5]!,
-        b[p + 6]!,
-        b[p + 7]!,
-        b[p + 8]!,
-        b[p + 9]!,
-        b[p + 10]!,
-        b[p + 11]!,
-        b[p + 12]!,
-        b[p + 13]!,
-        b[p + 14]!,
-        b[p + 15]!,
-      );
-    default:
-      return '';
-  }
 }
 
 export function utf16(b: Uint8Array, p: number, units: number): string {

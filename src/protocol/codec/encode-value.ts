@@ -139,7 +139,8 @@ function writeObject(st: EncodeState, o: object, depth: number): void {
   const proto = getProto(o);
   if (proto === ObjectProto || proto === null) {
     if ('callee' in o && isSpecialPlain(o)) throw notCloneable(); // arguments objects
-    if (proto === null && isSpecialPlain(o)) throw notCloneable(); // module namespaces
+    // Module namespaces: null prototype, non-extensible, tagged "Module".
+    if (proto === null && isSpecialPlain(o) && !Object.isExtensible(o)) throw notCloneable();
     writePlainForIn(st, o, depth);
     return;
   }

@@ -4,8 +4,9 @@
  * one property at a time. Where the runtime allows `new Function` (not under a Content-Security-Policy
  * without 'unsafe-eval'), we compile one small function per key list instead: it allocates the object
  * from a literal with every key (final hidden class, all fields in-object) and fills it with named stores.
- * That is several times faster. Compiled functions are cached across messages (bounded), and a message
- * can trigger only a bounded number of compilations, so hostile input cannot make us compile much.
+ * That is several times faster. Compiled functions are cached across messages (bounded); a message can
+ * trigger only a few compilations, and a global token bucket caps compilations per second, so hostile
+ * input (many distinct shapes) cannot turn cheap bytes into much compile work.
  *
  * Keys are embedded with JSON.stringify, which yields a valid, fully escaped JS string literal. Shapes
  * containing `__proto__` are never compiled (a literal `"__proto__": x` would set the prototype).
@@ -17,8 +18,22 @@ export type ShapeFactory<R> = (r: R) => object;
 /** A shape is compiled once a single message used it this many times (or it is in the cache). */
 export const COMPILE_AFTER_USES = 8;
 /** Compilations one message may trigger. */
-export const MAX_COMPILES_PER_MESSAGE = 32;
+export const MAX_COMPILES_PER_MESSAGE = 16;
 const CACHE_MAX = 512;
+/** Token bucket: at most BUCKET compilations in a burst, refilled at RATE per second. */
+const BUCKET = 128;
+const RATE = 100;
+let tokens = BUCKET;
+let refilledAt = 0;
+
+function takeToken(): boolean {
+  const now = Date.now();
+  tokens = Math.min(BUCKET, tokens + ((now - refilledAt) * RATE) / 1000);
+  refilledAt = now;
+  if (tokens < 1) return false;
+  tokens--;
+  return true;
+}
 
 let evalState: 'unknown' | 'allowed' | 'blocked' = 'unknown';
 let enabled = true;
@@ -36,6 +51,7 @@ export function setShapeCompilation(on: boolean): void {
 export function shapeCompilationEnabled(): boolean {
   return enabled && evalState !== 'blocked';
 }
+
 /** Compiled factories by first key (no string building on lookup). */
 const cache = new Map<string, { keys: readonly string[]; factory: ShapeFactory<never> }[]>();
 let cached = 0;
@@ -67,7 +83,7 @@ export function compileFactory<
   readShapeValue: (r: R) => unknown,
   fixHoles: (r: R, o: object, before: number) => void,
 ): ShapeFactory<R> | undefined {
-  if (evalState === 'blocked') return undefined;
+  if (evalState === 'blocked' || !takeToken()) return undefined;
   let literal = '';
   let stores = '';
   for (let i = 0; i < keys.length; i++) {

@@ -219,6 +219,16 @@ describe('decoding hostile input (adversarial cases)', () => {
     expect(codeOf(() => decode(reserve, { maxPayload: 64 }))).toBe('ERR_IPC_LIMIT_EXCEEDED');
   });
 
+  it('many distinct shapes decode correctly without compiling each of them', () => {
+    const value = Array.from({ length: 300 }, (_, s) =>
+      Array.from({ length: 12 }, (_, i) => ({ [`k${s}`]: i, [`j${s}`]: s })),
+    );
+    const bytes = encode(value);
+    const t = performance.now();
+    for (let i = 0; i < 3; i++) expect(decode(bytes)).toEqual(value);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
   it('rejects input larger than maxPayload', () => {
     expect(codeOf(() => decode(new Uint8Array(100), { maxPayload: 99 }))).toBe('ERR_IPC_LIMIT_EXCEEDED');
   });

@@ -73,6 +73,24 @@ describe('values structuredClone rejects', () => {
     });
   }
 
+  it('a module namespace object (whatever the loader returns, like structuredClone)', async () => {
+    const ns = await import('node:path');
+    let theirs = false;
+    try {
+      structuredClone(ns);
+    } catch {
+      theirs = true;
+    }
+    if (theirs) rejects(ns);
+    else expect(() => encode(ns)).not.toThrow();
+    // A null-prototype object merely tagged "Module" is an ordinary object.
+    const fake = Object.create(null) as Record<PropertyKey, unknown>;
+    fake[Symbol.toStringTag] = 'Module';
+    fake.x = 1;
+    expect(() => encode(fake)).not.toThrow();
+    expect(() => structuredClone(fake)).not.toThrow();
+  });
+
   it('a detached ArrayBuffer and views on it', () => {
     const b = new ArrayBuffer(8);
     const view = new Uint8Array(b);

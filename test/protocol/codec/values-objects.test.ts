@@ -128,6 +128,38 @@ describe('objects', () => {
   });
 });
 
+describe('encoding robustness', () => {
+  it('supports re-entrant encoding from a getter', () => {
+    let inner: Uint8Array | undefined;
+    const shared = { s: 1 };
+    const value = [
+      shared,
+      {
+        get x() {
+          inner = encode([{ nested: true }, 'inner']);
+          return 'outer';
+        },
+      },
+      shared,
+      ...Array.from({ length: 20 }, (_, i) => ({ i })),
+    ];
+    same(value);
+    expect(decode(inner!)).toEqual([{ nested: true }, 'inner']);
+  });
+
+  it('lets errors thrown by getters through unchanged and stays usable', () => {
+    const boom = new RangeError('from getter');
+    const bad = {
+      a: 1,
+      get b() {
+        throw boom;
+      },
+    };
+    expect(() => encode([Array.from({ length: 30 }, () => ({ x: 1 })), bad])).toThrow(boom);
+    same([{ after: 'error' }, [1, 2]]);
+  });
+});
+
 describe('arrays', () => {
   it('keeps holes as holes (not undefined)', () => {
     // biome-ignore lint/suspicious/noSparseArray: the point of the test

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encode } from '../../../src/protocol/codec/index.js';
 import { rt, same } from './helpers.js';
 
@@ -83,6 +83,27 @@ describe('primitives', () => {
     ]) {
       expect(rt(s)).toBe(s);
       expect(Object.keys(rt({ [s]: 1 }))).toEqual([s]);
+    }
+  });
+
+  it('detects lone surrogates in long strings without String.prototype.isWellFormed (older engines)', async () => {
+    const proto = String.prototype as { isWellFormed?: unknown };
+    const original = proto.isWellFormed;
+    delete proto.isWellFormed;
+    try {
+      vi.resetModules();
+      const fresh = await import('../../../src/protocol/codec/index.js');
+      for (const s of [
+        `${'x'.repeat(80)}\ud800`,
+        `\udc00${'y'.repeat(80)}`,
+        `${'z'.repeat(70)}😀`,
+        'é'.repeat(90),
+      ]) {
+        expect(fresh.decode(fresh.encode(s))).toBe(s);
+      }
+    } finally {
+      proto.isWellFormed = original;
+      vi.resetModules();
     }
   });
 
