@@ -58,7 +58,11 @@ function versionOf(name) {
 
 function chromiumVersion() {
   try {
-    return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(CHROMIUM, ['--version'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'Chromium (version unknown)';
   }
@@ -84,6 +88,7 @@ const machine = {
 const timeoutFor = (scenario) => (quick ? 45_000 : scenario.transport === 'chromium' ? 120_000 : 180_000);
 const started = performance.now();
 const failures = [];
+const retries = [];
 const results = { quick, repetitions: reps, machine, scenarios: [] };
 
 try {
@@ -99,7 +104,7 @@ try {
         const [script, ...args] = scenario.variants[name];
         if (quick) args.push('--quick');
         const t0 = performance.now();
-        try {
+        const attempt = async () => {
           const result = await runNode(join(here, script), args, {
             timeoutMs: timeoutFor(scenario),
             execArgv: scenario.execArgv ?? [],
@@ -107,6 +112,22 @@ try {
           const value = result[scenario.metric];
           if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
             throw new Error(`no usable ${scenario.metric} in ${JSON.stringify(result)}`);
+          return { result, value };
+        };
+        try {
+          // One retry: a shared machine sometimes starves a run past its time limit.
+          const { result, value } = await attempt().catch((error) => {
+            retries.push({
+              scenario: scenario.id,
+              variant: name,
+              rep,
+              error: String(error.message ?? error),
+            });
+            process.stdout.write(
+              `  ${scenario.id} #${rep + 1} ${name}: failed, retrying: ${error.message ?? error}\n`,
+            );
+            return attempt();
+          });
           figures[name] = value;
           details[name].push(result);
           process.stdout.write(
@@ -139,8 +160,11 @@ try {
 
 results.durationSeconds = Math.round((performance.now() - started) / 1000);
 results.failures = failures;
+results.retries = retries;
 const tables = markdownTables(results);
-const summary = results.scenarios.flatMap((s) => s.targets.filter((t) => t.met === false).map((t) => `${s.id} vs ${t.baseline}`));
+const summary = results.scenarios.flatMap((s) =>
+  s.targets.filter((t) => t.met === false).map((t) => `${s.id} vs ${t.baseline}`),
+);
 
 const markdown = `# Benchmark results
 

@@ -9,6 +9,11 @@ import { sizes } from '../suite/sizes.mjs';
 const ipc = createMemoryIpc({ logger: { warn() {}, error: console.error } });
 ipc.ipcMain.handle('rt', (_event, i, text) => [i, text]);
 const { ipcRenderer } = ipc.createRenderer();
-report(await roundTrips((i) => ipcRenderer.invoke('rt', i, SMALL_TEXT), sizes(process.argv.includes('--quick')).roundTrip));
+report(
+  await roundTrips(
+    (i) => ipcRenderer.invoke('rt', i, SMALL_TEXT),
+    sizes(process.argv.includes('--quick')).roundTrip,
+  ),
+);
 ipc.close();
 process.exit(0);

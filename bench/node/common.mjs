@@ -18,12 +18,16 @@ const yieldTask = () => new Promise((resolve) => setImmediate(resolve));
  * Server side: starts this file as the client against `url`, relays its result and exits. For the
  * memory scenario, `onReady(child)` measures once every client is connected and then lets it go.
  */
-export async function serveOneClient(file, url, { onReady } = {}) {
+export async function serveOneClient(file, url, { onWarm, onReady } = {}) {
   const args = ['client', scenario, url];
   if (quick) args.push('--quick');
   const result = await runNode(file, args, {
     timeoutMs: quick ? 30_000 : 120_000,
     onLine: (line, child) => {
+      if (line === '@@warm' && onWarm) {
+        onWarm();
+        child.stdin.write('go\n');
+      }
       if (line === '@@ready' && onReady)
         onReady().then((measured) => {
           memoryResult = measured;
@@ -45,13 +49,21 @@ export async function runClient(api) {
   let result;
   if (scenario === 'memory') {
     const clients = [];
-    for (let i = 0; i < size.memory.clients; i += 50) {
-      const batch = [];
-      for (let j = i; j < Math.min(size.memory.clients, i + 50); j++) batch.push(api.connectIdle());
-      clients.push(...(await Promise.all(batch)));
-    }
+    const connect = async (count) => {
+      for (let i = 0; i < count; i += 50) {
+        const batch = [];
+        for (let j = i; j < Math.min(count, i + 50); j++) batch.push(api.connectIdle());
+        clients.push(...(await Promise.all(batch)));
+      }
+    };
+    const nextLine = () => new Promise((resolve) => process.stdin.once('data', resolve));
+    // Warm-up connections first, so that what the server compiles or caches once is not counted.
+    await connect(size.memory.warmup);
+    process.stdout.write('@@warm\n');
+    await nextLine();
+    await connect(size.memory.clients);
     process.stdout.write('@@ready\n');
-    await new Promise((resolve) => process.stdin.once('data', resolve));
+    await nextLine();
     for (const client of clients) client.close();
     report({ clients: clients.length });
     process.exit(0);
@@ -122,7 +134,10 @@ export function memorySnapshot() {
   return { heap: usage.heapUsed, external: usage.external, rss: usage.rss };
 }
 
-/** Waits `ms`, then measures; per-client bytes of heap + external memory (and RSS, for information). */
+/**
+ * Waits `ms`, then measures; per-client bytes of heap + external memory (and RSS, for information)
+ * since `before` (taken once the warm-up clients were connected).
+ */
 export async function idleMemory(before, clients, ms = quick ? 100 : 1_000) {
   await new Promise((resolve) => setTimeout(resolve, ms));
   const after = memorySnapshot();

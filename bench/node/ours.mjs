@@ -2,17 +2,21 @@
 // ipc-anywhere over WebSocket from a Node client process: `node bench/node/ours.mjs server <scenario>`.
 import { fileURLToPath } from 'node:url';
 import { ipcAnywhereHandlers } from '../suite/baseline-handlers.mjs';
-import { clientUrl, idleMemory, memorySnapshot, role, runClient, scenario, serveOneClient } from './common.mjs';
+import { clientUrl, idleMemory, memorySnapshot, role, runClient, serveOneClient } from './common.mjs';
 
 if (role === 'server') {
   const { createMain, createServer } = await import('ipc-anywhere/main');
   const main = createMain({ logger: { warn() {}, error: console.error } });
   ipcAnywhereHandlers(main.ipcMain);
-  const before = scenario === 'memory' ? memorySnapshot() : undefined;
+  let before;
   let connected = 0;
   const server = await createServer({ main });
   server.on('web-contents-created', () => connected++);
   await serveOneClient(fileURLToPath(import.meta.url), server.url, {
+    onWarm: () => {
+      before = memorySnapshot();
+      connected = 0;
+    },
     onReady: () => idleMemory(before, connected),
   });
   await server.close();

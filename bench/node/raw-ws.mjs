@@ -5,10 +5,10 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
 import { rawCaller, rawReceiver } from '../suite/baseline-handlers.mjs';
-import { clientUrl, idleMemory, memorySnapshot, role, runClient, scenario, serveOneClient } from './common.mjs';
+import { clientUrl, idleMemory, memorySnapshot, role, runClient, serveOneClient } from './common.mjs';
 
 if (role === 'server') {
-  const before = scenario === 'memory' ? memorySnapshot() : undefined;
+  let before;
   const httpServer = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server: httpServer, perMessageDeflate: false });
   let connected = 0;
@@ -20,6 +20,10 @@ if (role === 'server') {
   await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `ws://127.0.0.1:${httpServer.address().port}`;
   await serveOneClient(fileURLToPath(import.meta.url), url, {
+    onWarm: () => {
+      before = memorySnapshot();
+      connected = 0;
+    },
     onReady: () => idleMemory(before, connected),
   });
   for (const socket of wss.clients) socket.terminate();

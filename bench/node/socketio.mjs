@@ -5,11 +5,11 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { socketIoHandlers } from '../suite/baseline-handlers.mjs';
-import { clientUrl, idleMemory, memorySnapshot, role, runClient, scenario, serveOneClient } from './common.mjs';
+import { clientUrl, idleMemory, memorySnapshot, role, runClient, serveOneClient } from './common.mjs';
 
 if (role === 'server') {
   const { Server } = await import('socket.io');
-  const before = scenario === 'memory' ? memorySnapshot() : undefined;
+  let before;
   const httpServer = createServer();
   const io = new Server(httpServer, { serveClient: false });
   let connected = 0;
@@ -20,6 +20,10 @@ if (role === 'server') {
   await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${httpServer.address().port}`;
   await serveOneClient(fileURLToPath(import.meta.url), url, {
+    onWarm: () => {
+      before = memorySnapshot();
+      connected = 0;
+    },
     onReady: () => idleMemory(before, connected),
   });
   io.close();

@@ -94,7 +94,10 @@ export async function runPage(url, sink, timeoutMs) {
         throw new Error(`Chromium exited before the page reported (${signal ?? code})`);
       }),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the page did not report within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`the page did not report within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {

@@ -58,6 +58,10 @@ export function spawnGroup(command, args, options = {}) {
  */
 export function runNode(script, args, { timeoutMs, execArgv = [], onLine } = {}) {
   return new Promise((resolve, reject) => {
+    // IPC_ANYWHERE_BENCH_PROF=dir: every bench process writes a CPU profile there (node --cpu-prof).
+    const profile = process.env.IPC_ANYWHERE_BENCH_PROF;
+    if (profile)
+      execArgv = [...execArgv, '--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profile];
     const { child, exited, kill } = spawnGroup(process.execPath, [...execArgv, script, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, IPC_ANYWHERE_BENCH_CHILD: '1' },

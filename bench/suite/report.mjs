@@ -74,7 +74,13 @@ export function markdownTables(results) {
             ? 'n/a'
             : `${fixed(target.ratioMedian)} [${fixed(target.ratioMin)}–${fixed(target.ratioMax)}]`;
         const met =
-          target.met === undefined ? (target.ratioMedian === undefined ? 'failed' : '–') : target.met ? 'yes' : '**no**';
+          target.met === undefined
+            ? target.ratioMedian === undefined
+              ? 'failed'
+              : '–'
+            : target.met
+              ? 'yes'
+              : '**no**';
         lines.push(
           `| ${scenario.title} | ${formatFigure(ours.median, scenario.unit)} | ${target.baseline} | ${formatFigure(base.median, scenario.unit)} | ${ratio} | ${targetText(target)} | ${met} |`,
         );

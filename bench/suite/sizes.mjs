@@ -9,11 +9,11 @@ const FULL = {
   /** Round trips of a page (slower to start, fewer samples). */
   pageRoundTrip: { count: 5_000, warmup: 1_000, maxMs: 1_500 },
   /** 1 MiB Uint8Array messages, one-way. */
-  binary: { burst: 4, maxCount: 600, maxMs: 600, passes: 3, bytes: 1 << 20 },
+  binary: { burst: 1, maxCount: 600, maxMs: 600, passes: 3, bytes: 1 << 20 },
   /** ~1 MB plain object invoked and returned. */
   bigObject: { count: 40, warmup: 8, maxMs: 4_000 },
-  /** Idle connections held open while main's memory is measured. */
-  memory: { clients: 2_000 },
+  /** Idle connections held open while main's memory is measured (after `warmup` connections). */
+  memory: { clients: 2_000, warmup: 200 },
   /** electron-mock-ipc needs ~2 ms a call (two 1 ms timers): fewer samples. */
   slowRoundTrip: { count: 400, warmup: 20, maxMs: 1_500 },
 };
@@ -24,7 +24,7 @@ const QUICK = {
   pageRoundTrip: { count: 50, warmup: 10, maxMs: 200 },
   binary: { burst: 2, maxCount: 4, maxMs: 100, passes: 1, bytes: 1 << 20 },
   bigObject: { count: 2, warmup: 1, maxMs: 500 },
-  memory: { clients: 20 },
+  memory: { clients: 20, warmup: 5 },
   slowRoundTrip: { count: 10, warmup: 2, maxMs: 200 },
 };
 

@@ -1,5 +1,6 @@
-import { attachTransport, closeRenderer, IpcRenderer } from '../core/ipc-renderer-impl.js';
+import { attachTransport, closeRenderer, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { ipcRenderer } from '../renderer.js';
 import { createNodeTransport, type NodeTransportOptions } from '../transports/websocket/node-client.js';
 
@@ -20,6 +21,13 @@ export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefa
  * console.log(await ipcRenderer.invoke('add', 1, 2));
  */
 export function connect(options: NodeConnectOptions): IpcRenderer {
+  // Check before opening a socket: one opened and then refused would live on as an orphan renderer.
+  if (isAttached(ipcRenderer)) {
+    throw new IpcError(
+      IpcErrorCode.InvalidArgument,
+      'ipcRenderer is already connected; use createIpcRenderer().',
+    );
+  }
   attachTransport(ipcRenderer, createNodeTransport(options.url, options), options);
   return ipcRenderer;
 }

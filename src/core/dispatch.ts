@@ -8,7 +8,6 @@ import {
 import { invokeHandlerOf } from './ipc-main-impl.js';
 import { createInvokeEvent, createMessageEvent, createSyncEvent } from './main-events.js';
 import type { MainWorld } from './main-world.js';
-import { reportListenerError } from './report-listener-error.js';
 import type { WebContents } from './web-contents-impl.js';
 
 /*
@@ -17,19 +16,53 @@ import type { WebContents } from './web-contents-impl.js';
  * `webContents.ipc` and `ipcMain` that has a handler, and never reach `on` listeners.
  */
 
-function emitSafely(emitter: EventEmitter, name: string, args: unknown[]): void {
+/**
+ * `emitter.emit(name, event, ...args)` for one stage of the cascade. Skipped when nobody listens: `emit`
+ * would only copy the arguments, and on an `'error'` channel whose no-op listener was removed it would
+ * throw. A listener that throws is reported to main's logger rather than ending the process: renderers
+ * control what reaches these listeners.
+ */
+function emitSafely(
+  world: MainWorld,
+  emitter: EventEmitter,
+  name: string,
+  event: unknown,
+  args: unknown[],
+): void {
+  if (emitter.listenerCount(name) === 0) return;
   try {
-    emitter.emit(name, ...args);
+    emitter.emit(name, event, ...args);
   } catch (error) {
-    reportListenerError(error);
+    reportListenerError(world, `'${name}'`, error);
   }
+}
+
+/** The WebContents' `'ipc-message'` / `'ipc-message-sync'` event: `(event, channel, ...args)`. */
+function emitOnContents(
+  world: MainWorld,
+  sender: WebContents,
+  name: string,
+  event: unknown,
+  channel: string,
+  args: unknown[],
+): void {
+  if (sender.listenerCount(name) === 0) return;
+  try {
+    sender.emit(name, event, channel, ...args);
+  } catch (error) {
+    reportListenerError(world, `'${name}' (channel '${channel}')`, error);
+  }
+}
+
+function reportListenerError(world: MainWorld, what: string, error: unknown): void {
+  world.logger.error(`ipc-anywhere: a listener for ${what} threw:`, error);
 }
 
 export function dispatchSend(world: MainWorld, sender: WebContents, channel: string, args: unknown[]): void {
   const event = createMessageEvent(sender);
-  emitSafely(sender, 'ipc-message', [event, channel, ...args]);
-  emitSafely(sender.ipc, channel, [event, ...args]);
-  emitSafely(world.ipcMain, channel, [event, ...args]);
+  emitOnContents(world, sender, 'ipc-message', event, channel, args);
+  emitSafely(world, sender.ipc, channel, event, args);
+  emitSafely(world, world.ipcMain, channel, event, args);
 }
 
 const droppedSyncEvents =
@@ -46,13 +79,14 @@ export function dispatchSendSync(
 ): void {
   let answered = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const token = {};
+  /** Set once the event is watched for being dropped (listeners did not answer synchronously). */
+  let token: object | undefined;
   const answer = (value: unknown): void => {
     if (answered) return;
     respond(value);
     answered = true;
     if (timer !== undefined) clearTimeout(timer);
-    droppedSyncEvents?.unregister(token);
+    if (token !== undefined) droppedSyncEvents?.unregister(token);
   };
   const hasListeners =
     sender.listenerCount('ipc-message-sync') > 0 ||
@@ -64,13 +98,14 @@ export function dispatchSendSync(
     return;
   }
   const event = createSyncEvent(sender, answer);
-  emitSafely(sender, 'ipc-message-sync', [event, channel, ...args]);
-  emitSafely(sender.ipc, channel, [event, ...args]);
-  emitSafely(world.ipcMain, channel, [event, ...args]);
+  emitOnContents(world, sender, 'ipc-message-sync', event, channel, args);
+  emitSafely(world, sender.ipc, channel, event, args);
+  emitSafely(world, world.ipcMain, channel, event, args);
   if (answered) return;
   // Listeners may answer later (after an await). If they drop the event instead, tell the renderer
   // when the event is collected or the deadline passes, whichever comes first.
   const answerNeverSent = (): void => answer(replyWasNeverSent());
+  token = {};
   droppedSyncEvents?.register(event, answerNeverSent, token);
   if (Number.isFinite(world.syncReplyTimeout)) {
     timer = setTimeout(answerNeverSent, world.syncReplyTimeout);

@@ -8,10 +8,10 @@ import {
   type RendererToMainSendSync,
 } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import type { MainTransport, SyncResponder } from '../transports/transport.js';
+import type { MainTransport, MainTransportEvents, SyncResponder } from '../transports/transport.js';
 import { dispatchInvoke, dispatchSend, dispatchSendSync } from './dispatch.js';
 import type { MainWorld } from './main-world.js';
-import { Outbox } from './outbox.js';
+import { type FrameSink, Outbox } from './outbox.js';
 import { markDestroyed, type RendererLink, type WebContents } from './web-contents-impl.js';
 
 /** Sync requests that may wait for earlier async messages still in flight on the other path. */
@@ -25,29 +25,26 @@ export class MainSession implements RendererLink {
   private contents!: WebContents;
   private expectedSeq = 1;
   private outgoingSeq = 0;
-  private readonly earlySyncRequests = new Map<
-    number,
-    { message: RendererToMainSendSync; respond: SyncResponder }
-  >();
-  private readonly outbox: Outbox;
+  /** Created on demand: an idle connection holds nothing it does not need (servers hold thousands). */
+  private earlySyncRequests:
+    | Map<number, { message: RendererToMainSendSync; respond: SyncResponder }>
+    | undefined;
+  /** Created when main sends and dropped once drained, like everything an idle connection need not hold. */
+  private outbox: Outbox | undefined;
+  private readonly events = new TransportEventsOf(this);
   private closed = false;
 
   constructor(
     private readonly world: MainWorld,
-    private readonly transport: MainTransport,
-  ) {
-    this.outbox = new Outbox(world.limits.maxPayload);
-  }
+    /** @internal */
+    readonly transport: MainTransport,
+  ) {}
 
   start(contents: WebContents): void {
     this.contents = contents;
     registerSession(contents, this);
-    this.transport.start({
-      frame: (frame, respond) => this.receiveFrame(frame, respond),
-      close: () => this.onTransportClosed(),
-      reject: (reason) => this.reject(reason),
-    });
-    this.outbox.setSink((frame) => this.transport.send(frame));
+    // The hello is message 1: queue it before the transport can replay early frames whose listeners
+    // might answer synchronously.
     this.enqueue({
       kind: MessageKind.Hello,
       seq: 0,
@@ -55,6 +52,7 @@ export class MainSession implements RendererLink {
       webContentsId: contents.id,
       maxPayload: Math.min(this.world.limits.maxPayload, this.transport.maxPayload ?? Infinity),
     });
+    this.transport.start(this.events);
   }
 
   get webContents(): WebContents {
@@ -106,11 +104,17 @@ export class MainSession implements RendererLink {
     // Callers pass a fresh literal (with `seq: 0`), so numbering it in place is safe and far cheaper
     // than `{ ...message, seq }`, which costs more than encoding the message itself.
     (message as { seq: number }).seq = seq;
-    this.outbox.add(message);
+    let outbox = this.outbox;
+    if (outbox === undefined) {
+      outbox = this.outbox = new Outbox(this.world.limits.maxPayload);
+      outbox.setSink(this.events);
+    }
+    outbox.add(message);
     this.outgoingSeq = seq;
   }
 
-  private receiveFrame(frame: Uint8Array, respond?: SyncResponder): void {
+  /** @internal A frame from the transport (see {@link TransportEventsOf}). */
+  receiveFrame(frame: Uint8Array, respond?: SyncResponder): void {
     if (this.closed) return;
     let messages: RendererToMainMessage[];
     try {
@@ -135,8 +139,12 @@ export class MainSession implements RendererLink {
       );
       return;
     }
-    if (message.seq > this.expectedSeq && this.earlySyncRequests.size < MAX_EARLY_SYNC_REQUESTS) {
-      this.earlySyncRequests.set(message.seq, { message, respond });
+    if (this.earlySyncRequests?.has(message.seq)) {
+      this.reject(new IpcError(IpcErrorCode.Protocol, `Sync request ${message.seq} arrived twice.`));
+      return;
+    }
+    if (message.seq > this.expectedSeq && (this.earlySyncRequests?.size ?? 0) < MAX_EARLY_SYNC_REQUESTS) {
+      (this.earlySyncRequests ??= new Map()).set(message.seq, { message, respond });
       return;
     }
     this.accept(message, respond);
@@ -151,9 +159,9 @@ export class MainSession implements RendererLink {
     }
     this.expectedSeq += 1;
     this.dispatch(message, respond);
-    const early = this.earlySyncRequests.get(this.expectedSeq);
+    const early = this.earlySyncRequests?.get(this.expectedSeq);
     if (early) {
-      this.earlySyncRequests.delete(this.expectedSeq);
+      this.earlySyncRequests!.delete(this.expectedSeq);
       this.accept(early.message, early.respond);
     }
   }
@@ -179,14 +187,14 @@ export class MainSession implements RendererLink {
       case MessageKind.SendTo: {
         const target = this.world.webContents.fromId(message.webContentsId);
         if (target && !target.isDestroyed())
-          sessionOf(target).sendChannelMessage(message.channel, message.args, contents.id);
+          this.relay(() => sessionOf(target).sendChannelMessage(message.channel, message.args, contents.id));
         return;
       }
       case MessageKind.SendToHost: {
         // Electron drops sendToHost from a page that is not a <webview> guest.
         const host = contents.hostWebContents;
         if (host && !host.isDestroyed())
-          sessionOf(host).sendHostMessage(contents.id, message.channel, message.args);
+          this.relay(() => sessionOf(host).sendHostMessage(contents.id, message.channel, message.args));
         return;
       }
       case MessageKind.WebviewSend: {
@@ -200,7 +208,7 @@ export class MainSession implements RendererLink {
           );
           return;
         }
-        sessionOf(guest).sendChannelMessage(message.channel, message.args, 0);
+        this.relay(() => sessionOf(guest).sendChannelMessage(message.channel, message.args, 0));
         return;
       }
       case MessageKind.GuestRegister: {
@@ -215,6 +223,18 @@ export class MainSession implements RendererLink {
       case MessageKind.GuestRelease:
         this.world.guests.release(contents, message.token);
         return;
+    }
+  }
+
+  /** Forwards to another renderer; what that one cannot take is logged, never thrown into the transport. */
+  private relay(forward: () => void): void {
+    try {
+      forward();
+    } catch (error) {
+      this.world.logger.warn(
+        `ipc-anywhere: a message from WebContents #${this.contents.id} could not be relayed:`,
+        error,
+      );
     }
   }
 
@@ -237,16 +257,51 @@ export class MainSession implements RendererLink {
   private terminate(reason: IpcError): void {
     if (this.closed) return;
     this.closed = true;
-    this.outbox.flush();
+    this.outbox?.flush();
     this.transport.close(reason);
-    this.onTransportClosed();
+    this.transportClosed();
   }
 
-  private onTransportClosed(): void {
+  /** @internal The outbox sent everything it had (see {@link TransportEventsOf}). */
+  outboxDrained(outbox: Outbox): void {
+    if (this.outbox === outbox) this.outbox = undefined;
+  }
+
+  /** @internal The transport is gone (see {@link TransportEventsOf}). */
+  transportClosed(): void {
     this.closed = true;
-    this.outbox.clear();
-    this.earlySyncRequests.clear();
+    this.outbox?.clear();
+    this.outbox = undefined;
+    this.earlySyncRequests = undefined;
     markDestroyed(this.contents);
+  }
+}
+
+/**
+ * What the transport reports, for one session, and where its outbox sends: one small object instead of
+ * four closures.
+ */
+class TransportEventsOf implements MainTransportEvents, FrameSink {
+  constructor(private readonly session: MainSession) {}
+
+  send(frame: Uint8Array): void {
+    this.session.transport.send(frame);
+  }
+
+  drained(outbox: Outbox): void {
+    this.session.outboxDrained(outbox);
+  }
+
+  frame(frame: Uint8Array, respond?: SyncResponder): void {
+    this.session.receiveFrame(frame, respond);
+  }
+
+  close(): void {
+    this.session.transportClosed();
+  }
+
+  reject(reason: IpcError): void {
+    this.session.reject(reason);
   }
 }
 

@@ -11,6 +11,25 @@ import type { AnyMessage } from '../protocol/messages.js';
  * Messages are encoded straight into the frame being built (no buffer per message, no copy into the
  * frame): the frame's bytes are copied out once, when it is sent.
  */
+/**
+ * A frame holding this much starts no more messages: the next one opens a new frame (sent in the same
+ * flush, in order). Coalescing pays for small messages; past this size a frame's fixed cost is noise,
+ * and one growing buffer would be copied at every doubling.
+ */
+const FULL_FRAME_BYTES = 256 * 1024;
+
+/** Where frames go: the transport. */
+export interface FrameSink {
+  send(frame: Uint8Array): void;
+  /**
+   * Optional: sends bytes that are valid only during the call (a sink that copies them anyway, like a
+   * browser's `WebSocket.send`, and copies whatever it keeps). Spares the outbox a copy of the frame.
+   */
+  sendTransient?(frame: Uint8Array): void;
+  /** Everything queued has been sent (an owner that keeps many idle outboxes may drop this one). */
+  drained?(outbox: Outbox): void;
+}
+
 export class Outbox {
   /** The frame being built (`null` while nothing is queued); it holds the codec's pooled buffer. */
   private writer: ByteWriter | null = null;
@@ -18,19 +37,15 @@ export class Outbox {
   /** Where the last message (its length prefix) starts, for {@link dropLast}. */
   private lastStart = 0;
   private encoding = false;
-  /** Whole frames waiting for a sink (no connection yet), in order. */
-  private ready: Uint8Array[] = [];
+  /** Whole frames waiting for a sink (no connection yet, or a frame was full), in order. */
+  private ready: Uint8Array[] | undefined;
   private scheduled = false;
-  private sink: ((frame: Uint8Array) => void) | undefined;
-  private readonly flushTask = (): void => {
-    this.scheduled = false;
-    this.flush();
-  };
+  private sink: FrameSink | undefined;
 
   constructor(private maxFrameBytes: number) {}
 
   /** Until a sink is set (connection not configured yet), frames wait here in order. */
-  setSink(sink: ((frame: Uint8Array) => void) | undefined): void {
+  setSink(sink: FrameSink | undefined): void {
     this.sink = sink;
     if (sink) this.schedule();
   }
@@ -52,6 +67,12 @@ export class Outbox {
       );
     }
     let writer = this.writer;
+    if (writer !== null && writer.pos >= FULL_FRAME_BYTES) {
+      // Large frames gain nothing from coalescing; growing one buffer for them only costs copies.
+      (this.ready ??= []).push(writer.finish());
+      this.count = 0;
+      writer = null;
+    }
     if (writer === null) writer = this.writer = new ByteWriter();
     const start = writer.pos;
     let length: number;
@@ -83,17 +104,29 @@ export class Outbox {
 
   /** Sends everything queued now (sendSync calls this so its request goes after earlier sends). */
   flush(): void {
-    const writer = this.writer;
+    const sink = this.sink;
+    let writer = this.writer;
     if (writer !== null && this.count > 0) {
       this.writer = null;
       this.count = 0;
-      this.ready.push(writer.finish());
-    }
-    const sink = this.sink;
-    if (!sink || this.ready.length === 0) return;
+      if (sink?.sendTransient === undefined) {
+        (this.ready ??= []).push(writer.finish());
+        writer = null;
+      }
+    } else writer = null;
     const frames = this.ready;
-    this.ready = [];
-    for (const frame of frames) sink(frame);
+    if (!sink || (frames === undefined && writer === null)) return;
+    this.ready = undefined;
+    if (frames !== undefined) for (const frame of frames) sink.send(frame);
+    if (writer !== null) {
+      // The last frame straight from the codec's buffer, which goes back to the codec afterwards.
+      try {
+        sink.sendTransient!(writer.buf.subarray(0, writer.pos));
+      } finally {
+        writer.release();
+      }
+    }
+    if (this.count === 0 && this.ready === undefined) sink.drained?.(this);
   }
 
   /** Drops what is queued (the connection closed for good). */
@@ -101,13 +134,13 @@ export class Outbox {
     this.writer?.release();
     this.writer = null;
     this.count = 0;
-    this.ready = [];
+    this.ready = undefined;
   }
 
   /** The message at `start` does not fit in the frame: the frame before it becomes a ready frame. */
   private splitBefore(start: number): void {
     const writer = this.writer!;
-    this.ready.push(writer.buf.slice(0, start));
+    (this.ready ??= []).push(writer.buf.slice(0, start));
     writer.buf.copyWithin(0, start, writer.pos);
     writer.pos -= start;
     this.lastStart = 0;
@@ -124,8 +157,12 @@ export class Outbox {
   }
 
   private schedule(): void {
-    if (this.scheduled || !this.sink || (this.count === 0 && this.ready.length === 0)) return;
+    if (this.scheduled || !this.sink || (this.count === 0 && this.ready === undefined)) return;
     this.scheduled = true;
-    queueMicrotask(this.flushTask);
+    // A closure per flush rather than one kept per outbox: idle connections hold nothing.
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.flush();
+    });
   }
 }

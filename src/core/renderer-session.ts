@@ -85,7 +85,7 @@ export class RendererSession {
       frame: (frame) => this.receiveFrame(frame),
       close: (error) => this.onClosed(error),
     });
-    this.outbox.setSink((frame) => transport.send(frame));
+    this.outbox.setSink(transport);
   }
 
   setTrafficListener(listener: RendererTrafficListener | undefined): void {

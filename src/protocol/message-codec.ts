@@ -1,4 +1,4 @@
-import { ByteReader } from './codec/byte-reader.js';
+import { ByteReader, decodeError } from './codec/byte-reader.js';
 import { ByteWriter, varuintSize } from './codec/byte-writer.js';
 import { readValue } from './codec/decode-value.js';
 import { writeValue } from './codec/encode-value.js';
@@ -190,19 +190,25 @@ export function decodeFrame(
       `Frame of ${frame.byteLength} bytes exceeds the limit of ${limits.maxPayload} bytes.`,
     );
   }
-  const outer = new ByteReader(frame, limits);
+  // One reader for the whole frame (a sub-array and a reader per message cost more than decoding a
+  // small message); each message must end exactly where its length prefix says.
+  const reader = new ByteReader(frame, limits);
   const messages: AnyMessage[] = [];
-  while (!outer.atEnd) {
-    const length = outer.varuint();
-    const body = outer.bytes(length);
+  while (!reader.atEnd) {
+    const length = reader.varuint();
+    const start = reader.pos;
+    if (length > reader.end - start) {
+      throw decodeError(`truncated input (need ${length} more bytes, ${reader.end - start} left)`, start);
+    }
     sizes?.push(length);
-    messages.push(decodeMessage(new ByteReader(body, limits), receiver));
+    messages.push(decodeMessage(reader, receiver, start + length));
   }
   if (messages.length === 0) throw new IpcError(IpcErrorCode.Protocol, 'Empty frame.');
   return messages;
 }
 
-function decodeMessage(reader: ByteReader, receiver: Receiver): AnyMessage {
+/** Decodes the message that `reader` is at, which ends at `end`. */
+function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): AnyMessage {
   const kind = reader.u8();
   const towardsMain = kind < MessageKind.Hello;
   if (towardsMain !== (receiver === 'main')) {
@@ -278,10 +284,12 @@ function decodeMessage(reader: ByteReader, receiver: Receiver): AnyMessage {
     default:
       throw new IpcError(IpcErrorCode.Decode, `Unknown message kind ${kind}.`);
   }
-  if (!reader.atEnd) {
+  if (reader.pos !== end) {
     throw new IpcError(
       IpcErrorCode.Decode,
-      `${reader.remaining} unexpected bytes after a message of kind ${kind}.`,
+      reader.pos < end
+        ? `${end - reader.pos} unexpected bytes after a message of kind ${kind}.`
+        : `A message of kind ${kind} runs ${reader.pos - end} bytes past its length.`,
     );
   }
   return message;

@@ -40,7 +40,9 @@ describe('bench suite, quick pass', () => {
     expect(results.machine.cpus).toBeGreaterThan(0);
     expect(results.machine.chromium).toMatch(/Chromium/);
     // @ts-expect-error: a plain .mjs bench module without type declarations
-    const { SCENARIOS } = (await import('../../bench/suite/scenarios.mjs')) as { SCENARIOS: { id: string }[] };
+    const { SCENARIOS } = (await import('../../bench/suite/scenarios.mjs')) as {
+      SCENARIOS: { id: string }[];
+    };
     expect(results.scenarios.map((s: { id: string }) => s.id)).toEqual(SCENARIOS.map((s) => s.id));
     for (const scenario of results.scenarios) {
       for (const [name, variant] of Object.entries<{ median?: number }>(scenario.variants)) {

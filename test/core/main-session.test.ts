@@ -168,3 +168,38 @@ describe('MainSession with a hostile or broken peer', () => {
     expect(decodeFrame(replies[0]!, 'renderer', DEFAULT_LIMITS)[0]).toMatchObject({ value: 'second try' });
   });
 });
+
+describe('main-side listener failures', () => {
+  it('logs a throwing listener and goes on with the other stages and messages', () => {
+    const { main, logger, peer } = setup();
+    const seen: string[] = [];
+    main.ipcMain.on('boom', () => {
+      throw new Error('listener bug');
+    });
+    main.ipcMain.on('next', () => seen.push('next'));
+    peer.deliver(
+      { kind: MessageKind.Send, seq: 1, channel: 'boom', args: [] },
+      { kind: MessageKind.Send, seq: 2, channel: 'next', args: [] },
+    );
+    expect(seen).toEqual(['next']);
+    expect(logger.error).toHaveBeenCalledWith(
+      "ipc-anywhere: a listener for 'boom' threw:",
+      new Error('listener bug'),
+    );
+    expect(peer.closed).toEqual([]);
+  });
+
+  it("survives a renderer sending on 'error' after the no-op listener was removed", () => {
+    const { main, logger, peer, contents } = setup();
+    main.ipcMain.removeAllListeners();
+    contents.ipc.removeAllListeners();
+    const seen: unknown[] = [];
+    main.ipcMain.on('after', (_event, value) => seen.push(value));
+    peer.deliver(
+      { kind: MessageKind.Send, seq: 1, channel: 'error', args: [new Error('hostile')] },
+      { kind: MessageKind.Send, seq: 2, channel: 'after', args: [1] },
+    );
+    expect(seen).toEqual([1]);
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+});

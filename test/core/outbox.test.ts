@@ -18,7 +18,7 @@ describe('Outbox', () => {
   it('coalesces every message queued in one task into one frame, in order', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     for (let seq = 1; seq <= 100; seq++) outbox.add(message(seq));
     expect(frames).toHaveLength(0);
     await Promise.resolve();
@@ -31,7 +31,7 @@ describe('Outbox', () => {
   it('sends a lone message on the next microtask, not inline and not after a timer', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     expect(frames).toHaveLength(0);
     await Promise.resolve();
@@ -41,7 +41,7 @@ describe('Outbox', () => {
   it('starts a new frame before exceeding the frame limit', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(300);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     for (let seq = 1; seq <= 10; seq++) outbox.add(message(seq, 'y'.repeat(100)));
     await Promise.resolve();
     expect(frames.length).toBeGreaterThan(3);
@@ -56,7 +56,7 @@ describe('Outbox', () => {
     outbox.add(message(1));
     outbox.add(message(2));
     await Promise.resolve();
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     await Promise.resolve();
     expect(frames.flatMap((frame) => decodeFrame(frame, 'main', DEFAULT_LIMITS).map((m) => m.seq))).toEqual([
       1, 2,
@@ -66,7 +66,7 @@ describe('Outbox', () => {
   it('flush() sends synchronously (sendSync relies on it)', () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     outbox.flush();
     expect(frames).toHaveLength(1);
@@ -75,21 +75,21 @@ describe('Outbox', () => {
   it('returns the encoded size and keeps messages of any length intact (long length prefixes)', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 24);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     const texts = ['a', 'b'.repeat(200), 'c'.repeat(20_000), 'd'.repeat(3_000_000), 'e'];
     const sizes = texts.map((text, i) => outbox.add(message(i + 1, text)));
     await Promise.resolve();
-    const decoded = decodeFrame(frames[0]!, 'main', DEFAULT_LIMITS, []);
+    const decoded = frames.flatMap((frame) => decodeFrame(frame, 'main', { ...DEFAULT_LIMITS }));
     expect(decoded.map((m) => (m as RendererToMainSend).args[0])).toEqual(texts);
     const lengths: number[] = [];
-    decodeFrame(frames[0]!, 'main', DEFAULT_LIMITS, lengths);
+    for (const frame of frames) decodeFrame(frame, 'main', DEFAULT_LIMITS, lengths);
     expect(sizes).toEqual(lengths);
   });
 
   it('queues nothing for a message that cannot be encoded, and the frame goes on', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     expect(() => outbox.add(message(2, { f() {} }))).toThrow(
       expect.objectContaining({ code: IpcErrorCode.NotCloneable }),
@@ -102,7 +102,7 @@ describe('Outbox', () => {
   it('dropLast() takes back the message just added', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     outbox.add(message(2, 'z'.repeat(500)));
     outbox.dropLast();
@@ -118,7 +118,7 @@ describe('Outbox', () => {
   it('refuses a send from a getter of the value being encoded (the frame is mid-message)', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     const value = {
       get nested() {
         return outbox.add(message(99));
@@ -137,7 +137,7 @@ describe('Outbox', () => {
     const outbox = new Outbox(300);
     for (let seq = 1; seq <= 10; seq++) outbox.add(message(seq, 'y'.repeat(100)));
     await Promise.resolve();
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     await Promise.resolve();
     for (const frame of frames) expect(frame.byteLength).toBeLessThanOrEqual(300);
     expect(seqsOf(frames)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
@@ -146,10 +146,56 @@ describe('Outbox', () => {
   it('clear() drops what is queued', async () => {
     const frames: Uint8Array[] = [];
     const outbox = new Outbox(1 << 20);
-    outbox.setSink((frame) => frames.push(frame));
+    outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     outbox.clear();
     await Promise.resolve();
     expect(frames).toHaveLength(0);
+  });
+
+  it('starts a new frame once one holds 256 KiB (large messages are not coalesced)', async () => {
+    const frames: Uint8Array[] = [];
+    const outbox = new Outbox(1 << 26);
+    outbox.setSink({ send: (frame) => frames.push(frame) });
+    for (let seq = 1; seq <= 4; seq++) outbox.add(message(seq, 'z'.repeat(200_000)));
+    outbox.add(message(5));
+    await Promise.resolve();
+    expect(frames.map((frame) => decodeFrame(frame, 'main', DEFAULT_LIMITS).length)).toEqual([2, 2, 1]);
+    expect(seqsOf(frames)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('hands a sink with sendTransient the last frame from its own buffer, in order after full frames', async () => {
+    const seen: { how: string; seqs: number[] }[] = [];
+    const transient: Uint8Array[] = [];
+    const outbox = new Outbox(1 << 26);
+    outbox.setSink({
+      send: (frame) => seen.push({ how: 'send', seqs: seqsOf([frame]) }),
+      sendTransient: (frame) => {
+        transient.push(frame);
+        seen.push({ how: 'transient', seqs: seqsOf([frame]) });
+      },
+    });
+    outbox.add(message(1, 'a'.repeat(300_000)));
+    outbox.add(message(2));
+    outbox.add(message(3));
+    await Promise.resolve();
+    expect(seen).toEqual([
+      { how: 'send', seqs: [1] },
+      { how: 'transient', seqs: [2, 3] },
+    ]);
+    // The transient bytes belong to the codec again: the next frame may be written over them.
+    outbox.add(message(4, 'b'));
+    await Promise.resolve();
+    expect(seen.at(-1)).toEqual({ how: 'transient', seqs: [4] });
+    expect(transient).toHaveLength(2);
+  });
+
+  it('tells the sink when it has sent everything', async () => {
+    const drained: unknown[] = [];
+    const outbox = new Outbox(1 << 20);
+    outbox.setSink({ send: () => {}, drained: (which) => drained.push(which) });
+    outbox.add(message(1));
+    await Promise.resolve();
+    expect(drained).toEqual([outbox]);
   });
 });

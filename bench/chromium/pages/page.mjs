@@ -11,7 +11,9 @@ export function report(result) {
 }
 
 addEventListener('error', (event) => report({ error: String(event.error?.stack ?? event.message) }));
-addEventListener('unhandledrejection', (event) => report({ error: String(event.reason?.stack ?? event.reason) }));
+addEventListener('unhandledrejection', (event) =>
+  report({ error: String(event.reason?.stack ?? event.reason) }),
+);
 
 /** Runs `measure()` and reports its result (or its error), with the clock's isolation state. */
 export async function run(measure) {

@@ -73,6 +73,10 @@ export class WebSocketTransportServer {
   private readonly maxPayload: number;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  /** One callback for every connection (not a closure each): drops a connection that is gone. */
+  private readonly forget = (transport: SocketMainTransport): void => {
+    if (this.connections.get(transport.key) === transport) this.connections.delete(transport.key);
+  };
 
   constructor(
     httpServer: HttpServer,
@@ -141,6 +145,9 @@ export class WebSocketTransportServer {
   /** Takes the upgrade when it is for our path; returns `false` (socket untouched) otherwise. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (pathOf(req.url) !== WS_PATH) return false;
+    // Node gives an upgrade socket no 'error' listener: a client that resets while we refuse it would
+    // otherwise crash main with an unhandled ECONNRESET. ws adds its own once it takes the socket over.
+    socket.on('error', () => socket.destroy());
     const origin = req.headers.origin;
     if (this.closed) {
       refuseUpgrade(socket, 503, 'Server closing');
@@ -224,9 +231,10 @@ export class WebSocketTransportServer {
       ws.close(CloseCode.policy, 'The <webview> host is gone');
       return;
     }
-    const transport = new SocketMainTransport(ws, key, origin, this.maxPayload);
+    // The key was cut out of the handshake header: a copy of its own lets that header go (memory).
+    key = Buffer.from(key, 'latin1').toString('latin1');
+    const transport = new SocketMainTransport(ws, key, origin, this.maxPayload, this.forget);
     this.connections.set(key, transport);
-    transport.whenGone(() => this.connections.delete(key));
     this.host.addRenderer(transport, {
       type: origin === undefined ? 'remote' : 'window',
       url: href,

@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { endpointsFor } from './endpoints.js';
@@ -30,6 +31,30 @@ export function createNodeTransport(
     ...(options.headers !== undefined && { headers: options.headers }),
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024 + 16,
     perMessageDeflate: false,
+    generateMask,
   });
   return new SocketRendererTransport(socket as unknown as WebSocketLike);
+}
+
+const MASK_POOL_BYTES = 8192;
+let maskPool: Buffer | undefined;
+let maskPoolAt = MASK_POOL_BYTES;
+
+/**
+ * Masking keys as `ws` makes them (from a pool of random bytes), except that a key is never all zeros:
+ * `ws` would then skip masking and keep the caller's buffer instead of a masked copy, and this client
+ * hands `send` buffers that are reused once it returns (see `SocketRendererTransport.sendTransient`).
+ */
+function generateMask(mask: Buffer): void {
+  if (maskPoolAt === MASK_POOL_BYTES) {
+    maskPool ??= Buffer.allocUnsafe(MASK_POOL_BYTES);
+    randomFillSync(maskPool);
+    maskPoolAt = 0;
+  }
+  const pool = maskPool!;
+  mask[0] = pool[maskPoolAt++]!;
+  mask[1] = pool[maskPoolAt++]!;
+  mask[2] = pool[maskPoolAt++]!;
+  mask[3] = pool[maskPoolAt++]!;
+  if ((mask[0] | mask[1] | mask[2] | mask[3]) === 0) mask[0] = 1;
 }

@@ -19,64 +19,79 @@ const MAX_REASON_BYTES = 123;
  * requests arrive through {@link deliverSync} from the sync endpoint, authenticated by `key`.
  */
 export class SocketMainTransport implements MainTransport {
-  readonly capabilities = capabilities;
+  get capabilities(): TransportCapabilities {
+    return capabilities;
+  }
   private events: MainTransportEvents | undefined;
-  private readonly early: Uint8Array[] = [];
+  /** Frames that arrived before `start` (rare: created on demand, like the other lists here). */
+  private early: Uint8Array[] | undefined;
   private closed = false;
   /** Set by the heartbeat: cleared on each ping, set again by the pong. */
   alive = true;
-  private readonly goneListeners = new Set<() => void>();
+  private goneListeners: Set<() => void> | undefined;
 
+  /*
+   * Memory per idle connection matters (a server holds thousands): the socket's listeners are shared
+   * module-level functions that find their transport through the socket, nothing per connection is
+   * allocated before it is needed, and the server's bookkeeping is one shared callback (`onGone`).
+   */
   constructor(
     readonly socket: WebSocket,
     readonly key: string,
     /** The verified `Origin` header of the upgrade, or `undefined` for a non-browser client. */
     readonly origin: string | undefined,
     readonly maxPayload: number,
+    /** Called once when the connection is gone, before any {@link whenGone} listener. */
+    private readonly onGone?: (transport: SocketMainTransport) => void,
   ) {
-    socket.on('message', (data, isBinary) => {
-      if (this.closed) return;
-      if (!isBinary) {
-        this.violation(
-          new IpcError(IpcErrorCode.Protocol, 'Received a text frame; only binary frames are valid.'),
-        );
-        return;
-      }
-      // A plain Uint8Array view over ws's Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
-      const buffer = data as Buffer;
-      const frame = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      if (this.events) this.events.frame(frame);
-      else this.early.push(frame);
-    });
-    socket.on('pong', () => {
-      this.alive = true;
-    });
-    socket.on('error', (error: Error & { code?: string }) => {
-      const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    transports.set(socket, this);
+    socket.on('message', onSocketMessage);
+    socket.on('pong', onSocketPong);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+  }
+
+  /** @internal A frame arrived on the socket. */
+  received(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!isBinary) {
       this.violation(
-        new IpcError(
-          tooBig ? IpcErrorCode.LimitExceeded : IpcErrorCode.Protocol,
-          tooBig
-            ? `A frame exceeded the limit of ${this.maxPayload} bytes (${error.message}).`
-            : `WebSocket error: ${error.message}`,
-        ),
+        new IpcError(IpcErrorCode.Protocol, 'Received a text frame; only binary frames are valid.'),
       );
-    });
-    this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('close', (code, reason) => {
-      const text = reason.toString();
-      this.gone(
-        new IpcError(
-          IpcErrorCode.Closed,
-          `The page's socket closed (code ${code}${text ? `: ${text}` : ''}).`,
-        ),
-      );
-    });
+      return;
+    }
+    // A plain Uint8Array view over ws's Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
+    const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (this.events) this.events.frame(frame);
+    else (this.early ??= []).push(frame);
+  }
+
+  /** @internal The socket failed. */
+  failed(error: Error & { code?: string }): void {
+    const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    this.violation(
+      new IpcError(
+        tooBig ? IpcErrorCode.LimitExceeded : IpcErrorCode.Protocol,
+        tooBig
+          ? `A frame exceeded the limit of ${this.maxPayload} bytes (${error.message}).`
+          : `WebSocket error: ${error.message}`,
+      ),
+    );
+  }
+
+  /** @internal The socket closed (either side). */
+  socketClosedWith(code: number, reason: Buffer): void {
+    const text = reason.toString();
+    this.gone(
+      new IpcError(IpcErrorCode.Closed, `The page's socket closed (code ${code}${text ? `: ${text}` : ''}).`),
+    );
   }
 
   start(events: MainTransportEvents): void {
     this.events = events;
-    for (const frame of this.early.splice(0)) {
+    const early = this.early;
+    this.early = undefined;
+    for (const frame of early ?? []) {
       if (this.closed) return;
       events.frame(frame);
     }
@@ -100,7 +115,11 @@ export class SocketMainTransport implements MainTransport {
   }
 
   /** Resolves when the socket is closed (either side). */
-  readonly socketClosed: Promise<void>;
+  get socketClosed(): Promise<void> {
+    const socket = this.socket;
+    if (socket.readyState === socket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => socket.once('close', () => resolve()));
+  }
 
   /** Says goodbye (code 1001) as the server shuts down. */
   shutdown(reason: IpcError): void {
@@ -127,8 +146,9 @@ export class SocketMainTransport implements MainTransport {
       listener();
       return () => {};
     }
-    this.goneListeners.add(listener);
-    return () => this.goneListeners.delete(listener);
+    const listeners = (this.goneListeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /**
@@ -153,10 +173,11 @@ export class SocketMainTransport implements MainTransport {
   private gone(reason: IpcError): void {
     if (this.closed) return;
     this.closed = true;
-    this.early.length = 0;
-    const listeners = [...this.goneListeners];
-    this.goneListeners.clear();
-    for (const listener of listeners) listener();
+    this.early = undefined;
+    this.onGone?.(this);
+    const listeners = this.goneListeners;
+    this.goneListeners = undefined;
+    for (const listener of listeners ?? []) listener();
     this.events?.close(reason);
   }
 }
@@ -167,4 +188,24 @@ function truncateUtf8(text: string, maxBytes: number): string {
   let end = Math.min(text.length, maxBytes);
   while (end > 0 && encoder.encode(`${text.slice(0, end)}…`).byteLength > maxBytes) end--;
   return `${text.slice(0, end)}…`;
+}
+
+/** The transport of each socket, for the shared listeners below (`this` is the socket). */
+const transports = new WeakMap<WebSocket, SocketMainTransport>();
+
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  transports.get(this)?.received(data, isBinary);
+}
+
+function onSocketPong(this: WebSocket): void {
+  const transport = transports.get(this);
+  if (transport) transport.alive = true;
+}
+
+function onSocketError(this: WebSocket, error: Error & { code?: string }): void {
+  transports.get(this)?.failed(error);
+}
+
+function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+  transports.get(this)?.socketClosedWith(code, reason);
 }

@@ -85,6 +85,17 @@ export class SocketRendererTransport implements RendererTransport {
     else this.queue.push(frame);
   }
 
+  /**
+   * {@link send} for bytes valid only during the call. An open socket copies them before `send`
+   * returns: a browser's `WebSocket.send` snapshots its data, and `ws` on the client side always masks
+   * into a new buffer (client frames are masked, deflate is off); a queued frame is copied here.
+   */
+  sendTransient(frame: Uint8Array): void {
+    if (this.closedWith) return;
+    if (this.socket.readyState === OPEN && this.queue.length === 0) this.socket.send(frame);
+    else this.queue.push(frame.slice());
+  }
+
   sendSync(frame: Uint8Array, timeoutMs: number): Uint8Array {
     if (this.closedWith)
       throw new IpcError(IpcErrorCode.Closed, 'The connection to main is closed.', {

@@ -86,18 +86,19 @@ export class SyncEndpoint {
       this.refuse(res, 'missing or malformed connection key');
       return;
     }
-    const body = await readBody(req, 2 * frameLimitFor(this.options.maxPayload) + 64);
-    if (body === 'too-large') {
-      end(res, SyncStatus.tooLarge, 'The sync request is larger than the server accepts.');
-      return;
-    }
-    if (body === 'aborted') return;
+    // Authenticate before reading the body: an unknown key must not make the server buffer anything.
     let transport = this.lookup(key);
     if (!transport && req.headers[SyncHeader.beforeOpen] === '1') transport = await this.waitForSocket(key);
     if (!transport) {
       this.refuse(res, 'unknown connection key');
       return;
     }
+    const body = await readBody(req, 2 * frameLimitFor(this.options.maxPayload) + 64);
+    if (body === 'too-large') {
+      end(res, SyncStatus.tooLarge, 'The sync request is larger than the server accepts.');
+      return;
+    }
+    if (body === 'aborted') return;
     if (transport.origin !== origin) {
       this.refuse(res, `origin ${origin ?? '(none)'} does not match the connection's`);
       return;
@@ -239,5 +240,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'to
     });
     req.on('error', () => resolve('aborted'));
     req.on('aborted', () => resolve('aborted'));
+    req.on('close', () => resolve('aborted')); // after 'end' this is a no-op: the promise has settled
   });
 }
