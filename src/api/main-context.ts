@@ -8,6 +8,7 @@ import {
   type WebContentsModule,
 } from '../core/main-world.js';
 import type { WebContents } from '../core/web-contents-impl.js';
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import type { MainTransport } from '../transports/transport.js';
 
 export type MainOptions = MainWorldOptions;
@@ -43,21 +44,21 @@ export function createMain(options?: MainOptions): Main {
 /** For transports: connects a renderer to `main` and returns its new WebContents. */
 export function addRenderer(main: Main, transport: MainTransport, info: RendererInfo): WebContents {
   const world = worlds.get(main);
-  if (!world) throw new TypeError('Expected a main created by createMain().');
+  if (!world) throw new IpcError(IpcErrorCode.InvalidArgument, 'Expected a main created by createMain().');
   return world.addRenderer(transport, info);
 }
 
 /** For transports: uses up a `<webview>` guest token of `main` (see docs/webview.md). */
 export function claimGuest(main: Main, token: string, successor?: string): ClaimResult {
   const world = worlds.get(main);
-  if (!world) throw new TypeError('Expected a main created by createMain().');
+  if (!world) throw new IpcError(IpcErrorCode.InvalidArgument, 'Expected a main created by createMain().');
   return world.guests.claim(token, successor);
 }
 
 /** For transports: where `main` reports problems (the logger given to `createMain`). */
 export function loggerOf(main: Main): Logger {
   const world = worlds.get(main);
-  if (!world) throw new TypeError('Expected a main created by createMain().');
+  if (!world) throw new IpcError(IpcErrorCode.InvalidArgument, 'Expected a main created by createMain().');
   return world.logger;
 }
 

@@ -3,7 +3,8 @@
  * contract: each one has a test in test/core/electron-texts.test.ts. Do not reword.
  */
 
-export const CLONE_ERROR_MESSAGE = 'An object could not be cloned.';
+/** Thrown by the codec itself (`ERR_IPC_NOT_CLONEABLE`); re-exported here so every Electron text is in one place. */
+export { NOT_CLONEABLE_MESSAGE as CLONE_ERROR_MESSAGE } from '../protocol/codec/index.js';
 
 export function invokeErrorMessage(channel: string, errorText: string): string {
   return `Error invoking remote method '${channel}': ${errorText}`;

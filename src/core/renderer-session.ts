@@ -111,7 +111,12 @@ export class RendererSession {
       return Promise.reject(error);
     }
     const pending = this.invokes.add(id, timeoutMs, channel);
-    if (this.traffic) this.invokeStarts.set(id, now());
+    if (this.traffic) {
+      this.invokeStarts.set(id, now());
+      // Timed-out and closed calls never get a reply: forget their start time when they settle.
+      const forget = (): void => void this.invokeStarts.delete(id);
+      pending.then(forget, forget);
+    }
     return pending;
   }
 

@@ -54,6 +54,7 @@ export function createMemoryIpc(options?: MainOptions): MemoryIpc {
   const traffic = new TrafficRecorder();
   const renderers: IpcRenderer[] = [];
   let count = 0;
+  let defaultSender: WebContents | undefined;
 
   const createRenderer = (rendererOptions: MemoryRendererOptions = {}): MemoryRenderer => {
     count += 1;
@@ -84,7 +85,9 @@ export function createMemoryIpc(options?: MainOptions): MemoryIpc {
       ]),
     ],
     async callHandler(channel, args = [], webContents) {
-      const sender = webContents ?? createRenderer().webContents;
+      // One renderer stands in for every call without a sender, rather than a new one per call.
+      defaultSender ??= createRenderer({ url: 'memory://call-handler' }).webContents;
+      const sender = webContents ?? defaultSender;
       const handler = invokeHandlerOf(sender.ipc, channel) ?? invokeHandlerOf(main.ipcMain, channel);
       if (!handler) throw new Error(noHandlerMessage(channel));
       const result = await handler(createInvokeEvent(sender), ...(decode(encode(args)) as unknown[]));
