@@ -146,8 +146,9 @@ export class WebSocketTransportServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (pathOf(req.url) !== WS_PATH) return false;
     // Node gives an upgrade socket no 'error' listener: a client that resets while we refuse it would
-    // otherwise crash main with an unhandled ECONNRESET. ws adds its own once it takes the socket over.
-    socket.on('error', () => socket.destroy());
+    // otherwise crash main with an unhandled ECONNRESET. ws adds its own once it takes the socket over,
+    // and then this one goes (a listener kept per connection is memory every idle page costs).
+    socket.on('error', destroyOnError);
     const origin = req.headers.origin;
     if (this.closed) {
       refuseUpgrade(socket, 503, 'Server closing');
@@ -184,7 +185,10 @@ export class WebSocketTransportServer {
       claim = result.claim;
     }
     const href = hrefOf(req.url, origin);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, key, origin, href, claim));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', destroyOnError);
+      this.accept(ws, key, origin, href, claim);
+    });
     return true;
   }
 
@@ -301,6 +305,10 @@ function single(offered: readonly string[], prefix: string): string | undefined 
   const found = offered.filter((protocol) => protocol.startsWith(prefix));
   if (found.length > 1) return null;
   return found[0]?.slice(prefix.length);
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
