@@ -72,7 +72,9 @@ describe('createWorkerRenderer', () => {
 
     it('refuses a main not made by createMain before starting a thread', () => {
       const foreign = { ...main } as Main;
-      expect(() => createWorkerRenderer(EVAL_RENDERER, { main: foreign })).toThrow(TypeError);
+      expect(() => createWorkerRenderer(EVAL_RENDERER, { main: foreign })).toThrow(
+        expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' }),
+      );
     });
 
     it('accepts a path and finds the Worker with workerOf', async () => {
