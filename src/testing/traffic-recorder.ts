@@ -1,3 +1,4 @@
+import { type RendererTrafficRecord, trafficKindOf } from '../core/renderer-traffic.js';
 import { DEFAULT_LIMITS } from '../protocol/limits.js';
 import { decodeFrame } from '../protocol/message-codec.js';
 import { type AnyMessage, MessageKind } from '../protocol/messages.js';
@@ -5,15 +6,8 @@ import type { FrameTap } from '../transports/memory/memory-transport.js';
 
 export type TrafficDirection = 'renderer-to-main' | 'main-to-renderer';
 
-export type TrafficKind =
-  | 'send'
-  | 'sendSync'
-  | 'invoke'
-  | 'sendToHost'
-  | 'sendTo'
-  | 'webviewSend'
-  | 'message'
-  | 'hostMessage';
+/** The kind of a recorded message (replies are folded into their call's `outcome`). */
+export type TrafficKind = Exclude<RendererTrafficRecord['kind'], 'invokeReply' | 'syncReply'>;
 
 /** How a call ended: the invoke's result or error text, or the value sendSync returned. */
 export type TrafficOutcome = { ok: true; value: unknown } | { ok: false; error: string };
@@ -29,17 +23,6 @@ export interface TrafficRecord {
   /** For invoke and sendSync, filled in when the reply arrives. */
   outcome?: TrafficOutcome;
 }
-
-const kindNames: Partial<Record<number, TrafficKind>> = {
-  [MessageKind.Send]: 'send',
-  [MessageKind.SendSync]: 'sendSync',
-  [MessageKind.Invoke]: 'invoke',
-  [MessageKind.SendToHost]: 'sendToHost',
-  [MessageKind.SendTo]: 'sendTo',
-  [MessageKind.WebviewSend]: 'webviewSend',
-  [MessageKind.Message]: 'message',
-  [MessageKind.HostMessage]: 'hostMessage',
-};
 
 /** Records every message on the memory links of one world, in the order they cross. */
 export class TrafficRecorder {
@@ -98,7 +81,7 @@ export class TrafficRecorder {
       if (call) call.outcome = { ok: true, value: message.value };
       return;
     }
-    const kind = kindNames[message.kind];
+    const kind = trafficKindOf[message.kind] as TrafficKind | undefined;
     if (!kind || !('channel' in message)) return;
     const entry: TrafficRecord = {
       direction,
