@@ -1,5 +1,5 @@
 import type { ByteWriter } from './byte-writer.js';
-import { type EncodeState, idOf, notCloneable, syntheticId } from './encode-state.js';
+import { type EncodeState, notCloneable } from './encode-state.js';
 import { Tag, ViewKind } from './tags.js';
 
 /*
@@ -82,7 +82,7 @@ export function writeView(st: EncodeState, view: ArrayBufferView): void {
     // over a buffer of exactly that size (Electron does the same), never the 8 KB pool behind it.
     w.varuint(0);
     w.varuint(length);
-    syntheticId(st);
+    st.identities.syntheticId();
     w.u8(Tag.ArrayBuffer);
     w.varuint(length);
     w.bytes(all.subarray(offset, offset + length));
@@ -94,7 +94,7 @@ export function writeView(st: EncodeState, view: ArrayBufferView): void {
 }
 
 function writeViewBuffer(st: EncodeState, buffer: ArrayBuffer): void {
-  const id = idOf(st, buffer);
+  const id = st.identities.idOf(buffer);
   if (id >= 0) {
     st.refsUsed = true;
     st.w.u8(Tag.Ref);

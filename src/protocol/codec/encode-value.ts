@@ -6,7 +6,6 @@ import { writeBigInt, writeNumber } from './encode-primitives.js';
 import {
   acquireState,
   type EncodeState,
-  idOf,
   notCloneable,
   objectProtoClean,
   releaseState,
@@ -15,6 +14,14 @@ import {
   shapeOf,
   tooDeep,
 } from './encode-state.js';
+import {
+  COMPILE_AFTER_USES,
+  cachedWriter,
+  compileWriter,
+  MAX_COMPILES_PER_MESSAGE,
+  type ShapeWriter,
+  shapeCompilationEnabled,
+} from './shape-compiler.js';
 import { ErrorFlag, ErrorKind, Tag } from './tags.js';
 
 export { NOT_CLONEABLE_MESSAGE } from './encode-state.js';
@@ -125,7 +132,7 @@ function writeAny(st: EncodeState, v: unknown, depth: number): void {
 }
 
 function writeObject(st: EncodeState, o: object, depth: number): void {
-  const id = idOf(st, o);
+  const id = st.identities.idOf(o);
   if (id >= 0) {
     st.refsUsed = true;
     st.w.u8(Tag.Ref);
@@ -294,6 +301,11 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
   const w = st.w;
   w.u8(Tag.ShapeRef);
   w.varuint(shape!.id);
+  const writer = shape!.writer === null ? writerOf(st, shape!) : shape!.writer;
+  if (writer !== undefined) {
+    writer(st, o, depth + 1);
+    return;
+  }
   // Pass 2: values. A getter may delete keys not yet visited (for-in skips them: Hole) or add keys
   // (ignored, like structuredClone, which snapshots the key list).
   const keys = shape!.keys;
@@ -310,26 +322,54 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
   for (; i < n; i++) w.u8(Tag.Hole);
 }
 
+/** The compiled writer for `shape`, if there is (or now should be) one. */
+function writerOf(st: EncodeState, shape: Shape): ShapeWriter<EncodeState> | undefined {
+  const uses = shape.uses++;
+  if (!shapeCompilationEnabled() || shape.keys.includes('__proto__')) return (shape.writer = undefined);
+  if (uses === 0) return (shape.writer = cachedWriter<EncodeState>(shape.keys) ?? null) ?? undefined;
+  if (uses >= COMPILE_AFTER_USES && st.compiles < MAX_COMPILES_PER_MESSAGE) {
+    st.compiles++;
+    shape.writer = compileWriter(shape.keys, writeAny, writeObject, writeNumber);
+  }
+  return shape.writer ?? undefined;
+}
+
 function writeArray(st: EncodeState, a: unknown[], depth: number): void {
   if (depth >= st.maxDepth) throw tooDeep(st.maxDepth);
   const w = st.w;
   const len = a.length;
   const keys = objectKeys(a);
   const nk = keys.length;
-  if (nk === len && (len === 0 || keys[len - 1] === String(len - 1))) {
-    // Dense, no named properties (the common case).
+  if (nk === len) {
+    // As many own keys as elements: no holes and no named properties (the common case), unless there
+    // are k holes and k named properties, which the loop finds out.
+    const at = w.pos;
     w.u8(Tag.Array);
     w.varuint(len);
+    let holes = 0;
+    const d = depth + 1;
     for (let i = 0; i < len; i++) {
       const v = a[i];
-      if (v === undefined && !(i in a)) w.u8(Tag.Hole);
-      else writeAny(st, v, depth + 1);
+      if (typeof v === 'string') {
+        w.u8(Tag.String);
+        w.string(v);
+      } else if (typeof v === 'number') {
+        writeNumber(w, v);
+      } else if (v === undefined && !(i in a)) {
+        w.u8(Tag.Hole);
+        holes++;
+      } else {
+        writeAny(st, v, d);
+      }
     }
+    if (holes === 0) return;
+    const named = firstNamedKey(keys);
+    if (named === nk) return; // holes made by a getter meanwhile
+    w.buf[at] = Tag.ArrayProps;
+    writeProps(st, a, keys, named, depth);
     return;
   }
-  // Index keys come first in own-key order; the rest are named properties.
-  let ni = nk;
-  while (ni > 0 && !isIndex(keys[ni - 1]!)) ni--;
+  const ni = firstNamedKey(keys);
   if (len - ni > 64 && len > 2 * ni) {
     w.u8(Tag.SparseArray);
     w.varuint(len);
@@ -356,6 +396,13 @@ function writeArray(st: EncodeState, a: unknown[], depth: number): void {
     if (ni === nk) return;
   }
   writeProps(st, a, keys, ni, depth);
+}
+
+/** Index keys come first in own-key order: the position of the first named property (or length). */
+function firstNamedKey(keys: string[]): number {
+  let ni = keys.length;
+  while (ni > 0 && !isIndex(keys[ni - 1]!)) ni--;
+  return ni;
 }
 
 /** Named properties keys[from..] of an array: varuint count + (key, value) pairs. */

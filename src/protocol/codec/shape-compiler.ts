@@ -1,16 +1,21 @@
 /**
- * Decoding objects that share a key list (Tag.ShapeRef) is the hot path of large payloads (arrays of
- * records). A generic loop `o[keys[i]] = value` is a megamorphic keyed store that also grows the object
+ * Objects that share a key list are the hot path of large payloads (arrays of records), on both sides.
+ * A generic loop over the keys does megamorphic keyed loads and stores, and the decoder grows each object
  * one property at a time. Where the runtime allows `new Function` (not under a Content-Security-Policy
- * without 'unsafe-eval'), we compile one small function per key list instead: it allocates the object
- * from a literal with every key (final hidden class, all fields in-object) and fills it with named stores.
- * That is several times faster. Compiled functions are cached across messages (bounded); a message can
- * trigger only a few compilations, and a global token bucket caps compilations per second, so hostile
- * input (many distinct shapes) cannot turn cheap bytes into much compile work.
+ * without 'unsafe-eval'), we compile one small function per key list instead:
+ * - decoding: it allocates the object from a literal with every key (final hidden class, all fields
+ *   in-object) and fills it with named stores;
+ * - encoding: it reads each field with a named load and writes strings and numbers inline, so every field
+ *   keeps its own type feedback.
+ * Both are several times faster than the generic loops. Compiled functions are cached across messages
+ * (bounded); a message can trigger only a few compilations, and a global token bucket caps compilations
+ * per second, so hostile input (many distinct shapes) cannot turn cheap bytes into much compile work.
  *
- * Keys are embedded with JSON.stringify, which yields a valid, fully escaped JS string literal. Shapes
- * containing `__proto__` are never compiled (a literal `"__proto__": x` would set the prototype).
+ * Keys are embedded with JSON.stringify, which yields a valid, fully escaped JS string literal. Key lists
+ * containing `__proto__` are never compiled (`o["__proto__"]` and a literal `"__proto__": x` reach the
+ * prototype, not an own property).
  */
+import { Tag } from './tags.js';
 
 /** Builds one object of a shape from the reader (values in key order). */
 export type ShapeFactory<R> = (r: R) => object;
@@ -52,9 +57,30 @@ export function shapeCompilationEnabled(): boolean {
   return enabled && evalState !== 'blocked';
 }
 
-/** Compiled factories by first key (no string building on lookup). */
-const cache = new Map<string, { keys: readonly string[]; factory: ShapeFactory<never> }[]>();
-let cached = 0;
+/** Compiled functions of one kind by first key (no string building on lookup); cleared when full. */
+class CompiledCache<F> {
+  private readonly byFirstKey = new Map<string, { keys: readonly string[]; fn: F }[]>();
+  private size = 0;
+
+  get(keys: readonly string[]): F | undefined {
+    const list = this.byFirstKey.get(keys[0]!);
+    if (list === undefined) return undefined;
+    for (const e of list) if (sameKeys(e.keys, keys)) return e.fn;
+    return undefined;
+  }
+
+  add(keys: readonly string[], fn: F): void {
+    if (this.size >= CACHE_MAX) {
+      this.byFirstKey.clear();
+      this.size = 0;
+    }
+    const first = keys[0]!;
+    let list = this.byFirstKey.get(first);
+    if (list === undefined) this.byFirstKey.set(first, (list = []));
+    list.push({ keys: keys.slice(), fn });
+    this.size++;
+  }
+}
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -62,18 +88,30 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** `new Function(...params, body)(...args)`, or undefined when code generation is blocked or rationed. */
+function compile<F>(params: string[], body: string, args: unknown[]): F | undefined {
+  if (evalState === 'blocked' || !takeToken()) return undefined;
+  try {
+    const fn = new Function(...params, body)(...args) as F;
+    evalState = 'allowed';
+    return fn;
+  } catch {
+    evalState = 'blocked';
+    return undefined;
+  }
+}
+
+const factories = new CompiledCache<ShapeFactory<never>>();
+
 export function cachedFactory<R>(keys: readonly string[]): ShapeFactory<R> | undefined {
-  const list = cache.get(keys[0]!);
-  if (list === undefined) return undefined;
-  for (const e of list) if (sameKeys(e.keys, keys)) return e.factory as ShapeFactory<R>;
-  return undefined;
+  return factories.get(keys) as ShapeFactory<R> | undefined;
 }
 
 /**
  * Compiles a factory for `keys`; returns undefined when code generation is blocked. The factory reads
- * each value with `readAny(r)`, or `readShapeValue(r)` when the next byte is Tag.Hole (0x0f), pushes
- * the object into `r.refs` before reading values (cycles), and calls `fixHoles(r, o, before)` when
- * values were holes (keys deleted while encoding).
+ * each value with `readAny(r)`, or `readShapeValue(r)` when the next byte is Tag.Hole, pushes the object
+ * into `r.refs` before reading values (cycles), and calls `fixHoles(r, o, before)` when values were holes
+ * (keys deleted while encoding).
  */
 export function compileFactory<
   R extends { refs: unknown[] | null; holes: number; src: Uint8Array; pos: number },
@@ -83,32 +121,53 @@ export function compileFactory<
   readShapeValue: (r: R) => unknown,
   fixHoles: (r: R, o: object, before: number) => void,
 ): ShapeFactory<R> | undefined {
-  if (evalState === 'blocked' || !takeToken()) return undefined;
   let literal = '';
   let stores = '';
   for (let i = 0; i < keys.length; i++) {
     const k = JSON.stringify(keys[i]);
     literal += `${i === 0 ? '' : ','}${k}:null`;
     // Fixints and strings inline; anything else through readAny; holes through readShapeValue.
-    stores += `t=s[r.pos];if(t>=128){r.pos++;o[${k}]=t-128}else if(t===9){r.pos++;o[${k}]=r.string()}else o[${k}]=t===15?v(r):a(r);`;
+    stores += `t=s[r.pos];if(t>=${Tag.FixIntBase}){r.pos++;o[${k}]=t-${Tag.FixIntBase}}else if(t===${Tag.String}){r.pos++;o[${k}]=r.string()}else o[${k}]=t===${Tag.Hole}?v(r):a(r);`;
   }
   const body = `return function(r){var t,h=r.holes;var s=r.src;var o={${literal}};if(r.refs!==null)r.refs.push(o);${stores}if(r.holes!==h)f(r,o,h);return o}`;
-  let factory: ShapeFactory<R>;
-  try {
-    factory = new Function('a', 'v', 'f', body)(readAny, readShapeValue, fixHoles) as ShapeFactory<R>;
-    evalState = 'allowed';
-  } catch {
-    evalState = 'blocked';
-    return undefined;
-  }
-  if (cached >= CACHE_MAX) {
-    cache.clear();
-    cached = 0;
-  }
-  const first = keys[0]!;
-  let list = cache.get(first);
-  if (list === undefined) cache.set(first, (list = []));
-  list.push({ keys: keys.slice(), factory: factory as ShapeFactory<never> });
-  cached++;
+  const factory = compile<ShapeFactory<R>>(['a', 'v', 'f'], body, [readAny, readShapeValue, fixHoles]);
+  if (factory !== undefined) factories.add(keys, factory as ShapeFactory<never>);
   return factory;
+}
+
+/** Writes the values of one object of a shape (the ShapeRef header is already written). */
+export type ShapeWriter<S> = (st: S, o: object, depth: number) => void;
+
+const writers = new CompiledCache<ShapeWriter<never>>();
+
+export function cachedWriter<S>(keys: readonly string[]): ShapeWriter<S> | undefined {
+  return writers.get(keys) as ShapeWriter<S> | undefined;
+}
+
+/**
+ * Compiles a writer for `keys`; returns undefined when code generation is blocked. Per key, in order: a
+ * named load (getters run once, like structuredClone's Get); a key deleted meanwhile by a getter becomes
+ * Tag.Hole; strings and numbers are written inline, objects with `writeObject(st, value, depth)`, anything
+ * else with `writeAny(st, value, depth)`.
+ */
+export function compileWriter<S extends { w: { u8(n: number): void; string(s: string): void } }, W>(
+  keys: readonly string[],
+  writeAny: (st: S, v: unknown, depth: number) => void,
+  writeObject: (st: S, o: object, depth: number) => void,
+  writeNumber: (w: W, n: number) => void,
+): ShapeWriter<S> | undefined {
+  let fields = '';
+  for (const key of keys) {
+    const k = JSON.stringify(key);
+    fields += `v=o[${k}];if(typeof v==="string"){w.u8(${Tag.String});w.string(v)}else if(typeof v==="number")n(w,v);else if(typeof v==="object"&&v!==null)c(st,v,d);else if(v===undefined&&!h.call(o,${k}))w.u8(${Tag.Hole});else a(st,v,d);`;
+  }
+  const body = `return function(st,o,d){var w=st.w,v;${fields}}`;
+  const writer = compile<ShapeWriter<S>>(['a', 'c', 'n', 'h'], body, [
+    writeAny,
+    writeObject,
+    writeNumber,
+    Object.prototype.hasOwnProperty,
+  ]);
+  if (writer !== undefined) writers.add(keys, writer as ShapeWriter<never>);
+  return writer;
 }

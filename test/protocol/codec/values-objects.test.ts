@@ -111,16 +111,21 @@ describe('objects', () => {
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
-  it('decodes many same-shaped objects identically with and without compiled factories', () => {
+  it('encodes and decodes many same-shaped objects identically with and without compiled shapes', () => {
     const records = Array.from({ length: 50 }, (_, i) => ({
       id: i,
       name: `n${i}`,
+      score: i + 0.5,
+      none: i % 2 ? undefined : null,
       tags: ['a'],
       nested: { k: i },
+      when: new Date(i),
     }));
+    const compiled = encode(records);
     same(records);
     setShapeCompilation(false);
     try {
+      expect(encode(records)).toEqual(compiled);
       same(records);
     } finally {
       setShapeCompilation(true);
@@ -178,6 +183,31 @@ describe('arrays', () => {
     a['4294967295'] = 6;
     same(a);
     expect(rt(a).foo).toBe('x');
+  });
+
+  it('keeps as many holes as named properties apart (same own-key count as a dense array)', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the point of the test
+    const a: unknown[] & { x?: number; y?: number } = [1, , , 4];
+    a.x = 1;
+    a.y = 2;
+    expect(Object.keys(a).length).toBe(a.length);
+    same(a);
+    expect(Object.keys(rt(a))).toEqual(['0', '3', 'x', 'y']);
+  });
+
+  it('writes holes, not named properties, for elements a getter deleted meanwhile', () => {
+    sameFresh(() => {
+      const a: unknown[] = [0, 1, 2, 3];
+      Object.defineProperty(a, 1, {
+        get() {
+          a.length = 2;
+          return 'one';
+        },
+        enumerable: true,
+        configurable: true,
+      });
+      return a;
+    });
   });
 
   it('keeps huge sparse arrays compact', () => {
