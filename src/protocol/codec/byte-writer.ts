@@ -5,6 +5,11 @@ import { StringKind } from './tags.js';
 const INITIAL_CAPACITY = 4096;
 /** Buffers up to this size go back to the pool on finish(); larger ones are dropped (memory). */
 const MAX_POOLED = 4 * 1024 * 1024;
+/**
+ * finish() hands over (without copying) the buffer of outputs at least this large that fill at least
+ * half of it; the next fresh buffer starts at that capacity so it does not regrow step by step.
+ */
+const HANDOFF_MIN = 256 * 1024;
 /** Strings shorter than this are encoded by a JS loop; longer ones with TextEncoder.encodeInto. */
 const SHORT_STRING = 64;
 /** Strings longer than this are encoded to an exact-size array first (no 3x reservation). */
@@ -21,6 +26,7 @@ const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).
  */
 let pooled: Uint8Array | null = null;
 let pooledView: DataView | null = null;
+let freshCapacity = INITIAL_CAPACITY;
 
 /** Number of bytes `varuint(n)` takes. */
 export function varuintSize(n: number): number {
@@ -118,7 +124,7 @@ export class ByteWriter {
       this.buf = p;
       this.view = pooledView!;
     } else {
-      this.buf = new Uint8Array(INITIAL_CAPACITY);
+      this.buf = new Uint8Array(freshCapacity);
       this.view = new DataView(this.buf.buffer);
     }
   }
@@ -272,11 +278,21 @@ export class ByteWriter {
   }
 
   /**
-   * Returns a copy of the written bytes, which the caller owns, and releases the internal buffer.
-   * The writer must not be used afterwards.
+   * Returns the written bytes, which the caller owns, and releases the internal buffer: a copy, or for
+   * large outputs the buffer itself (a view of its first `length` bytes). The writer must not be used
+   * afterwards.
    */
   finish(): Uint8Array {
-    const out = this.buf.slice(0, this.pos);
+    const buf = this.buf;
+    const pos = this.pos;
+    if (pos >= HANDOFF_MIN && pos * 2 >= buf.length) {
+      freshCapacity = Math.min(buf.length, MAX_POOLED);
+      this.buf = EMPTY;
+      this.view = EMPTY_VIEW;
+      this.pos = 0;
+      return buf.subarray(0, pos);
+    }
+    const out = buf.slice(0, pos);
     this.release();
     return out;
   }

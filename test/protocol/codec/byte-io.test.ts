@@ -67,7 +67,7 @@ describe('ByteWriter / ByteReader', () => {
     );
   });
 
-  it('finish() returns a copy the caller owns, even though the scratch buffer is reused', () => {
+  it('finish() returns small outputs as a copy the caller owns, even though the scratch buffer is reused', () => {
     const w1 = new ByteWriter();
     w1.string('first');
     const a = w1.finish();
@@ -79,6 +79,26 @@ describe('ByteWriter / ByteReader', () => {
     expect(a.buffer).not.toBe(b.buffer);
     expect(a.byteOffset).toBe(0);
     expect(a.buffer.byteLength).toBe(a.length);
+  });
+
+  it('finish() hands large outputs over without a copy, and never writes into them again', () => {
+    const write = (fill: number): Uint8Array => {
+      const w = new ByteWriter();
+      w.bytes(new Uint8Array(250_000).fill(fill));
+      w.bytes(new Uint8Array(50_000).fill(fill)); // grows the buffer to 500,000 bytes
+      return w.finish();
+    };
+    const first = write(1);
+    expect(first.byteOffset).toBe(0);
+    expect(first.buffer.byteLength).toBeGreaterThan(first.length); // the writer's own buffer
+    const second = write(2);
+    const small = new ByteWriter();
+    small.string('reuses the pool, not a handed-over buffer');
+    small.finish();
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(first.length).toBe(300_000);
+    expect(first.every((b) => b === 1)).toBe(true);
+    expect(second.every((b) => b === 2)).toBe(true);
   });
 
   it('grows past the initial capacity', () => {
