@@ -22,33 +22,40 @@ export class IdentityTracker {
 
   /** The id of `o` when it was seen before; otherwise registers it under the next id and returns -1. */
   idOf(o: object): number {
-    const ids = this.ids;
-    if (ids !== null) {
-      const id = ids.get(o);
-      if (id !== undefined) return id;
-      ids.set(o, this.count++);
-      return -1;
-    }
+    // The Set mode first and alone (small enough to inline): large values spend all their time here.
     const set = this.set;
-    if (set === null) {
-      const list = this.list;
-      const n = this.count;
-      for (let i = 0; i < n; i++) if (list[i] === o) return i;
-      list[n] = o;
-      this.count = n + 1;
-      if (n + 1 === LIST_MAX) this.set = listToSet(list);
-      return -1;
-    }
-    const size = set.size;
-    set.add(o);
-    if (set.size !== size) {
+    if (set !== null) {
+      const size = set.size;
+      set.add(o);
+      if (set.size === size) return this.switchToIds(o);
       this.count = size + 1;
       return -1;
     }
-    // First repeated object: index everything seen so far by id, once.
+    return this.ids !== null ? this.idFromMap(this.ids, o) : this.idFromList(o);
+  }
+
+  private idFromList(o: object): number {
+    const list = this.list;
+    const n = this.count;
+    for (let i = 0; i < n; i++) if (list[i] === o) return i;
+    list[n] = o;
+    this.count = n + 1;
+    if (n + 1 === LIST_MAX) this.set = listToSet(list);
+    return -1;
+  }
+
+  private idFromMap(ids: Map<object, number>, o: object): number {
+    const id = ids.get(o);
+    if (id !== undefined) return id;
+    ids.set(o, this.count++);
+    return -1;
+  }
+
+  /** First repeated object: index everything seen so far by id (Set order is id order), once. */
+  private switchToIds(o: object): number {
     const m = new Map<object, number>();
     let i = 0;
-    for (const x of set) m.set(x, i++);
+    for (const x of this.set!) m.set(x, i++);
     this.ids = m;
     this.set = null;
     return m.get(o)!;
