@@ -4,7 +4,11 @@ import type { IpcMainInvokeEvent } from './main-events.js';
 
 export type InvokeHandler = (event: IpcMainInvokeEvent, ...args: any[]) => unknown;
 
+/** Invoke handlers per emitter, created by the first handle() (most renderers' `ipc` never gets one). */
 const handlers = new WeakMap<IpcMain, Map<string, InvokeHandler>>();
+
+/** One shared no-op: a closure per instance cost ~100 B for each connected renderer. */
+const ignoreError = (): void => {};
 
 /** The handler registered for `channel` on `emitter`, if any (used by the dispatch cascade). */
 export function invokeHandlerOf(emitter: IpcMain, channel: string): InvokeHandler | undefined {
@@ -24,8 +28,7 @@ export function invokeChannelsOf(emitter: IpcMain): string[] {
 export class IpcMain extends EventEmitter {
   constructor() {
     super();
-    handlers.set(this, new Map());
-    this.on('error', () => {});
+    this.on('error', ignoreError);
   }
 
   /**
@@ -34,16 +37,17 @@ export class IpcMain extends EventEmitter {
    * @throws TypeError `Expected handler to be a function, but found type '<type>'`
    */
   handle(channel: string, handler: InvokeHandler): void {
-    const table = handlers.get(this)!;
-    if (table.has(channel)) throw new Error(secondHandlerMessage(channel));
+    let table = handlers.get(this);
+    if (table?.has(channel)) throw new Error(secondHandlerMessage(channel));
     if (typeof handler !== 'function') throw new TypeError(handlerTypeMessage(handler));
+    if (table === undefined) handlers.set(this, (table = new Map()));
     table.set(channel, handler);
   }
 
   /** Like {@link handle}, but the handler is removed before its first call. */
   handleOnce(channel: string, handler: InvokeHandler): void {
     // Electron wraps first and so accepts a non-function here; failing early is the safer reading.
-    if (!handlers.get(this)!.has(channel) && typeof handler !== 'function') {
+    if (!handlers.get(this)?.has(channel) && typeof handler !== 'function') {
       throw new TypeError(handlerTypeMessage(handler));
     }
     this.handle(channel, (event, ...args) => {
@@ -54,6 +58,6 @@ export class IpcMain extends EventEmitter {
 
   /** Removes the handler for `channel`, if any. */
   removeHandler(channel: string): void {
-    handlers.get(this)!.delete(channel);
+    handlers.get(this)?.delete(channel);
   }
 }
