@@ -1,4 +1,4 @@
-import { createGuestToken, isGuestToken } from '../protocol/guest-token.js';
+import { createSecretToken, isSecretToken } from '../protocol/secret-token.js';
 import type { GuestCredentials } from '../transports/websocket/browser-client.js';
 
 /**
@@ -20,8 +20,8 @@ export function takeGuestCredentials(): GuestCredentials | undefined {
   }
   if (!view.name.startsWith(GUEST_NAME_PREFIX)) return undefined;
   const token = view.name.slice(GUEST_NAME_PREFIX.length);
-  if (!isGuestToken(token)) return undefined;
-  const successor = createGuestToken();
+  if (!isSecretToken(token)) return undefined;
+  const successor = createSecretToken();
   view.name = GUEST_NAME_PREFIX + successor;
   return { token, successor };
 }

@@ -1,6 +1,6 @@
 import { decode, encode } from '../protocol/codec/index.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { createGuestToken } from '../protocol/guest-token.js';
+import { createSecretToken } from '../protocol/secret-token.js';
 import { assertMainChannel } from './channel.js';
 import {
   type IpcRenderer,
@@ -100,7 +100,7 @@ export class WebviewGuest {
   load(): void {
     this.unload();
     if (this.#destroyed || this.#router.closedWith) return;
-    const token = createGuestToken();
+    const token = createSecretToken();
     this.#token = token;
     this.#router.byToken.set(token, this);
     try {

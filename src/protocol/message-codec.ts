@@ -3,7 +3,6 @@ import { ByteWriter, varuintSize } from './codec/byte-writer.js';
 import { readValue } from './codec/decode-value.js';
 import { writeValue } from './codec/encode-value.js';
 import { IpcError, IpcErrorCode } from './errors.js';
-import { GUEST_TOKEN_LENGTH, isGuestToken } from './guest-token.js';
 import type { DecodeLimits } from './limits.js';
 import {
   type AnyMessage,
@@ -11,6 +10,7 @@ import {
   MessageKind,
   type RendererToMainMessage,
 } from './messages.js';
+import { isSecretToken, SECRET_TOKEN_LENGTH } from './secret-token.js';
 
 /*
  * Layout of one message (docs/protocol.md):
@@ -304,10 +304,10 @@ function readArgs(reader: ByteReader): unknown[] {
 function readGuestToken(reader: ByteReader): string {
   const token = reader.string();
   const { length } = token;
-  if (!isGuestToken(token)) {
+  if (!isSecretToken(token)) {
     throw new IpcError(
       IpcErrorCode.Decode,
-      `A guest token must be ${GUEST_TOKEN_LENGTH} base64url characters (got ${length} characters).`,
+      `A guest token must be ${SECRET_TOKEN_LENGTH} base64url characters (got ${length} characters).`,
     );
   }
   return token;

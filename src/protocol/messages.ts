@@ -83,7 +83,7 @@ export interface RendererToMainWebviewSend {
 export interface RendererToMainGuestRegister {
   readonly kind: typeof MessageKind.GuestRegister;
   readonly seq: number;
-  /** A guest token (`isGuestToken`); it also names the frame in later messages. */
+  /** A guest token (`isSecretToken`); it also names the frame in later messages. */
   readonly token: string;
 }
 

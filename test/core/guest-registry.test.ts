@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type GuestClaim, GuestRegistry } from '../../src/core/guest-registry.js';
 import { markDestroyed, WebContents } from '../../src/core/web-contents-impl.js';
-import { createGuestToken } from '../../src/protocol/guest-token.js';
+import { createSecretToken } from '../../src/protocol/secret-token.js';
 
 let ids = 0;
 
@@ -41,7 +41,7 @@ describe('GuestRegistry', () => {
   it('registers a frame and tells the host it may load the guest (guest id 0)', () => {
     const { registry, notified } = setup();
     const host = contents();
-    const token = createGuestToken();
+    const token = createSecretToken();
     expect(registry.register(host, token)).toBeUndefined();
     expect(notified).toEqual([[host.id, token, 0]]);
     expect(registry.frameCount(host)).toBe(1);
@@ -50,7 +50,7 @@ describe('GuestRegistry', () => {
   it('a token works once: the guest gets the host that registered it, the host its id', () => {
     const { registry, notified } = setup();
     const host = contents();
-    const token = createGuestToken();
+    const token = createSecretToken();
     registry.register(host, token);
     const claim = claimOk(registry, token);
     expect(claim.host).toBe(host);
@@ -63,11 +63,11 @@ describe('GuestRegistry', () => {
 
   it('refuses unknown and expired tokens', () => {
     const { registry, advance } = setup({ tokenTtl: 500 });
-    expect(registry.claim(createGuestToken())).toEqual({
+    expect(registry.claim(createSecretToken())).toEqual({
       ok: false,
       reason: 'unknown or already used guest token',
     });
-    const token = createGuestToken();
+    const token = createSecretToken();
     registry.register(contents(), token);
     advance(501);
     expect(registry.claim(token)).toEqual({ ok: false, reason: 'expired guest token' });
@@ -77,24 +77,24 @@ describe('GuestRegistry', () => {
   it('refuses a token whose frame was released or whose host is gone', () => {
     const { registry } = setup();
     const host = contents();
-    const released = createGuestToken();
+    const released = createSecretToken();
     registry.register(host, released);
     registry.release(host, released);
     expect(registry.claim(released).ok).toBe(false);
 
-    const orphan = createGuestToken();
+    const orphan = createSecretToken();
     registry.register(host, orphan);
     host.close();
     expect(registry.claim(orphan).ok).toBe(false);
     expect(registry.tokenCount).toBe(0);
-    expect(registry.register(host, createGuestToken())).toBe('the host is destroyed');
+    expect(registry.register(host, createSecretToken())).toBe('the host is destroyed');
   });
 
   it('only the host that registered a frame can release it', () => {
     const { registry } = setup();
     const host = contents();
     const other = contents();
-    const token = createGuestToken();
+    const token = createSecretToken();
     registry.register(host, token);
     registry.release(other, token);
     expect(claimOk(registry, token).host).toBe(host);
@@ -103,22 +103,22 @@ describe('GuestRegistry', () => {
   it('refuses a token registered twice (by the same or another host), and more frames than the bound', () => {
     const { registry } = setup({ maxFramesPerHost: 2 });
     const host = contents();
-    const token = createGuestToken();
+    const token = createSecretToken();
     registry.register(host, token);
     expect(registry.register(host, token)).toBe('the token is already registered');
     expect(registry.register(contents(), token)).toBe('the token is already registered');
-    registry.register(host, createGuestToken());
-    expect(registry.register(host, createGuestToken())).toBe(
+    registry.register(host, createSecretToken());
+    expect(registry.register(host, createSecretToken())).toBe(
       'the host already has 2 <webview> frames registered',
     );
     registry.release(host, token);
-    expect(registry.register(host, createGuestToken())).toBeUndefined();
+    expect(registry.register(host, createSecretToken())).toBeUndefined();
   });
 
   it('releasing a frame closes its guest; the host is not told (it asked)', () => {
     const { registry, notified } = setup();
     const host = contents();
-    const token = createGuestToken();
+    const token = createSecretToken();
     registry.register(host, token);
     const guest = contents();
     registry.attach(claimOk(registry, token), guest);
@@ -132,11 +132,11 @@ describe('GuestRegistry', () => {
   it('a destroyed host takes its frames, tokens and guests with it', () => {
     const { registry } = setup();
     const host = contents();
-    const [a, b] = [createGuestToken(), createGuestToken()];
+    const [a, b] = [createSecretToken(), createSecretToken()];
     registry.register(host, a);
     registry.register(host, b);
     const guest = contents();
-    registry.attach(claimOk(registry, a, createGuestToken()), guest);
+    registry.attach(claimOk(registry, a, createSecretToken()), guest);
     host.close();
     expect(guest.isDestroyed()).toBe(true);
     expect(registry.tokenCount).toBe(0);
@@ -146,8 +146,8 @@ describe('GuestRegistry', () => {
   it("the guest's successor token works for the next page in the frame, only after the guest left", () => {
     const { registry, notified, advance } = setup({ tokenTtl: 500 });
     const host = contents();
-    const token = createGuestToken();
-    const successor = createGuestToken();
+    const token = createSecretToken();
+    const successor = createSecretToken();
     registry.register(host, token);
     const first = contents();
     registry.attach(claimOk(registry, token, successor), first);
@@ -156,7 +156,7 @@ describe('GuestRegistry', () => {
     first.close();
     expect(notified.at(-1)).toEqual([host.id, token, 0]);
     const second = contents();
-    const claim = claimOk(registry, successor, createGuestToken());
+    const claim = claimOk(registry, successor, createSecretToken());
     expect(claim.host).toBe(host);
     registry.attach(claim, second);
     expect(notified.at(-1)).toEqual([host.id, token, second.id]);
@@ -166,8 +166,8 @@ describe('GuestRegistry', () => {
   it("a successor expires once the guest has been gone for the token's lifetime", () => {
     const { registry, advance } = setup({ tokenTtl: 500 });
     const host = contents();
-    const token = createGuestToken();
-    const successor = createGuestToken();
+    const token = createSecretToken();
+    const successor = createSecretToken();
     registry.register(host, token);
     const guest = contents();
     registry.attach(claimOk(registry, token, successor), guest);
@@ -179,8 +179,8 @@ describe('GuestRegistry', () => {
   it('one frame has one guest: a claim holds the frame while its guest is being created', () => {
     const { registry, advance } = setup({ tokenTtl: 500 });
     const host = contents();
-    const token = createGuestToken();
-    const successor = createGuestToken();
+    const token = createSecretToken();
+    const successor = createSecretToken();
     registry.register(host, token);
     const first = claimOk(registry, token, successor);
     expect(registry.claim(successor)).toEqual({ ok: false, reason: 'the frame still has its guest' });
@@ -195,7 +195,7 @@ describe('GuestRegistry', () => {
   it("a guest cannot offer another frame's token as its successor", () => {
     const { registry, notified } = setup();
     const host = contents();
-    const [a, b] = [createGuestToken(), createGuestToken()];
+    const [a, b] = [createSecretToken(), createSecretToken()];
     registry.register(host, a);
     registry.register(host, b);
     const guestA = contents();

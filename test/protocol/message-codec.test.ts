@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IpcError } from '../../src/protocol/errors.js';
-import { createGuestToken } from '../../src/protocol/guest-token.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
 import { type AnyMessage, MessageKind } from '../../src/protocol/messages.js';
+import { createSecretToken } from '../../src/protocol/secret-token.js';
 
 const runs = Number(process.env.FC_RUNS ?? 1000);
-const TOKEN = createGuestToken();
+const TOKEN = createSecretToken();
 
 const toMain: AnyMessage[] = [
   { kind: MessageKind.Send, seq: 1, channel: 'a', args: [1, 'two'] },

@@ -6,8 +6,8 @@ import type { Logger } from '../../core/logger.js';
 import type { RendererInfo } from '../../core/main-world.js';
 import type { WebContents } from '../../core/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
-import { isGuestToken } from '../../protocol/guest-token.js';
 import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+import { isSecretToken } from '../../protocol/secret-token.js';
 import type { MainTransport } from '../transport.js';
 import { ClientScript } from './client-script.js';
 import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
@@ -294,7 +294,7 @@ function offerOf(header: string | undefined): Offer | string {
   const successor = single(offered, NEXT_GUEST_PROTOCOL_PREFIX);
   if (token === null || successor === null) return 'Malformed guest token';
   if (token === undefined) return successor === undefined ? { key } : 'Malformed guest token';
-  if (!isGuestToken(token) || (successor !== undefined && !isGuestToken(successor))) {
+  if (!isSecretToken(token) || (successor !== undefined && !isSecretToken(successor))) {
     return 'Malformed guest token';
   }
   return { key, guest: { token, successor } };

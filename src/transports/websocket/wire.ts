@@ -53,20 +53,11 @@ export const CloseCode = {
   tooBig: 1009,
 } as const;
 
-/** 32 random bytes, base64url: 43 characters. */
-const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-/** A fresh connection key from the platform CSPRNG (Web Crypto in browsers and Node >= 20). */
-export function createConnectionKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function isConnectionKey(value: unknown): value is string {
-  return typeof value === 'string' && KEY_PATTERN.test(value);
-}
+/** A connection key is a secret token: 32 bytes from the platform CSPRNG, base64url. */
+export {
+  createSecretToken as createConnectionKey,
+  isSecretToken as isConnectionKey,
+} from '../../protocol/secret-token.js';
 
 /**
  * A sync request body is one or more frames, each prefixed by its length as a 4-byte big-endian

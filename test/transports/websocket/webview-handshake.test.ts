@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMain, createServer, type IpcServer, type WebContents } from '../../../src/main.js';
-import { createGuestToken } from '../../../src/protocol/guest-token.js';
 import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
 import { decodeFrame, encodeFrame, encodeMessage } from '../../../src/protocol/message-codec.js';
 import { type MainToRendererMessage, MessageKind } from '../../../src/protocol/messages.js';
+import { createSecretToken } from '../../../src/protocol/secret-token.js';
 import {
   createConnectionKey,
   GUEST_PROTOCOL_PREFIX,
@@ -67,10 +67,10 @@ async function guestWith(server: IpcServer, protocols: string[]) {
 describe('<webview> guest handshake', () => {
   it("a guest presenting a host's token becomes that host's 'webview'; the host learns its id", async () => {
     const { server } = await start();
-    const token = createGuestToken();
+    const token = createSecretToken();
     const host = await hostWith(server, token);
     const created = nextContents(server);
-    const guestClient = await guestWith(server, guestProtocols(token, createGuestToken()));
+    const guestClient = await guestWith(server, guestProtocols(token, createSecretToken()));
     const guest = await created;
     expect(guest.getType()).toBe('webview');
     expect(guest.hostWebContents).toBe(host.contents);
@@ -108,13 +108,15 @@ describe('<webview> guest handshake', () => {
 
   it('refuses a used, unknown or released token with 403 and a logged reason, creating nothing', async () => {
     const { main, server, log } = await start();
-    const token = createGuestToken();
+    const token = createSecretToken();
     const host = await hostWith(server, token);
     await guestWith(server, guestProtocols(token));
     const count = main.webContents.getAllWebContents().length;
     await expect(rawClient(server, { protocols: guestProtocols(token) })).rejects.toThrow('403');
-    await expect(rawClient(server, { protocols: guestProtocols(createGuestToken()) })).rejects.toThrow('403');
-    const released = createGuestToken();
+    await expect(rawClient(server, { protocols: guestProtocols(createSecretToken()) })).rejects.toThrow(
+      '403',
+    );
+    const released = createSecretToken();
     host.client.socket.send(
       encodeFrame([
         encodeMessage({ kind: MessageKind.GuestRegister, seq: 2, token: released }),
@@ -135,11 +137,11 @@ describe('<webview> guest handshake', () => {
   it('refuses malformed guest offers with 400', async () => {
     const { main, server } = await start();
     const key = () => KEY_PROTOCOL_PREFIX + createConnectionKey();
-    const token = GUEST_PROTOCOL_PREFIX + createGuestToken();
+    const token = GUEST_PROTOCOL_PREFIX + createSecretToken();
     const offers = [
       [SUBPROTOCOL, key(), `${GUEST_PROTOCOL_PREFIX}short`],
-      [SUBPROTOCOL, key(), token, GUEST_PROTOCOL_PREFIX + createGuestToken()],
-      [SUBPROTOCOL, key(), NEXT_GUEST_PROTOCOL_PREFIX + createGuestToken()],
+      [SUBPROTOCOL, key(), token, GUEST_PROTOCOL_PREFIX + createSecretToken()],
+      [SUBPROTOCOL, key(), NEXT_GUEST_PROTOCOL_PREFIX + createSecretToken()],
       [SUBPROTOCOL, key(), token, `${NEXT_GUEST_PROTOCOL_PREFIX}x`],
     ];
     for (const protocols of offers) {
@@ -150,7 +152,7 @@ describe('<webview> guest handshake', () => {
 
   it('releasing the frame, or the host going away, closes the guest', async () => {
     const { server } = await start();
-    const [a, b] = [createGuestToken(), createGuestToken()];
+    const [a, b] = [createSecretToken(), createSecretToken()];
     const host = await hostWith(server, a);
     host.client.socket.send(
       encodeFrame([encodeMessage({ kind: MessageKind.GuestRegister, seq: 2, token: b })]),
@@ -177,7 +179,7 @@ describe('<webview> guest handshake', () => {
 
   it('a token registered by a host that is gone does not attach anything', async () => {
     const { server } = await start();
-    const token = createGuestToken();
+    const token = createSecretToken();
     const host = await hostWith(server, token);
     const gone = new Promise((resolve) => host.contents.once('destroyed', resolve));
     host.client.socket.close();
