@@ -19,8 +19,8 @@ export type { Logger } from './core/logger.js';
 export type { IpcMainEvent, IpcMainInvokeEvent, SenderFrame } from './core/main-events.js';
 export type { RendererInfo, WebContentsModule } from './core/main-world.js';
 export { WebContents, type WebContentsType } from './core/web-contents-impl.js';
-export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
+export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 export type { DecodeLimits } from './protocol/limits.js';
 
 /** The default main world's `ipcMain` (Electron's `ipcMain`). */

@@ -8,8 +8,8 @@ import type { RendererTrafficListener } from './core/renderer-traffic.js';
 export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/ipc-renderer-impl.js';
 export type { RendererSessionOptions } from './core/renderer-session.js';
 export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer-traffic.js';
-export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
+export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 
 /** This renderer's `ipcRenderer`. Calls made before a connection exists are queued in order. */
 export const ipcRenderer: IpcRenderer = new IpcRenderer();
