@@ -12,7 +12,7 @@ export {
 } from './api/renderer-connect.node.js';
 export * from './renderer.js';
 
-import { ipcRenderer } from './renderer.js';
-import { connectSpawnedWorker } from './transports/worker/auto-connect.js';
+import { ipcRenderer } from './api/ipc-renderer.js';
+import { connectSpawnedWorker } from './api/worker-auto-connect.js';
 
 connectSpawnedWorker(ipcRenderer);

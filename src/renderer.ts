@@ -2,17 +2,16 @@
  * `ipc-anywhere/renderer`: the renderer side (browser page, worker thread, or any JS process).
  * @packageDocumentation
  */
-import { IpcRenderer, onTraffic as onRendererTraffic } from './core/ipc-renderer-impl.js';
+import { ipcRenderer } from './api/ipc-renderer.js';
+import { type IpcRenderer, onTraffic as onRendererTraffic } from './core/ipc-renderer-impl.js';
 import type { RendererTrafficListener } from './core/renderer-traffic.js';
 
+export { ipcRenderer } from './api/ipc-renderer.js';
 export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/ipc-renderer-impl.js';
 export type { RendererSessionOptions } from './core/renderer-session.js';
 export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer-traffic.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
-
-/** This renderer's `ipcRenderer`. Calls made before a connection exists are queued in order. */
-export const ipcRenderer: IpcRenderer = new IpcRenderer();
 
 /**
  * Inspects this renderer's IPC traffic (direction, kind, channel, size, round-trip time): `listener`

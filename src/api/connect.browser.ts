@@ -1,6 +1,6 @@
 import type { IpcRenderer } from '../core/ipc-renderer-impl.js';
 import type { RendererSessionOptions } from '../core/renderer-session.js';
-import { ipcRenderer } from '../renderer.js';
+import { ipcRenderer } from './ipc-renderer.js';
 import {
   autoConnect,
   type BrowserConnectOptions,

@@ -1,8 +1,8 @@
 import { attachTransport, closeRenderer, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { ipcRenderer } from '../renderer.js';
 import { createNodeTransport, type NodeTransportOptions } from '../transports/websocket/node-client.js';
+import { ipcRenderer } from './ipc-renderer.js';
 
 /** Where a Node renderer connects: a server from `createServer`/`attach` in another process. */
 export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefaults {

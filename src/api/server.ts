@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { GuestClaim } from '../core/guest-registry.js';
 import type { WebContents } from '../core/web-contents-impl.js';
 import {
   type WebSocketTransportOptions,
@@ -31,7 +32,7 @@ export interface ServerOptions extends AttachOptions {
  */
 export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents: WebContents] }> {
   /** @internal */
-  readonly transport: WebSocketTransportServer;
+  readonly transport: WebSocketTransportServer<GuestClaim>;
   readonly #detach: () => Promise<void>;
 
   /** @internal Created by {@link createServer} and {@link attach}. */
@@ -43,7 +44,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
   ) {
     super();
     const secure = typeof (httpServer as { setSecureContext?: unknown }).setSecureContext === 'function';
-    this.transport = new WebSocketTransportServer(
+    this.transport = new WebSocketTransportServer<GuestClaim>(
       httpServer,
       {
         logger: loggerOf(main),

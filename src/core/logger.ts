@@ -1,8 +1,6 @@
-/** Where the main side reports what Electron prints (handler errors, sync warnings) and dropped peers. */
-export interface Logger {
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
+import type { Logger } from '../transports/transport.js';
+
+export type { Logger } from '../transports/transport.js';
 
 /** Looks `console` up at call time, so test spies installed later still see the output. */
 export const consoleLogger: Logger = {

@@ -55,3 +55,12 @@ export interface RendererTransport {
   sendSync(frame: Uint8Array, timeoutMs: number): Uint8Array;
   close(): void;
 }
+
+/**
+ * Where the main side reports what Electron prints (handler errors, sync warnings) and dropped peers.
+ * Declared here, at the bottom of its users, so transports can log without depending on core.
+ */
+export interface Logger {
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../transport.js';
 
 /** Where the build puts the classic script, seen from dist/ (published) and from src/ (this repo). */
 const CANDIDATES = [

@@ -1,14 +1,10 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { ClaimResult, GuestClaim } from '../../core/guest-registry.js';
-import type { Logger } from '../../core/logger.js';
-import type { RendererInfo } from '../../core/main-world.js';
-import type { WebContents } from '../../core/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../protocol/limits.js';
 import { isSecretToken } from '../../protocol/secret-token.js';
-import type { MainTransport } from '../transport.js';
+import type { Logger, MainTransport } from '../transport.js';
 import { ClientScript } from './client-script.js';
 import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
 import { SocketMainTransport } from './socket-main-transport.js';
@@ -45,13 +41,37 @@ export interface WebSocketTransportOptions {
   clientScript?: string;
 }
 
+/**
+ * A used-up `<webview>` guest token, as main hands it out: opaque to the server, which only checks that
+ * it still holds and gives it back with the guest's connection.
+ */
+export interface GuestTicket {
+  /** False when the host or its frame went away since the claim (then refuse the guest). */
+  readonly live: boolean;
+}
+
+/** What main answers to a guest token: the ticket, or why the guest is refused. */
+export type GuestTicketResult<G extends GuestTicket> =
+  | { readonly ok: true; readonly claim: G }
+  | { readonly ok: false; readonly reason: string };
+
+/** What the server knows of a page it connected. */
+export interface PageInfo<G extends GuestTicket> {
+  /** `'remote'` for a client that sent no `Origin` (a Node process). */
+  readonly type: 'window' | 'remote';
+  readonly url: string;
+  readonly origin: string;
+  /** The ticket of a `<webview>` guest that presented its host's token. */
+  readonly guest?: G;
+}
+
 /** What the server needs from main, supplied by the API layer. */
-export interface ServerHost {
+export interface ServerHost<G extends GuestTicket = GuestTicket> {
   readonly logger: Logger;
   /** Connects a renderer; listeners for its creation run before any of its messages is dispatched. */
-  addRenderer(transport: MainTransport, info: RendererInfo): WebContents;
-  /** Uses up a `<webview>` guest token: who the guest's host is, or why it is refused. */
-  claimGuest(token: string, successor: string | undefined): ClaimResult;
+  addRenderer(transport: MainTransport, info: PageInfo<G>): void;
+  /** Uses up a `<webview>` guest token: a ticket naming the guest's host, or why it is refused. */
+  claimGuest(token: string, successor: string | undefined): GuestTicketResult<G>;
 }
 
 /** How long a sync request sent before its socket opened waits for that socket. */
@@ -63,7 +83,7 @@ const MAX_HREF_LENGTH = 8192;
  * allow-list, connection key), the sync endpoint, the classic script and optional static files. It
  * routes only its own paths; everything else goes to `fallback` (the existing server's handlers).
  */
-export class WebSocketTransportServer {
+export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   readonly origins: OriginPolicy;
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<string, SocketMainTransport>();
@@ -80,7 +100,7 @@ export class WebSocketTransportServer {
 
   constructor(
     httpServer: HttpServer,
-    private readonly host: ServerHost,
+    private readonly host: ServerHost<G>,
     options: WebSocketTransportOptions = {},
     secure = false,
   ) {
@@ -171,7 +191,7 @@ export class WebSocketTransportServer {
       refuseUpgrade(socket, 400, 'Connection key in use');
       return true;
     }
-    let claim: GuestClaim | undefined;
+    let claim: G | undefined;
     if (guest) {
       // The token is used up here, whatever happens next: a guest token works once.
       const result = this.host.claimGuest(guest.token, guest.successor);
@@ -222,7 +242,7 @@ export class WebSocketTransportServer {
     key: string,
     origin: string | undefined,
     href: string,
-    guest: GuestClaim | undefined,
+    guest: G | undefined,
   ): void {
     if (this.closed || this.connections.has(key)) {
       ws.terminate();

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../core/logger.js';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import type { Logger } from '../transport.js';
 import type { OriginPolicy } from './origin-policy.js';
 import type { SocketMainTransport } from './socket-main-transport.js';
 import { decodeSyncBody, frameLimitFor, isConnectionKey, SyncHeader, SyncStatus } from './wire.js';

@@ -12,8 +12,8 @@ import type { MessagePort } from 'node:worker_threads';
  *    listener, no event-loop turn, so user code never sees it), leaves the connection on `globalThis`
  *    under a registered symbol, and only then imports the user's file.
  * 4. `ipc-anywhere/renderer` (its Node variant) takes the connection from there when it loads and
- *    attaches it to `ipcRenderer` (auto-connect.ts). A registered symbol works even when the user's
- *    import resolves to another copy of the package than main's.
+ *    attaches it to `ipcRenderer` (src/api/worker-auto-connect.ts). A registered symbol works even
+ *    when the user's import resolves to another copy of the package than main's.
  *
  * Rejected alternatives: wrapping `workerData` changes what the user reads; a first `parentPort`
  * message consumed by the renderer module at import time races with user listeners when the module is

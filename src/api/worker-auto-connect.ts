@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
-import { attachTransport, type IpcRenderer } from '../../core/ipc-renderer-impl.js';
-import { takeWorkerHandoff } from './handoff.js';
-import { WorkerRendererTransport } from './renderer-transport.js';
+import { attachTransport, type IpcRenderer } from '../core/ipc-renderer-impl.js';
+import { takeWorkerHandoff } from '../transports/worker/handoff.js';
+import { WorkerRendererTransport } from '../transports/worker/renderer-transport.js';
 
 /**
  * Called once by `ipc-anywhere/renderer` (Node variant) when it loads: inside a worker started by
