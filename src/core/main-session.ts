@@ -1,5 +1,6 @@
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { decodeFrame, encodeMessageFrame } from '../protocol/message-codec.js';
+import { DEFAULT_LIMITS } from '../protocol/limits.js';
+import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
   MessageKind,
@@ -25,6 +26,8 @@ export class MainSession implements RendererLink {
   private contents!: WebContents;
   private expectedSeq = 1;
   private outgoingSeq = 0;
+  /** The largest message the renderer accepts (its `limits.maxPayload`, if it told us). */
+  private peerMaxPayload = DEFAULT_LIMITS.maxPayload;
   /** Created on demand: an idle connection holds nothing it does not need (servers hold thousands). */
   private earlySyncRequests:
     | Map<number, { message: RendererToMainSendSync; respond: SyncResponder }>
@@ -106,11 +109,24 @@ export class MainSession implements RendererLink {
     (message as { seq: number }).seq = seq;
     let outbox = this.outbox;
     if (outbox === undefined) {
-      outbox = this.outbox = new Outbox(this.world.limits.maxPayload);
+      outbox = this.outbox = new Outbox(this.peerMaxPayload);
       outbox.setSink(this.events);
     }
-    outbox.add(message);
+    const bytes = outbox.add(message);
+    if (bytes > this.peerMaxPayload) {
+      outbox.dropLast();
+      throw this.tooLarge(message, bytes);
+    }
     this.outgoingSeq = seq;
+  }
+
+  /** Sending it would make the renderer close the connection: refused here instead. */
+  private tooLarge(message: MainToRendererMessage, bytes: number): IpcError {
+    const what = 'channel' in message ? `Message on '${message.channel}'` : 'A reply';
+    return new IpcError(
+      IpcErrorCode.PayloadTooLarge,
+      `${what} is ${bytes} bytes; WebContents #${this.contents.id} accepts at most ${this.peerMaxPayload} (its maxPayload).`,
+    );
   }
 
   /** @internal A frame from the transport (see {@link TransportEventsOf}). */
@@ -177,9 +193,18 @@ export class MainSession implements RendererLink {
           this.reject(new IpcError(IpcErrorCode.Protocol, 'A sync request arrived outside the sync path.'));
           return;
         }
-        dispatchSendSync(this.world, contents, message.channel, message.args, (value) =>
-          respond(encodeMessageFrame({ kind: MessageKind.SyncReply, seq: 0, id: message.id, value })),
-        );
+        dispatchSendSync(this.world, contents, message.channel, message.args, (value) => {
+          const reply: MainToRendererMessage = { kind: MessageKind.SyncReply, seq: 0, id: message.id, value };
+          const frame = encodeMessageFrame(reply);
+          const bytes = messageBytesOf(frame);
+          // Thrown to whoever set `returnValue`, like a value that cannot be cloned.
+          if (bytes > this.peerMaxPayload) throw this.tooLarge(reply, bytes);
+          respond(frame);
+        });
+        return;
+      case MessageKind.Limits:
+        this.peerMaxPayload = message.maxPayload;
+        this.outbox?.setMaxFrameBytes(message.maxPayload);
         return;
       case MessageKind.Invoke:
         this.dispatchInvoke(message);

@@ -69,6 +69,9 @@ export class RendererSession {
   ) {
     this.limits = resolveLimits(options.limits);
     this.outbox = new Outbox(this.peerMaxPayload);
+    // Message 1, so main knows it before it sends anything but its hello.
+    const maxPayload = this.limits.maxPayload;
+    if (maxPayload !== DEFAULT_LIMITS.maxPayload) this.enqueue({ kind: MessageKind.Limits, maxPayload });
   }
 
   get isAttached(): boolean {

@@ -100,6 +100,9 @@ export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
     case MessageKind.GuestRelease:
       writer.string(message.token);
       break;
+    case MessageKind.Limits:
+      writer.varuint(message.maxPayload);
+      break;
     case MessageKind.Hello:
       writer.varuint(message.protocolVersion);
       writer.varuint(message.webContentsId);
@@ -241,6 +244,13 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
     case MessageKind.GuestRelease:
       message = { kind, seq, token: readGuestToken(reader) };
       break;
+    case MessageKind.Limits: {
+      const maxPayload = reader.varuint();
+      if (maxPayload === 0)
+        throw new IpcError(IpcErrorCode.Protocol, 'A renderer announced a maxPayload of 0.');
+      message = { kind, seq, maxPayload };
+      break;
+    }
     case MessageKind.Hello:
       message = {
         kind,

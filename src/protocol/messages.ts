@@ -13,6 +13,7 @@ export const MessageKind = {
   WebviewSend: 6,
   GuestRegister: 7,
   GuestRelease: 8,
+  Limits: 9,
   // main -> renderer
   Hello: 32,
   Message: 33,
@@ -94,6 +95,17 @@ export interface RendererToMainGuestRelease {
   readonly token: string;
 }
 
+/**
+ * What this renderer accepts from main, when it is not the default (64 MiB): sent as its first message,
+ * so main refuses larger messages with `ERR_IPC_PAYLOAD_TOO_LARGE` instead of sending what the renderer
+ * would reject by closing the connection. Optional: without it main assumes the default.
+ */
+export interface RendererToMainLimits {
+  readonly kind: typeof MessageKind.Limits;
+  readonly seq: number;
+  readonly maxPayload: number;
+}
+
 export type RendererToMainMessage =
   | RendererToMainSend
   | RendererToMainSendSync
@@ -102,7 +114,8 @@ export type RendererToMainMessage =
   | RendererToMainSendTo
   | RendererToMainWebviewSend
   | RendererToMainGuestRegister
-  | RendererToMainGuestRelease;
+  | RendererToMainGuestRelease
+  | RendererToMainLimits;
 
 /** First message on every connection: who the renderer is and what the main side accepts. */
 export interface MainToRendererHello {

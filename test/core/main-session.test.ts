@@ -203,3 +203,69 @@ describe('main-side listener failures', () => {
     expect(logger.error).not.toHaveBeenCalled();
   });
 });
+
+describe("MainSession and the renderer's maxPayload", () => {
+  /** Every message main has sent so far (after the outbox's microtask flush). */
+  async function sentMessages(peer: ReturnType<typeof fakeTransport>) {
+    await Promise.resolve();
+    return peer.sent.flatMap((frame) => decodeFrame(frame, 'renderer', DEFAULT_LIMITS));
+  }
+
+  it('refuses what the renderer announced it would reject, and the connection lives on', async () => {
+    const { main, logger, peer, contents } = setup();
+    main.ipcMain.handle('big', () => 'x'.repeat(500));
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 200 });
+    expect(() => contents.send('big', 'x'.repeat(500))).toThrow(
+      expect.objectContaining({
+        code: 'ERR_IPC_PAYLOAD_TOO_LARGE',
+        message: expect.stringContaining(`WebContents #${contents.id} accepts at most 200`),
+      }),
+    );
+    contents.send('small', 'ok');
+    peer.deliver({ kind: MessageKind.Invoke, seq: 2, id: 1, channel: 'big', args: [] });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const messages = await sentMessages(peer);
+    expect(messages.map((m) => m.kind)).toEqual([
+      MessageKind.Hello,
+      MessageKind.Message,
+      MessageKind.InvokeReply,
+    ]);
+    expect(messages[1]).toMatchObject({ channel: 'small', args: ['ok'] });
+    expect(messages[2]).toMatchObject({
+      id: 1,
+      ok: false,
+      error: expect.stringContaining('accepts at most 200'),
+    });
+    expect(logger.error).toHaveBeenCalledWith("Error occurred in handler for 'big':", expect.anything());
+    expect(peer.closed).toEqual([]);
+  });
+
+  it('throws an oversize returnValue to the listener, which may answer again', () => {
+    const { main, peer } = setup();
+    let caught: unknown;
+    main.ipcMain.on('sync', (event) => {
+      try {
+        event.returnValue = 'x'.repeat(500);
+      } catch (error) {
+        caught = error;
+        event.returnValue = 'smaller';
+      }
+    });
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 200 });
+    const replies: Uint8Array[] = [];
+    peer.deliverSync({ kind: MessageKind.SendSync, seq: 2, id: 1, channel: 'sync', args: [] }, (frame) =>
+      replies.push(frame),
+    );
+    expect(caught).toMatchObject({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' });
+    expect(replies.flatMap((frame) => decodeFrame(frame, 'renderer', DEFAULT_LIMITS))).toEqual([
+      { kind: MessageKind.SyncReply, seq: 0, id: 1, value: 'smaller' },
+    ]);
+  });
+
+  it('assumes the default without an announcement, and closes on an announced limit of 0', async () => {
+    const { peer, contents } = setup();
+    expect(() => contents.send('fine', 'x'.repeat(100_000))).not.toThrow();
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 0 });
+    expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_PROTOCOL']);
+  });
+});

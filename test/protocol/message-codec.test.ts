@@ -18,6 +18,7 @@ const toMain: AnyMessage[] = [
   { kind: MessageKind.WebviewSend, seq: 6, guestId: 3, channel: 'f', args: [{ x: 1 }] },
   { kind: MessageKind.GuestRegister, seq: 7, token: TOKEN },
   { kind: MessageKind.GuestRelease, seq: 8, token: TOKEN },
+  { kind: MessageKind.Limits, seq: 9, maxPayload: 2 ** 40 },
 ];
 
 const toRenderer: AnyMessage[] = [

@@ -31,7 +31,10 @@ async function start(options: Parameters<typeof createServer>[0] = {}) {
   return { main, server, log };
 }
 
-function connectNode(server: IpcServer, options: { origin?: string } = {}): IpcRenderer {
+function connectNode(
+  server: IpcServer,
+  options: { origin?: string; limits?: { maxPayload: number } } = {},
+): IpcRenderer {
   const renderer = createIpcRenderer({ url: server.url, ...options });
   cleanup.push(() => disconnect(renderer));
   return renderer;
@@ -252,6 +255,24 @@ describe('payload limit', () => {
     expect(code).toBe(1009);
     await expect.poll(() => log.error.flat().join('\n')).toContain('ERR_IPC_LIMIT_EXCEEDED');
     expect(await honest.invoke('ping')).toBe('pong');
+  });
+
+  it('what a renderer accepts is announced too: main refuses more, and the connection lives on', async () => {
+    const { server, main, log } = await start();
+    main.ipcMain.handle('big', () => 'x'.repeat(5000));
+    const renderer = connectNode(server, { limits: { maxPayload: 2048 } });
+    const contents = main.webContents.fromId(await connected(renderer))!;
+    const received: unknown[] = [];
+    renderer.on('small', (_event, value) => received.push(value));
+    // The announcement is the renderer's first message: wait until main has it.
+    await renderer.invoke('echo').catch(() => undefined);
+    expect(() => contents.send('big', 'x'.repeat(5000))).toThrow(
+      expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }),
+    );
+    await expect(renderer.invoke('big')).rejects.toThrow('accepts at most 2048');
+    contents.send('small', 'still connected');
+    await expect.poll(() => received).toEqual(['still connected']);
+    expect(log.error.flat().join('\n')).not.toContain('closing WebContents');
   });
 });
 
