@@ -12,6 +12,8 @@ export const IpcErrorCode = {
   LimitExceeded: 'ERR_IPC_LIMIT_EXCEEDED',
   /** A message is larger than the peer accepts; checked by the sender before anything is sent. */
   PayloadTooLarge: 'ERR_IPC_PAYLOAD_TOO_LARGE',
+  /** A peer does not read what is sent to it: too much is waiting to be sent; the connection is closed. */
+  SlowConsumer: 'ERR_IPC_SLOW_CONSUMER',
   /** A message is well-formed bytes but breaks the protocol: wrong direction, sequence gap, unknown id. */
   Protocol: 'ERR_IPC_PROTOCOL',
   /** An invoke or sendSync did not settle within its deadline. */

@@ -33,6 +33,12 @@ export interface WebSocketTransportOptions {
   allowMissingOrigin?: boolean;
   /** Largest message in either direction, announced to renderers. Default: main's limit (64 MiB). */
   maxPayload?: number;
+  /**
+   * Bytes main may have waiting to be sent to one page (not yet taken by the network) before it closes
+   * that connection as a slow consumer (`ERR_IPC_SLOW_CONSUMER`, logged). Default: twice `maxPayload`,
+   * at least 16 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Ping interval (ms); a page that misses a pong is dropped. `0` turns it off. Default 30 000. */
   heartbeatInterval?: number;
   /** Longest a `sendSync` may block, whatever the page asks for (ms). Default 120 000. */
@@ -91,6 +97,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private readonly script: ClientScript;
   private readonly files: StaticFiles | undefined;
   private readonly maxPayload: number;
+  private readonly maxBufferedBytes: number;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
   private closed = false;
   /** One callback for every connection (not a closure each): drops a connection that is gone. */
@@ -105,6 +112,13 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     secure = false,
   ) {
     this.maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? Math.max(2 * this.maxPayload, 16 * 1024 * 1024);
+    if (!(this.maxBufferedBytes >= 0)) {
+      throw new IpcError(
+        IpcErrorCode.InvalidArgument,
+        `maxBufferedBytes must be a number of bytes >= 0 (got ${String(options.maxBufferedBytes)}).`,
+      );
+    }
     this.origins = new OriginPolicy(
       options.allowedOrigins,
       () => httpServer.address(),
@@ -257,7 +271,14 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     }
     // The key was cut out of the handshake header: a copy of its own lets that header go (memory).
     key = Buffer.from(key, 'latin1').toString('latin1');
-    const transport = new SocketMainTransport(ws, key, origin, this.maxPayload, this.forget);
+    const transport = new SocketMainTransport(
+      ws,
+      key,
+      origin,
+      this.maxPayload,
+      this.maxBufferedBytes,
+      this.forget,
+    );
     this.connections.set(key, transport);
     this.host.addRenderer(transport, {
       type: origin === undefined ? 'remote' : 'window',

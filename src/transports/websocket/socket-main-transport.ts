@@ -41,6 +41,8 @@ export class SocketMainTransport implements MainTransport {
     /** The verified `Origin` header of the upgrade, or `undefined` for a non-browser client. */
     readonly origin: string | undefined,
     readonly maxPayload: number,
+    /** Bytes that may wait in the socket's send buffer before the page counts as a slow consumer. */
+    readonly maxBufferedBytes: number,
     /** Called once when the connection is gone, before any {@link whenGone} listener. */
     private readonly onGone?: (transport: SocketMainTransport) => void,
   ) {
@@ -98,8 +100,20 @@ export class SocketMainTransport implements MainTransport {
   }
 
   send(frame: Uint8Array): void {
-    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(frame, { binary: true });
+    const socket = this.socket;
+    if (this.closed || socket.readyState !== socket.OPEN) return;
+    // A page that stops reading would make main buffer without bound: close it instead (once the
+    // backlog, not counting this frame, is over the limit; a healthy reader's bursts drain at once).
+    if (socket.bufferedAmount > this.maxBufferedBytes) {
+      this.violation(
+        new IpcError(
+          IpcErrorCode.SlowConsumer,
+          `The page is not reading: ${socket.bufferedAmount} bytes are waiting to be sent (limit ${this.maxBufferedBytes}, the server's maxBufferedBytes).`,
+        ),
+      );
+      return;
+    }
+    socket.send(frame, { binary: true });
   }
 
   close(reason: IpcError): void {

@@ -276,6 +276,54 @@ describe('payload limit', () => {
   });
 });
 
+describe('slow consumers', () => {
+  it('a page that stops reading is closed once too much waits to be sent; main and other pages go on', async () => {
+    const { server, main, log } = await start({ maxBufferedBytes: 1024 * 1024 });
+    main.ipcMain.handle('ping', () => 'pong');
+    const healthy = connectNode(server);
+    await connected(healthy);
+    const created = nextContents(server);
+    const slow = await rawClient(server);
+    cleanup.push(() => slow.socket.terminate());
+    const contents = await created;
+    // Stop reading: the kernel buffers fill up, then the server's send buffer grows.
+    (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const chunk = 'x'.repeat(1024 * 1024);
+    let sent = 0;
+    // Bounded: at most 200 messages of 1 MiB before giving up (loopback buffers hold a few MiB).
+    while (sent < 200 && !contents.isDestroyed()) {
+      contents.send('flood', chunk);
+      sent++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(contents.isDestroyed()).toBe(true);
+    expect(sent).toBeLessThan(200);
+    expect(log.error.flat().join('\n')).toContain(
+      `closing WebContents #${contents.id}: [ERR_IPC_SLOW_CONSUMER]`,
+    );
+    expect(await healthy.invoke('ping')).toBe('pong');
+  });
+
+  it('a page that reads keeps its connection through a burst far larger than the limit', async () => {
+    const { server, main } = await start({ maxBufferedBytes: 256 * 1024 });
+    const renderer = connectNode(server);
+    const contents = main.webContents.fromId(await connected(renderer))!;
+    let received = 0;
+    renderer.on('burst', () => received++);
+    const chunk = 'x'.repeat(16 * 1024);
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 16; i++) contents.send('burst', chunk); // 256 KiB per task
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await expect.poll(() => received, { timeout: 5000 }).toBe(320);
+    expect(contents.isDestroyed()).toBe(false);
+  });
+
+  it('refuses a negative or non-numeric maxBufferedBytes', async () => {
+    await expect(start({ maxBufferedBytes: -1 })).rejects.toMatchObject({ code: 'ERR_IPC_INVALID_ARGUMENT' });
+  });
+});
+
 describe('hostile frames', () => {
   it('a text frame closes that connection with a logged reason', async () => {
     const { server, log } = await start();
