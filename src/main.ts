@@ -13,6 +13,15 @@ export {
   IpcServer,
   type ServerOptions,
 } from './api/server.js';
+export type * from './api/typed-channels.js';
+export {
+  type TypedInvokeHandler,
+  type TypedIpcMain,
+  type TypedIpcMainOptions,
+  type TypedWebContents,
+  typedIpcMain,
+  typedWebContents,
+} from './api/typed-ipc-main.js';
 export { createWorkerRenderer, type WorkerRendererOptions, workerOf } from './api/worker-renderer.js';
 export { type InvokeHandler, IpcMain } from './core/ipc-main-impl.js';
 export type { Logger } from './core/logger.js';

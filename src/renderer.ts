@@ -7,6 +7,8 @@ import { type IpcRenderer, onTraffic as onRendererTraffic } from './core/ipc-ren
 import type { RendererTrafficListener } from './core/renderer-traffic.js';
 
 export { ipcRenderer } from './api/ipc-renderer.js';
+export type * from './api/typed-channels.js';
+export { type TypedCalls, type TypedIpcRenderer, typedIpcRenderer } from './api/typed-ipc-renderer.js';
 export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/ipc-renderer-impl.js';
 export type { RendererSessionOptions } from './core/renderer-session.js';
 export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer-traffic.js';

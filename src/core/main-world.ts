@@ -6,6 +6,14 @@ import { consoleLogger, type Logger } from './logger.js';
 import { MainSession, sessionOf } from './main-session.js';
 import { WebContents, type WebContentsType } from './web-contents-impl.js';
 
+/** The logger of the world each `IpcMain` belongs to (`ipcMain` and every `webContents.ipc`). */
+const loggers = new WeakMap<IpcMain, Logger>();
+
+/** Where problems about `emitter`'s messages are reported: its world's logger, else `console`. */
+export function loggerOfIpcMain(emitter: IpcMain): Logger {
+  return loggers.get(emitter) ?? consoleLogger;
+}
+
 export interface MainWorldOptions {
   /** Where handler errors, sync warnings and closed connections are reported. Default: `console`. */
   logger?: Logger;
@@ -60,6 +68,7 @@ export class MainWorld {
     this.logger = options.logger ?? consoleLogger;
     this.limits = resolveLimits(options.limits);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
+    loggers.set(this.ipcMain, this.logger);
     const all = this.#all;
     this.webContents = {
       getAllWebContents: () => [...all.values()],
@@ -83,6 +92,7 @@ export class MainWorld {
       session,
     );
     this.#all.set(id, contents);
+    loggers.set(contents.ipc, this.logger);
     contents.once('destroyed', () => this.#all.delete(id));
     // A guest is attached before its first message is dispatched: its host must know its id by then.
     const attached = info.guest ? this.guests.attach(info.guest, contents) : false;
