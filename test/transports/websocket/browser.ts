@@ -3,9 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildBrowserBundle } from '../../../scripts/browser-bundle.mjs';
-import type { IpcServer, WebContents } from '../../../src/main.js';
+import {
+  createMain,
+  createServer,
+  type IpcServer,
+  type Main,
+  type ServerOptions,
+  type WebContents,
+} from '../../../src/main.js';
+import { recordingLogger } from '../../conformance/harness.js';
 
 /** Debian's Chromium; the tests never download a browser (scripts/ensure-chromium.mjs installs it). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -72,4 +81,47 @@ export async function openPage(
   page.on('pageerror', (error) => console.error(`page error in ${url}:`, error));
   await page.goto(url);
   return { page, webContents: await created };
+}
+
+/**
+ * Registers the hooks of a Chromium test file: one browser for the file, and after each test the
+ * cleanup steps it pushed, newest first. `start` serves the fixtures with the current bundle for an
+ * isolated main (sync replies may take up to 60 s); `open` opens a page that is closed after the test.
+ */
+export function chromiumSuite() {
+  let browser: Browser | undefined;
+  const cleanup: (() => unknown)[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  return {
+    cleanup,
+    get browser(): Browser {
+      if (!browser) throw new Error('Chromium is not running: use it inside a test.');
+      return browser;
+    },
+    async start(options: ServerOptions & { syncReplyTimeout?: number } = {}) {
+      const { logger, log } = recordingLogger();
+      const main: Main = createMain({ logger, syncReplyTimeout: options.syncReplyTimeout ?? 60_000 });
+      const server = await createServer({
+        static: FIXTURES,
+        clientScript: await testBundle(),
+        ...options,
+        main,
+      });
+      cleanup.push(() => server.close());
+      return { main, server, log };
+    },
+    async open(server: IpcServer, path?: string) {
+      const opened = await openPage(this.browser, server, path);
+      cleanup.push(() => opened.page.close());
+      return opened;
+    },
+  };
 }

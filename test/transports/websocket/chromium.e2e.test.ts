@@ -1,42 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMain,
-  createServer,
-  type IpcServer,
-  type Main,
-  type ServerOptions,
-} from '../../../src/main.js';
-import { recordingLogger } from '../../conformance/harness.js';
-import { FIXTURES, launchChromium, openPage, testBundle } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumSuite, openPage } from './browser.js';
 import { rawClient } from './raw-client.js';
 
-let browser: Browser;
-const cleanup: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function start(options: ServerOptions & { syncReplyTimeout?: number } = {}) {
-  const { logger, log } = recordingLogger();
-  const main: Main = createMain({ logger, syncReplyTimeout: options.syncReplyTimeout ?? 60_000 });
-  const server = await createServer({ static: FIXTURES, clientScript: await testBundle(), ...options, main });
-  cleanup.push(() => server.close());
-  return { main, server, log };
-}
-
-async function open(server: IpcServer, path?: string) {
-  const opened = await openPage(browser, server, path);
-  cleanup.push(() => opened.page.close());
-  return opened;
-}
+const suite = chromiumSuite();
+const { cleanup, start } = suite;
+const open = suite.open.bind(suite);
 
 describe('Chromium page as a renderer', () => {
   it('sendSync really blocks the page: a timer scheduled before it fires after it returns', async () => {
@@ -145,7 +114,7 @@ describe('Chromium page as a renderer', () => {
 
   it("emits 'destroyed' when the page goes away", async () => {
     const { server } = await start();
-    const { page, webContents } = await openPage(browser, server);
+    const { page, webContents } = await openPage(suite.browser, server);
     const destroyed = new Promise((resolve) => webContents.once('destroyed', resolve));
     await page.close();
     await destroyed;
@@ -240,7 +209,7 @@ describe('security in a page', () => {
     main.ipcMain.on('sync', (event) => {
       event.returnValue = 'reached';
     });
-    const page: Page = await browser.newPage();
+    const page: Page = await suite.browser.newPage();
     cleanup.push(() => page.close());
     await page.goto(`http://localhost:${port}/page.html`);
     const result = await page.evaluate(async () => {

@@ -1,15 +1,7 @@
-import type { Browser, Frame, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  createMain,
-  createServer,
-  type IpcServer,
-  type Main,
-  type ServerOptions,
-  type WebContents,
-} from '../../../src/main.js';
-import { recordingLogger } from '../../conformance/harness.js';
-import { FIXTURES, launchChromium, openPage, testBundle } from './browser.js';
+import type { Frame, Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
+import type { IpcServer, WebContents } from '../../../src/main.js';
+import { chromiumSuite } from './browser.js';
 
 /*
  * <webview> end to end: host pages and guest pages in headless Chromium, main in this process. The guest
@@ -17,32 +9,9 @@ import { FIXTURES, launchChromium, openPage, testBundle } from './browser.js';
  * `ping` with `pong` and `note` with `noted`.
  */
 
-let browser: Browser;
-const cleanup: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function start(options: ServerOptions = {}) {
-  const { logger, log } = recordingLogger();
-  const main: Main = createMain({ logger });
-  const server = await createServer({ static: FIXTURES, clientScript: await testBundle(), ...options, main });
-  cleanup.push(() => server.close());
-  return { main, server, log };
-}
-
-async function openHost(server: IpcServer, path = '/page.html') {
-  const opened = await openPage(browser, server, path);
-  cleanup.push(() => opened.page.close());
-  return opened;
-}
+const suite = chromiumSuite();
+const { cleanup, start } = suite;
+const openHost = (server: IpcServer, path = '/page.html') => suite.open(server, path);
 
 let markers = 0;
 
