@@ -78,12 +78,19 @@ export function dispatchSendSync(
   respond: (value: unknown) => void,
 ): void {
   let answered = false;
+  /** A listener set a returnValue that could not be sent (not cloneable, too large). */
+  let failed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Set once the event is watched for being dropped (listeners did not answer synchronously). */
   let token: object | undefined;
   const answer = (value: unknown): void => {
     if (answered) return;
-    respond(value);
+    try {
+      respond(value);
+    } catch (error) {
+      failed = true;
+      throw error; // to the listener that set it, which may set another value
+    }
     answered = true;
     if (timer !== undefined) clearTimeout(timer);
     if (token !== undefined) droppedSyncEvents?.unregister(token);
@@ -102,6 +109,11 @@ export function dispatchSendSync(
   emitSafely(world, sender.ipc, channel, event, args);
   emitSafely(world, world.ipcMain, channel, event, args);
   if (answered) return;
+  if (failed) {
+    // The value was refused and nobody set another: the page need not block until the deadline.
+    answer(replyWasNeverSent());
+    return;
+  }
   // Listeners may answer later (after an await). If they drop the event instead, tell the renderer
   // when the event is collected or the deadline passes, whichever comes first.
   const answerNeverSent = (): void => answer(replyWasNeverSent());

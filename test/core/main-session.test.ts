@@ -262,6 +262,37 @@ describe("MainSession and the renderer's maxPayload", () => {
     ]);
   });
 
+  it('answers at once when a returnValue could not be sent and no listener set another', () => {
+    const { main, logger, peer } = setup();
+    main.ipcMain.on('too-big', (event) => {
+      event.returnValue = 'x'.repeat(500);
+    });
+    main.ipcMain.on('function', (event) => {
+      event.returnValue = () => {};
+    });
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 200 });
+    const replies: Uint8Array[] = [];
+    peer.deliverSync({ kind: MessageKind.SendSync, seq: 2, id: 1, channel: 'too-big', args: [] }, (frame) =>
+      replies.push(frame),
+    );
+    peer.deliverSync({ kind: MessageKind.SendSync, seq: 3, id: 2, channel: 'function', args: [] }, (frame) =>
+      replies.push(frame),
+    );
+    expect(replies.flatMap((frame) => decodeFrame(frame, 'renderer', DEFAULT_LIMITS))).toEqual([
+      { kind: MessageKind.SyncReply, seq: 0, id: 1, value: { error: 'reply was never sent' } },
+      { kind: MessageKind.SyncReply, seq: 0, id: 2, value: { error: 'reply was never sent' } },
+    ]);
+    expect(logger.error).toHaveBeenCalledWith(
+      "ipc-anywhere: a listener for 'too-big' threw:",
+      expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }),
+    );
+    expect(logger.error).toHaveBeenCalledWith(
+      "ipc-anywhere: a listener for 'function' threw:",
+      expect.objectContaining({ code: 'ERR_IPC_NOT_CLONEABLE' }),
+    );
+    expect(peer.closed).toEqual([]);
+  });
+
   it('assumes the default without an announcement, and closes on an announced limit of 0', async () => {
     const { peer, contents } = setup();
     expect(() => contents.send('fine', 'x'.repeat(100_000))).not.toThrow();
