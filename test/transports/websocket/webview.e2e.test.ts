@@ -10,7 +10,7 @@ import { chromiumSuite } from './browser.js';
  */
 
 const suite = chromiumSuite();
-const { cleanup, start } = suite;
+const { start } = suite;
 const openHost = (server: IpcServer, path = '/page.html') => suite.open(server, path);
 
 let markers = 0;
