@@ -2,6 +2,7 @@ import { attachTransport, closeRenderer, IpcRenderer, isAttached } from '../core
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { createNodeTransport, type NodeTransportOptions } from '../transports/websocket/node-client.js';
+import { frameLimitFor } from '../transports/websocket/wire.js';
 import { ipcRenderer } from './ipc-renderer.js';
 
 /** Where a Node renderer connects: a server from `createServer`/`attach` in another process. */
@@ -38,7 +39,13 @@ export function connect(options: NodeConnectOptions): IpcRenderer {
  */
 export function createIpcRenderer(options: NodeConnectOptions & RendererSessionOptions): IpcRenderer {
   const renderer = new IpcRenderer(options);
-  attachTransport(renderer, createNodeTransport(options.url, options));
+  // The socket must take every frame the renderer says it accepts (unless told otherwise).
+  const accepted = options.limits?.maxPayload;
+  const transportOptions =
+    options.maxPayload === undefined && accepted !== undefined
+      ? { ...options, maxPayload: frameLimitFor(accepted) }
+      : options;
+  attachTransport(renderer, createNodeTransport(options.url, transportOptions));
   return renderer;
 }
 

@@ -33,7 +33,7 @@ async function start(options: Parameters<typeof createServer>[0] = {}) {
 
 function connectNode(
   server: IpcServer,
-  options: { origin?: string; limits?: { maxPayload: number } } = {},
+  options: { origin?: string; limits?: { maxPayload: number }; maxPayload?: number } = {},
 ): IpcRenderer {
   const renderer = createIpcRenderer({ url: server.url, ...options });
   cleanup.push(() => disconnect(renderer));
@@ -273,6 +273,24 @@ describe('payload limit', () => {
     contents.send('small', 'still connected');
     await expect.poll(() => received).toEqual(['still connected']);
     expect(log.error.flat().join('\n')).not.toContain('closing WebContents');
+  });
+});
+
+describe('large messages', () => {
+  it('a Node renderer with a raised limit receives messages larger than the default 64 MiB', async () => {
+    const { server, main } = await start();
+    const renderer = connectNode(server, { limits: { maxPayload: 80 * 1024 * 1024 } });
+    const contents = main.webContents.fromId(await connected(renderer))!;
+    const big = new Uint8Array(65 * 1024 * 1024).fill(7);
+    const received = new Promise<Uint8Array>((resolve, reject) => {
+      renderer.once('big', (_event, bytes) => resolve(bytes));
+      lifecycleOf(renderer).once('closed', reject);
+    });
+    await renderer.invoke('sync-point').catch(() => undefined); // main has the renderer's limit by now
+    contents.send('big', big);
+    const bytes = await received;
+    expect(bytes.length).toBe(big.length);
+    expect(bytes[bytes.length - 1]).toBe(7);
   });
 });
 
