@@ -1,3 +1,4 @@
+import { checkDeadlines } from '../core/deadline.js';
 import { attachTransport, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
@@ -35,6 +36,7 @@ export function connectRenderer(
   if (!url) throw new TypeError('connect: pass { url } (this page has no http origin).');
   if (isAttached(renderer))
     throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
+  checkDeadlines(options); // before the socket opens (it would outlive the refusal)
   const guest = asGuest ? takeGuestCredentials() : undefined;
   attachTransport(renderer, createBrowserTransport(url, globalThis.location?.href ?? url, guest), options);
   return renderer;

@@ -1,3 +1,4 @@
+import { checkDeadlines } from '../core/deadline.js';
 import { attachTransport, closeRenderer, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
@@ -23,6 +24,7 @@ export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefa
  */
 export function connect(options: NodeConnectOptions): IpcRenderer {
   // Check before opening a socket: one opened and then refused would live on as an orphan renderer.
+  checkDeadlines(options);
   if (isAttached(ipcRenderer)) {
     throw new IpcError(
       IpcErrorCode.InvalidArgument,

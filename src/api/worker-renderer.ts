@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits, Worker, WorkerOptions } from 'node:worker_threads';
+import { checkDeadlines } from '../core/deadline.js';
 import type { WebContents } from '../core/web-contents-impl.js';
 import { spawnWorkerRenderer } from '../transports/worker/spawn.js';
 import { addRenderer, defaultMain, loggerOf, type Main } from './main-context.js';
@@ -57,6 +58,7 @@ export function createWorkerRenderer(
 ): WebContents {
   const main = options.main ?? defaultMain;
   const logger = loggerOf(main); // throws for a foreign main before a thread is started
+  checkDeadlines(options);
   const entry = entryURL(fileOrURL);
   const { worker, transport } = spawnWorkerRenderer(entry, {
     ...('workerData' in options ? { workerData: options.workerData } : {}),

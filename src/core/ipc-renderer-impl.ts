@@ -3,6 +3,7 @@ import type { IpcError } from '../protocol/errors.js';
 import { MessageKind } from '../protocol/messages.js';
 import type { RendererTransport } from '../transports/transport.js';
 import { assertRendererChannel } from './channel.js';
+import { checkDeadline } from './deadline.js';
 import { channelConversionMessage } from './electron-texts.js';
 import { type ConnectionDefaults, RendererSession, type RendererSessionOptions } from './renderer-session.js';
 import type { RendererTrafficListener } from './renderer-traffic.js';
@@ -18,7 +19,7 @@ export interface IpcRendererEvent {
 
 /** Per-call settings, for the calls that can wait: see {@link IpcRenderer.withOptions}. */
 export interface CallOptions {
-  /** Deadline in ms; the call fails with `ERR_IPC_TIMEOUT` when it passes. */
+  /** Deadline in ms (above 0; `Infinity`: none); the call fails with `ERR_IPC_TIMEOUT` when it passes. */
   timeout?: number;
 }
 
@@ -125,6 +126,7 @@ export class IpcRenderer extends EventEmitter {
     invoke(channel: string, ...args: unknown[]): Promise<any>;
     sendSync(channel: string, ...args: unknown[]): any;
   } {
+    checkDeadline('timeout', options?.timeout);
     return {
       invoke: (channel, ...args) => this.#invoke(options.timeout, channel, args),
       sendSync: (channel, ...args) => {

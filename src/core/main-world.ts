@@ -1,5 +1,6 @@
 import { type DecodeLimits, resolveLimits } from '../protocol/limits.js';
 import type { MainTransport } from '../transports/transport.js';
+import { checkDeadline } from './deadline.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
 import { IpcMain } from './ipc-main-impl.js';
 import { consoleLogger, type Logger } from './logger.js';
@@ -67,6 +68,7 @@ export class MainWorld {
   constructor(options: MainWorldOptions = {}) {
     this.logger = options.logger ?? consoleLogger;
     this.limits = resolveLimits(options.limits);
+    checkDeadline('syncReplyTimeout', options.syncReplyTimeout);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
     loggers.set(this.ipcMain, this.logger);
     const all = this.#all;

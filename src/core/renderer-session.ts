@@ -4,6 +4,7 @@ import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/mes
 import { type MainToRendererMessage, MessageKind, type RendererToMainMessage } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { RendererTransport } from '../transports/transport.js';
+import { checkDeadlines } from './deadline.js';
 import { invokeErrorMessage } from './electron-texts.js';
 import { Outbox } from './outbox.js';
 import { PendingCalls } from './pending-calls.js';
@@ -67,6 +68,7 @@ export class RendererSession {
     private readonly events: RendererSessionEvents,
     private options: RendererSessionOptions = {},
   ) {
+    checkDeadlines(options);
     this.limits = resolveLimits(options.limits);
     this.outbox = new Outbox(this.peerMaxPayload);
     // Message 1, so main knows it before it sends anything but its hello.
@@ -82,6 +84,7 @@ export class RendererSession {
   attach(transport: RendererTransport, defaults?: ConnectionDefaults): void {
     if (this.transport)
       throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
+    if (defaults) checkDeadlines(defaults);
     this.transport = transport;
     if (defaults) this.options = { ...this.options, ...definedOnly(defaults) };
     transport.start({

@@ -77,6 +77,16 @@ describe('createWorkerRenderer', () => {
       );
     });
 
+    it('refuses a deadline of 0 or below before starting a thread', () => {
+      const threads = main.webContents.getAllWebContents().length;
+      for (const bad of [{ sendSyncTimeout: 0 }, { invokeTimeout: -5 }]) {
+        expect(() => createWorkerRenderer(EVAL_RENDERER, { main, ...bad })).toThrow(
+          expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' }),
+        );
+      }
+      expect(main.webContents.getAllWebContents().length).toBe(threads);
+    });
+
     it('accepts a path and finds the Worker with workerOf', async () => {
       const contents = start(fixture('exits-when-closed.mjs').pathname);
       await next(main.ipcMain, 'up');
