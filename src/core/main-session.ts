@@ -211,8 +211,17 @@ export class MainSession implements RendererLink {
         return;
       case MessageKind.SendTo: {
         const target = this.world.webContents.fromId(message.webContentsId);
-        if (target && !target.isDestroyed())
-          this.relay(() => sessionOf(target).sendChannelMessage(message.channel, message.args, contents.id));
+        if (!target || target.isDestroyed()) return;
+        this.relay(() => {
+          const allow = this.world.allowSendTo;
+          if (allow !== undefined && allow(contents, target) !== true) {
+            this.world.logger.warn(
+              `ipc-anywhere: dropped sendTo('${message.channel}') from WebContents #${contents.id} to #${target.id}: refused by allowSendTo.`,
+            );
+            return;
+          }
+          sessionOf(target).sendChannelMessage(message.channel, message.args, contents.id);
+        });
         return;
       }
       case MessageKind.SendToHost: {

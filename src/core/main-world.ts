@@ -1,3 +1,4 @@
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { type DecodeLimits, resolveLimits } from '../protocol/limits.js';
 import type { MainTransport } from '../transports/transport.js';
 import { checkDeadline } from './deadline.js';
@@ -26,6 +27,12 @@ export interface MainWorldOptions {
    * Default 30 000 ms.
    */
   syncReplyTimeout?: number;
+  /**
+   * Whether `sender` may reach `target` with `ipcRenderer.sendTo`. Default: any renderer may reach any
+   * other, as in Electron (which removed `sendTo` in v28). A web app whose pages belong to different
+   * users should restrict it (or refuse it: `() => false`); a refused message is dropped and logged.
+   */
+  allowSendTo?: (sender: WebContents, target: WebContents) => boolean;
 }
 
 /** Who a new renderer is; filled in by the transport from what it verified. */
@@ -57,6 +64,7 @@ export class MainWorld {
   readonly logger: Logger;
   readonly limits: DecodeLimits;
   readonly syncReplyTimeout: number;
+  readonly allowSendTo: ((sender: WebContents, target: WebContents) => boolean) | undefined;
   readonly webContents: WebContentsModule;
   /** Which host page may receive which `<webview>` guest. */
   readonly guests = new GuestRegistry((host, token, guestId) => {
@@ -70,6 +78,13 @@ export class MainWorld {
     this.limits = resolveLimits(options.limits);
     checkDeadline('syncReplyTimeout', options.syncReplyTimeout);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
+    if (options.allowSendTo !== undefined && typeof options.allowSendTo !== 'function') {
+      throw new IpcError(
+        IpcErrorCode.InvalidArgument,
+        'allowSendTo must be a function (sender, target) => boolean.',
+      );
+    }
+    this.allowSendTo = options.allowSendTo;
     loggers.set(this.ipcMain, this.logger);
     const all = this.#all;
     this.webContents = {
