@@ -7,7 +7,7 @@ const INITIAL_CAPACITY = 4096;
 const MAX_POOLED = 4 * 1024 * 1024;
 /**
  * finish() hands over (without copying) the buffer of outputs at least this large that fill at least
- * half of it; the next fresh buffer starts at that capacity so it does not regrow step by step.
+ * half of it; the next fresh buffer (one) starts at that capacity so it does not regrow step by step.
  */
 const HANDOFF_MIN = 256 * 1024;
 /** Strings shorter than this are encoded by a JS loop; longer ones with TextEncoder.encodeInto. */
@@ -26,6 +26,10 @@ const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).
  */
 let pooled: Uint8Array | null = null;
 let pooledView: DataView | null = null;
+/**
+ * Capacity of the next fresh buffer: after a hand-off, the size of the buffer given away, for one
+ * writer only (the next large value then does not regrow step by step; everyone else starts small).
+ */
 let freshCapacity = INITIAL_CAPACITY;
 
 /** Number of bytes `varuint(n)` takes. */
@@ -125,6 +129,7 @@ export class ByteWriter {
       this.view = pooledView!;
     } else {
       this.buf = new Uint8Array(freshCapacity);
+      freshCapacity = INITIAL_CAPACITY;
       this.view = new DataView(this.buf.buffer);
     }
   }

@@ -101,6 +101,18 @@ describe('ByteWriter / ByteReader', () => {
     expect(second.every((b) => b === 2)).toBe(true);
   });
 
+  it('after a hand-off only one fresh buffer starts large (a broadcast of small messages stays small)', () => {
+    const w = new ByteWriter();
+    w.bytes(new Uint8Array(300_000));
+    w.finish();
+    // Ten writers alive at once, like ten outboxes filled in one task: one may take the pooled
+    // buffer and one the size hint; every other starts at the initial 4 KiB.
+    const writers = Array.from({ length: 10 }, () => new ByteWriter());
+    const large = writers.filter((writer) => writer.buf.length > 4096);
+    expect(large.length).toBeLessThanOrEqual(2);
+    for (const writer of writers) writer.release();
+  });
+
   it('grows past the initial capacity', () => {
     const w = new ByteWriter();
     const big = new Uint8Array(100_000).fill(7);
