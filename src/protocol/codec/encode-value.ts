@@ -38,6 +38,15 @@ const isView = ArrayBuffer.isView;
 const hasOwn = Object.prototype.hasOwnProperty;
 const getOwnDesc = Object.getOwnPropertyDescriptor;
 
+/**
+ * `v` (just read as `o[k]`) means that a getter deleted the own property `k` meanwhile: the read found
+ * nothing, or something inherited (`toString`, `constructor`, ... are functions on the prototypes).
+ * Checked only for those two kinds of values, so ordinary values cost nothing.
+ */
+function deletedMeanwhile(o: object, k: string, v: unknown): boolean {
+  return (v === undefined || typeof v === 'function') && !hasOwn.call(o, k);
+}
+
 const dateGetTime = Date.prototype.getTime as AnyFn;
 const regExpSource = getter(RegExp.prototype, 'source')!;
 const mapForEach = Map.prototype.forEach as (this: unknown, cb: (v: unknown, k: unknown) => void) => void;
@@ -220,7 +229,7 @@ function writePlain(st: EncodeState, o: object, depth: number, keys: string[]): 
     for (let i = 0; i < n; i++) {
       const k = keys[i]!;
       const v = rec[k];
-      if (v === undefined && !hasOwn.call(o, k)) continue; // deleted by a getter meanwhile
+      if (deletedMeanwhile(o, k, v)) continue; // deleted by a getter meanwhile
       w.string(k);
       writeAny(st, v, depth + 1);
       written++;
@@ -232,7 +241,7 @@ function writePlain(st: EncodeState, o: object, depth: number, keys: string[]): 
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     const v = rec[k];
-    if (v === undefined && !hasOwn.call(o, k))
+    if (deletedMeanwhile(o, k, v))
       w.u8(Tag.Hole); // deleted by a getter meanwhile
     else writeAny(st, v, depth + 1);
   }
@@ -316,7 +325,9 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
       if (j < 0) continue;
       for (; i < j; i++) w.u8(Tag.Hole);
     }
-    writeAny(st, rec[k], depth + 1);
+    const v = rec[k];
+    if (deletedMeanwhile(o, k, v)) w.u8(Tag.Hole);
+    else writeAny(st, v, depth + 1);
     if (++i === n) break;
   }
   for (; i < n; i++) w.u8(Tag.Hole);
@@ -416,7 +427,7 @@ function writeProps(st: EncodeState, o: object, keys: string[], from: number, de
   for (let i = from; i < keys.length; i++) {
     const k = keys[i]!;
     const v = rec[k];
-    if (v === undefined && !hasOwn.call(o, k)) continue;
+    if (deletedMeanwhile(o, k, v)) continue;
     w.string(k);
     writeAny(st, v, depth + 1);
     written++;

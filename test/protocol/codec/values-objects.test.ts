@@ -69,6 +69,43 @@ describe('objects', () => {
     );
   });
 
+  it('skips a deleted key whose name is inherited (toString, constructor), in every object path', () => {
+    const deletesLater = (): Record<string, unknown> => ({
+      get a() {
+        Reflect.deleteProperty(this, 'toString');
+        Reflect.deleteProperty(this, 'constructor');
+        return 1;
+      },
+      toString: 2,
+      constructor: 3,
+    });
+    sameFresh(deletesLater); // alone: Object.keys path
+    sameFresh(() => Array.from({ length: 6 }, deletesLater)); // shaped, for-in path
+    sameFresh(() => [
+      ...Array.from({ length: 40 }, () => ({ a: 1, toString: 2, constructor: 3 })),
+      deletesLater(),
+    ]);
+    expect(Object.keys(rt([deletesLater()])[0]!)).toEqual(['a']);
+    sameFresh(() => {
+      const array: unknown[] = [1];
+      Object.defineProperty(array, 'x', {
+        get() {
+          Reflect.deleteProperty(array, 'toString');
+          return 'x';
+        },
+        enumerable: true,
+        configurable: true,
+      });
+      Object.defineProperty(array, 'toString', {
+        value: 'own',
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      return array;
+    });
+  });
+
   it('turns class instances into plain objects (own enumerable properties, prototype dropped)', () => {
     class Point {
       y = 2;
