@@ -109,7 +109,12 @@ type Validators = Partial<Record<string, ArgsValidator>>;
  */
 const verdictsOf = new WeakMap<ArgsValidator, WeakMap<object, boolean>>();
 
-const ADD_METHODS = ['on', 'once', 'addListener', 'prependListener', 'prependOnceListener'] as const;
+const ADD_METHODS = ['on', 'addListener', 'prependListener'] as const;
+/** Once-listeners are added as lasting ones that remove themselves when a message passes the check. */
+const ONCE_METHODS = [
+  ['once', 'on'],
+  ['prependOnceListener', 'prependListener'],
+] as const;
 const REMOVE_METHODS = ['off', 'removeListener'] as const;
 
 /** A Proxy over `ipcMain` whose listener and handler methods check arguments first. */
@@ -153,6 +158,27 @@ function validatingView(ipcMain: IpcMain, validate: Validators, logger: Logger):
   for (const name of ADD_METHODS) {
     overrides.set(name, (channel: string, listener: Listener) => {
       ipcMain[name](channel, wrapperOf(channel, listener, true)!);
+      return view;
+    });
+  }
+  for (const [name, lasting] of ONCE_METHODS) {
+    overrides.set(name, (channel: string, listener: Listener) => {
+      const validator = validatorOf(validate, channel);
+      if (validator === undefined || typeof listener !== 'function') {
+        ipcMain[name](channel, listener);
+        return view;
+      }
+      // A refused message must not use up the listener (a hostile renderer could otherwise burn it).
+      const wrapped: Listener = function (this: unknown, event, ...args) {
+        if (!accepts(event, channel, validator, args)) return;
+        ipcMain.removeListener(channel, wrapped);
+        if (wrappers.get(listener)?.get(channel) === wrapped) wrappers.get(listener)!.delete(channel);
+        listener.call(this, event, ...args);
+      };
+      let byChannel = wrappers.get(listener);
+      if (byChannel === undefined) wrappers.set(listener, (byChannel = new Map()));
+      byChannel.set(channel, wrapped);
+      ipcMain[lasting](channel, wrapped);
       return view;
     });
   }

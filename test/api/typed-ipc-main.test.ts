@@ -67,6 +67,19 @@ describe('typedIpcMain', () => {
     );
   });
 
+  it('a refused message does not use up a once listener; the first valid one does', async () => {
+    const { ipc, main, ipcRenderer } = setup();
+    const seen: unknown[] = [];
+    main.once('log', (_event, text) => seen.push(`once ${text}`));
+    main.prependOnceListener('log', (_event, text) => seen.push(`first ${text}`));
+    ipcRenderer.send('log', 42 as unknown as string);
+    ipcRenderer.send('log', 'valid');
+    ipcRenderer.send('log', 'again');
+    await tick();
+    expect(seen).toEqual(['first valid', 'once valid']);
+    expect(ipc.ipcMain.listenerCount('log')).toBe(0);
+  });
+
   it('answers a refused sendSync at once with Electron’s no-reply object', () => {
     const { main, ipcRenderer, logger } = setup();
     main.on('get', (event, key) => {
