@@ -34,9 +34,9 @@ export interface WebSocketTransportOptions {
   /** Largest message in either direction, announced to renderers. Default: main's limit (64 MiB). */
   maxPayload?: number;
   /**
-   * Bytes main may have waiting to be sent to one page (not yet taken by the network) before it closes
-   * that connection as a slow consumer (`ERR_IPC_SLOW_CONSUMER`, logged). Default: twice `maxPayload`,
-   * at least 16 MiB.
+   * Bytes main may have waiting to be sent to one page (not yet taken by the network). A page whose
+   * backlog is still over this 2 s later, or ever over four times this, is closed as a slow consumer
+   * (`ERR_IPC_SLOW_CONSUMER`, logged). Default: twice `maxPayload`, at least 16 MiB.
    */
   maxBufferedBytes?: number;
   /** Ping interval (ms); a page that misses a pong is dropped. `0` turns it off. Default 30 000. */

@@ -10,6 +10,11 @@ import { CloseCode } from './wire.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: false });
 
+/** How long a send backlog over `maxBufferedBytes` may take to drain before the page counts as slow. */
+const SLOW_CONSUMER_GRACE_MS = 2000;
+/** A backlog over this many times `maxBufferedBytes` closes the page at once. */
+const SLOW_CONSUMER_HARD_FACTOR = 4;
+
 /** Close reasons are limited to 123 bytes by the WebSocket protocol. */
 const MAX_REASON_BYTES = 123;
 
@@ -29,6 +34,8 @@ export class SocketMainTransport implements MainTransport {
   /** Set by the heartbeat: cleared on each ping, set again by the pong. */
   alive = true;
   private goneListeners: Set<() => void> | undefined;
+  /** Pending while the send backlog is over the limit (see {@link send}). */
+  private drainCheck: ReturnType<typeof setTimeout> | undefined;
 
   /*
    * Memory per idle connection matters (a server holds thousands): the socket's listeners are shared
@@ -102,22 +109,40 @@ export class SocketMainTransport implements MainTransport {
   send(frame: Uint8Array): void {
     const socket = this.socket;
     if (this.closed || socket.readyState !== socket.OPEN) return;
-    // A page that stops reading would make main buffer without bound: close it instead (once the
-    // backlog, not counting this frame, is over the limit; a healthy reader's bursts drain at once).
-    if (socket.bufferedAmount > this.maxBufferedBytes) {
-      this.violation(
-        new IpcError(
-          IpcErrorCode.SlowConsumer,
-          `The page is not reading: ${socket.bufferedAmount} bytes are waiting to be sent (limit ${this.maxBufferedBytes}, the server's maxBufferedBytes).`,
-        ),
-      );
+    // A page that stops reading would make main buffer without bound. A backlog over the limit may be
+    // a burst that a reading page takes in a moment: it gets SLOW_CONSUMER_GRACE_MS to drain, unless
+    // it grows past SLOW_CONSUMER_HARD_FACTOR times the limit first.
+    if (socket.bufferedAmount > SLOW_CONSUMER_HARD_FACTOR * this.maxBufferedBytes) {
+      this.slowConsumer();
       return;
     }
     socket.send(frame, { binary: true });
+    if (socket.bufferedAmount > this.maxBufferedBytes && this.drainCheck === undefined) {
+      this.drainCheck = setTimeout(() => {
+        this.drainCheck = undefined;
+        if (this.socket.bufferedAmount > this.maxBufferedBytes) this.slowConsumer();
+      }, SLOW_CONSUMER_GRACE_MS);
+      this.drainCheck.unref?.();
+    }
+  }
+
+  private slowConsumer(): void {
+    this.violation(
+      new IpcError(
+        IpcErrorCode.SlowConsumer,
+        `The page is not reading: ${this.socket.bufferedAmount} bytes are waiting to be sent (limit ${this.maxBufferedBytes}, the server's maxBufferedBytes).`,
+      ),
+    );
   }
 
   close(reason: IpcError): void {
     if (this.closed) return;
+    if (reason.code === IpcErrorCode.SlowConsumer) {
+      // It does not read: a close handshake would keep the socket and its backlog for 30 s.
+      this.socket.terminate();
+      this.gone(reason);
+      return;
+    }
     const code =
       reason.code === IpcErrorCode.Closed
         ? CloseCode.normal
@@ -187,6 +212,7 @@ export class SocketMainTransport implements MainTransport {
   private gone(reason: IpcError): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.drainCheck !== undefined) clearTimeout(this.drainCheck);
     this.early = undefined;
     this.onGone?.(this);
     const listeners = this.goneListeners;

@@ -295,45 +295,74 @@ describe('large messages', () => {
 });
 
 describe('slow consumers', () => {
-  it('a page that stops reading is closed once too much waits to be sent; main and other pages go on', async () => {
+  /** The server's side of every open connection (ws keeps them in `clients`). */
+  const serverSockets = (server: IpcServer) =>
+    (server.transport as unknown as { wss: { clients: Set<{ bufferedAmount: number }> } }).wss.clients;
+
+  /** A raw client that stops reading (its kernel buffers fill up, then main's send backlog grows). */
+  async function stalledPage(server: IpcServer) {
+    const created = nextContents(server);
+    const client = await rawClient(server);
+    cleanup.push(() => client.socket.terminate());
+    const contents = await created;
+    (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    return contents;
+  }
+
+  const chunk = 'x'.repeat(1024 * 1024);
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('a page whose backlog passes four times the limit is cut off at once; main and other pages go on', async () => {
     const { server, main, log } = await start({ maxBufferedBytes: 1024 * 1024 });
     main.ipcMain.handle('ping', () => 'pong');
     const healthy = connectNode(server);
     await connected(healthy);
-    const created = nextContents(server);
-    const slow = await rawClient(server);
-    cleanup.push(() => slow.socket.terminate());
-    const contents = await created;
-    // Stop reading: the kernel buffers fill up, then the server's send buffer grows.
-    (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
-    const chunk = 'x'.repeat(1024 * 1024);
+    const contents = await stalledPage(server);
     let sent = 0;
     // Bounded: at most 200 messages of 1 MiB before giving up (loopback buffers hold a few MiB).
     while (sent < 200 && !contents.isDestroyed()) {
       contents.send('flood', chunk);
       sent++;
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     expect(contents.isDestroyed()).toBe(true);
     expect(sent).toBeLessThan(200);
     expect(log.error.flat().join('\n')).toContain(
       `closing WebContents #${contents.id}: [ERR_IPC_SLOW_CONSUMER]`,
     );
+    // Terminated, not left closing (a close handshake with a page that does not read would take 30 s).
+    await expect.poll(() => serverSockets(server).size, { timeout: 1000 }).toBe(1);
     expect(await healthy.invoke('ping')).toBe('pong');
   });
 
-  it('a page that reads keeps its connection through a burst far larger than the limit', async () => {
+  it('a page whose backlog stays over the limit is closed after the grace period', async () => {
+    const limit = 4 * 1024 * 1024;
+    const { server, log } = await start({ maxBufferedBytes: limit });
+    const contents = await stalledPage(server);
+    const backlog = () => Math.max(...[...serverSockets(server)].map((socket) => socket.bufferedAmount));
+    // Bounded: fill until the backlog is over the limit (but under four times it), at most 100 MiB.
+    for (let i = 0; i < 100 && backlog() <= limit; i++) {
+      contents.send('fill', chunk);
+      await nextTurn();
+    }
+    expect(backlog()).toBeGreaterThan(limit);
+    expect(contents.isDestroyed()).toBe(false);
+    await expect.poll(() => contents.isDestroyed(), { timeout: 4000, interval: 100 }).toBe(true);
+    expect(log.error.flat().join('\n')).toContain('[ERR_IPC_SLOW_CONSUMER]');
+  });
+
+  it('a page that reads keeps its connection through bursts larger than the limit', async () => {
     const { server, main } = await start({ maxBufferedBytes: 256 * 1024 });
     const renderer = connectNode(server);
     const contents = main.webContents.fromId(await connected(renderer))!;
     let received = 0;
     renderer.on('burst', () => received++);
-    const chunk = 'x'.repeat(16 * 1024);
-    for (let round = 0; round < 20; round++) {
-      for (let i = 0; i < 16; i++) contents.send('burst', chunk); // 256 KiB per task
+    const piece = 'x'.repeat(16 * 1024);
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 48; i++) contents.send('burst', piece); // 768 KiB in one task: three times the limit
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await expect.poll(() => received, { timeout: 5000 }).toBe(320);
+    await expect.poll(() => received, { timeout: 5000 }).toBe(480);
     expect(contents.isDestroyed()).toBe(false);
   });
 
