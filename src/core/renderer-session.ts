@@ -71,7 +71,8 @@ export class RendererSession {
     checkDeadlines(options);
     this.limits = resolveLimits(options.limits);
     this.outbox = new Outbox(this.peerMaxPayload);
-    // Message 1, so main knows it before it sends anything but its hello.
+    // Message 1: main checks what it sends against this from the moment the message arrives (before
+    // that, against the default; see docs/protocol.md).
     const maxPayload = this.limits.maxPayload;
     if (maxPayload !== DEFAULT_LIMITS.maxPayload) this.enqueue({ kind: MessageKind.Limits, maxPayload });
   }
