@@ -38,7 +38,9 @@ export function connectRenderer(
     throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
   checkDeadlines(options); // before the socket opens (it would outlive the refusal)
   const guest = asGuest ? takeGuestCredentials() : undefined;
-  attachTransport(renderer, createBrowserTransport(url, globalThis.location?.href ?? url, guest), options);
+  const accepted = (options as RendererSessionOptions).limits?.maxPayload;
+  const transport = createBrowserTransport(url, globalThis.location?.href ?? url, guest, accepted);
+  attachTransport(renderer, transport, options);
   return renderer;
 }
 

@@ -44,9 +44,13 @@ export function createIpcRenderer(options: NodeConnectOptions & RendererSessionO
   // The socket must take every frame the renderer says it accepts (unless told otherwise).
   const accepted = options.limits?.maxPayload;
   const transportOptions =
-    options.maxPayload === undefined && accepted !== undefined
-      ? { ...options, maxPayload: frameLimitFor(accepted) }
-      : options;
+    accepted === undefined
+      ? options
+      : {
+          ...options,
+          maxPayload: options.maxPayload ?? frameLimitFor(accepted),
+          announcedMaxPayload: accepted,
+        };
   attachTransport(renderer, createNodeTransport(options.url, transportOptions));
   return renderer;
 }

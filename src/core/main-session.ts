@@ -45,6 +45,7 @@ export class MainSession implements RendererLink {
 
   start(contents: WebContents): void {
     this.contents = contents;
+    this.peerMaxPayload = this.transport.peerMaxPayload ?? DEFAULT_LIMITS.maxPayload;
     registerSession(contents, this);
     // The hello is message 1: queue it before the transport can replay early frames whose listeners
     // might answer synchronously.

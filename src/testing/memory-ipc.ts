@@ -59,7 +59,10 @@ export function createMemoryIpc(options?: MainOptions): MemoryIpc {
   const createRenderer = (rendererOptions: MemoryRendererOptions = {}): MemoryRenderer => {
     count += 1;
     let contents: WebContents | undefined;
-    const link = createMemoryLink(traffic.tapFor(() => contents?.id ?? 0));
+    const link = createMemoryLink(
+      traffic.tapFor(() => contents?.id ?? 0),
+      rendererOptions.limits?.maxPayload,
+    );
     const ipcRenderer = new IpcRenderer(rendererOptions);
     const url = rendererOptions.url ?? `memory://renderer/${count}`;
     contents = addRenderer(main, link.main, {

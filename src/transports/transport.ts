@@ -31,6 +31,8 @@ export interface MainTransport {
   readonly capabilities: TransportCapabilities;
   /** Largest message this transport carries; main announces the smaller of this and its own limit. */
   readonly maxPayload?: number;
+  /** Largest message the renderer accepts, when its handshake said (otherwise the default, 64 MiB). */
+  readonly peerMaxPayload?: number;
   start(events: MainTransportEvents): void;
   send(frame: Uint8Array): void;
   /** Closes with a reason that is logged and, where the transport can, told to the peer. */

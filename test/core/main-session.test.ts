@@ -4,6 +4,7 @@ import type { IpcError } from '../../src/protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
 import { MessageKind, type RendererToMainMessage } from '../../src/protocol/messages.js';
+import { createMemoryIpc } from '../../src/testing.js';
 import type { MainTransport, MainTransportEvents } from '../../src/transports/transport.js';
 
 /** A main-side transport driven by hand, standing in for a hostile or out-of-order peer. */
@@ -238,6 +239,19 @@ describe("MainSession and the renderer's maxPayload", () => {
     });
     expect(logger.error).toHaveBeenCalledWith("Error occurred in handler for 'big':", expect.anything());
     expect(peer.closed).toEqual([]);
+  });
+
+  it('knows the limit from the start when the transport brought it (memory link)', async () => {
+    const ipc = createMemoryIpc();
+    const { ipcRenderer, webContents } = ipc.createRenderer({ limits: { maxPayload: 1000 } });
+    expect(() => webContents.send('big', 'x'.repeat(5000))).toThrow(
+      expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }),
+    );
+    const received = new Promise((resolve) => ipcRenderer.once('small', (_event, value) => resolve(value)));
+    webContents.send('small', 'fits');
+    expect(await received).toBe('fits');
+    expect(webContents.isDestroyed()).toBe(false);
+    ipc.close();
   });
 
   it('throws an oversize returnValue to the listener, which may answer again', () => {

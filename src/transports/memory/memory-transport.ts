@@ -23,7 +23,11 @@ export interface FrameTap {
  * the sender's outbox flushes, which is always a microtask after the call; a sync request runs main's
  * listeners directly, so it only completes when they set `returnValue` synchronously.
  */
-export function createMemoryLink(tap?: FrameTap): { main: MainTransport; renderer: RendererTransport } {
+export function createMemoryLink(
+  tap?: FrameTap,
+  /** What the renderer accepts (its `limits.maxPayload`), known to main from the start. */
+  peerMaxPayload?: number,
+): { main: MainTransport; renderer: RendererTransport } {
   let mainEvents: MainTransportEvents | undefined;
   let rendererEvents: RendererTransportEvents | undefined;
   let closed: IpcError | undefined;
@@ -40,6 +44,7 @@ export function createMemoryLink(tap?: FrameTap): { main: MainTransport; rendere
 
   const main: MainTransport = {
     capabilities,
+    peerMaxPayload,
     start(events) {
       mainEvents = events;
       for (const frame of early.splice(0)) events.frame(frame);

@@ -5,6 +5,7 @@ import {
   createConnectionKey,
   GUEST_PROTOCOL_PREFIX,
   KEY_PROTOCOL_PREFIX,
+  limitProtocols,
   NEXT_GUEST_PROTOCOL_PREFIX,
   SUBPROTOCOL,
 } from './wire.js';
@@ -27,10 +28,12 @@ export function createBrowserTransport(
   serverUrl: string,
   href: string,
   guest?: GuestCredentials,
+  /** What the renderer accepts (its `limits.maxPayload`), announced at the handshake. */
+  announcedMaxPayload?: number,
 ): SocketRendererTransport {
   const endpoints = endpointsFor(serverUrl, href);
   const key = createConnectionKey();
-  const protocols = [SUBPROTOCOL, KEY_PROTOCOL_PREFIX + key];
+  const protocols = [SUBPROTOCOL, KEY_PROTOCOL_PREFIX + key, ...limitProtocols(announcedMaxPayload)];
   if (guest) {
     protocols.push(GUEST_PROTOCOL_PREFIX + guest.token, NEXT_GUEST_PROTOCOL_PREFIX + guest.successor);
   }

@@ -16,6 +16,7 @@ import {
   GUEST_PROTOCOL_PREFIX,
   isConnectionKey,
   KEY_PROTOCOL_PREFIX,
+  LIMIT_PROTOCOL_PREFIX,
   NEXT_GUEST_PROTOCOL_PREFIX,
   SCRIPT_PATH,
   SUBPROTOCOL,
@@ -200,7 +201,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       refuseUpgrade(socket, 400, offer);
       return true;
     }
-    const { key, guest } = offer;
+    const { key, guest, maxPayload } = offer;
     if (this.connections.has(key)) {
       refuseUpgrade(socket, 400, 'Connection key in use');
       return true;
@@ -221,7 +222,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     const href = hrefOf(req.url, origin);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', destroyOnError);
-      this.accept(ws, key, origin, href, claim);
+      this.accept(ws, key, origin, href, claim, maxPayload);
     });
     return true;
   }
@@ -257,6 +258,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     origin: string | undefined,
     href: string,
     guest: G | undefined,
+    peerMaxPayload: number | undefined,
   ): void {
     if (this.closed || this.connections.has(key)) {
       ws.terminate();
@@ -279,6 +281,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       this.maxBufferedBytes,
       this.forget,
     );
+    if (peerMaxPayload !== undefined) transport.peerMaxPayload = peerMaxPayload;
     this.connections.set(key, transport);
     this.host.addRenderer(transport, {
       type: origin === undefined ? 'remote' : 'window',
@@ -320,6 +323,8 @@ function hrefOf(url: string | undefined, origin: string | undefined): string {
 
 interface Offer {
   readonly key: string;
+  /** What the renderer accepts, when it is not the default. */
+  readonly maxPayload?: number;
   readonly guest?: { readonly token: string; readonly successor: string | undefined };
 }
 
@@ -331,14 +336,17 @@ function offerOf(header: string | undefined): Offer | string {
   if (!offered.includes(SUBPROTOCOL)) return missing;
   const key = single(offered, KEY_PROTOCOL_PREFIX);
   if (!isConnectionKey(key)) return missing;
+  const limit = single(offered, LIMIT_PROTOCOL_PREFIX);
+  if (limit === null || (limit !== undefined && !/^[1-9][0-9]{0,14}$/.test(limit))) return 'Malformed limit';
+  const maxPayload = limit === undefined ? undefined : Number(limit);
   const token = single(offered, GUEST_PROTOCOL_PREFIX);
   const successor = single(offered, NEXT_GUEST_PROTOCOL_PREFIX);
   if (token === null || successor === null) return 'Malformed guest token';
-  if (token === undefined) return successor === undefined ? { key } : 'Malformed guest token';
+  if (token === undefined) return successor === undefined ? { key, maxPayload } : 'Malformed guest token';
   if (!isSecretToken(token) || (successor !== undefined && !isSecretToken(successor))) {
     return 'Malformed guest token';
   }
-  return { key, guest: { token, successor } };
+  return { key, maxPayload, guest: { token, successor } };
 }
 
 /** The value of the one entry starting with `prefix`: `undefined` when there is none, `null` for several. */

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { endpointsFor } from './endpoints.js';
 import { SocketRendererTransport, type WebSocketLike } from './socket-renderer-transport.js';
-import { createConnectionKey, KEY_PROTOCOL_PREFIX, SUBPROTOCOL } from './wire.js';
+import { createConnectionKey, KEY_PROTOCOL_PREFIX, limitProtocols, SUBPROTOCOL } from './wire.js';
 
 export interface NodeTransportOptions {
   /** What main reports as `webContents.getURL()`. Default: this process's main script as a file URL. */
@@ -14,6 +14,8 @@ export interface NodeTransportOptions {
   headers?: Record<string, string>;
   /** Largest frame accepted from main. Default: 64 MiB + framing. */
   maxPayload?: number;
+  /** What the renderer accepts (its `limits.maxPayload`), announced at the handshake. */
+  announcedMaxPayload?: number;
 }
 
 /**
@@ -26,7 +28,12 @@ export function createNodeTransport(
 ): SocketRendererTransport {
   const href = options.href ?? pathToFileURL(process.argv[1] ?? process.cwd()).href;
   const endpoints = endpointsFor(serverUrl, href);
-  const socket = new WebSocket(endpoints.socket, [SUBPROTOCOL, KEY_PROTOCOL_PREFIX + createConnectionKey()], {
+  const protocols = [
+    SUBPROTOCOL,
+    KEY_PROTOCOL_PREFIX + createConnectionKey(),
+    ...limitProtocols(options.announcedMaxPayload),
+  ];
+  const socket = new WebSocket(endpoints.socket, protocols, {
     ...(options.origin !== undefined && { origin: options.origin }),
     ...(options.headers !== undefined && { headers: options.headers }),
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024 + 16,

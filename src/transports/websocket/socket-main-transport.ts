@@ -34,6 +34,8 @@ export class SocketMainTransport implements MainTransport {
   /** Set by the heartbeat: cleared on each ping, set again by the pong. */
   alive = true;
   private goneListeners: Set<() => void> | undefined;
+  /** What the renderer accepts, when its handshake said (see {@link MainTransport.peerMaxPayload}). */
+  peerMaxPayload: number | undefined = undefined;
   /** Pending while the send backlog is over the limit (see {@link send}). */
   private drainCheck: ReturnType<typeof setTimeout> | undefined;
 

@@ -3,6 +3,8 @@
  * the connection key, and the body of a sync request. Browser-safe (no Node imports).
  */
 
+import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+
 /** The WebSocket endpoint. The page URL travels in the `href` query parameter (client-claimed). */
 export const WS_PATH = '/ipc-anywhere/ws';
 /** The sync endpoint: `POST` a sync request body, get the reply frame back. */
@@ -19,6 +21,18 @@ export const KEY_PROTOCOL_PREFIX = 'key.';
  */
 export const GUEST_PROTOCOL_PREFIX = 'guest.';
 export const NEXT_GUEST_PROTOCOL_PREFIX = 'guest-next.';
+/**
+ * A renderer that accepts other than the default `maxPayload` offers `limit.<bytes>`, so main checks
+ * what it sends against that from the first message on (see docs/protocol.md).
+ */
+export const LIMIT_PROTOCOL_PREFIX = 'limit.';
+
+/** The subprotocols that announce what a renderer accepts: none for the default. */
+export function limitProtocols(maxPayload: number | undefined): string[] {
+  return maxPayload === undefined || maxPayload === DEFAULT_LIMITS.maxPayload
+    ? []
+    : [LIMIT_PROTOCOL_PREFIX + maxPayload];
+}
 
 /** Request headers of the sync endpoint. */
 export const SyncHeader = {

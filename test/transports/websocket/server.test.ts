@@ -257,6 +257,33 @@ describe('payload limit', () => {
     expect(await honest.invoke('ping')).toBe('pong');
   });
 
+  it('what a renderer accepts is announced at the handshake: main refuses more from its first message on', async () => {
+    const { server } = await start();
+    const outcome = new Promise<unknown>((resolve) =>
+      server.once('web-contents-created', (contents) => {
+        try {
+          contents.send('big', 'x'.repeat(5000));
+          resolve('sent');
+        } catch (error) {
+          resolve((error as { code?: string }).code);
+        }
+      }),
+    );
+    const renderer = connectNode(server, { limits: { maxPayload: 2048 } });
+    await connected(renderer);
+    expect(await outcome).toBe('ERR_IPC_PAYLOAD_TOO_LARGE');
+    expect(await renderer.invoke('missing').catch((error: Error) => error.message)).toContain('No handler');
+  });
+
+  it('refuses a malformed limit in the handshake', async () => {
+    const { server } = await start();
+    const url = `${server.url.replace('http', 'ws')}${WS_PATH}`;
+    const key = `key.${'k'.repeat(43)}`;
+    expect(await refusedStatus(url, [SUBPROTOCOL, key, 'limit.abc'])).toBe(400);
+    expect(await refusedStatus(url, [SUBPROTOCOL, key, 'limit.0'])).toBe(400);
+    expect(await refusedStatus(url, [SUBPROTOCOL, key, 'limit.5', 'limit.6'])).toBe(400);
+  });
+
   it('what a renderer accepts is announced too: main refuses more, and the connection lives on', async () => {
     const { server, main, log } = await start();
     main.ipcMain.handle('big', () => 'x'.repeat(5000));
