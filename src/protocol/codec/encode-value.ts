@@ -154,7 +154,6 @@ function writeObject(st: EncodeState, o: object, depth: number): void {
   }
   const proto = getProto(o);
   if (proto === ObjectProto || proto === null) {
-    if ('callee' in o && isSpecialPlain(o)) throw notCloneable(); // arguments objects
     // Module namespaces: null prototype, non-extensible, tagged "Module".
     if (proto === null && isSpecialPlain(o) && !Object.isExtensible(o)) throw notCloneable();
     writePlainForIn(st, o, depth);
@@ -270,11 +269,13 @@ function writeShapeHeader(st: EncodeState, keys: string[]): void {
 function writePlainForIn(st: EncodeState, o: object, depth: number): void {
   if (depth >= st.maxDepth) throw tooDeep(st.maxDepth);
   if (st.plainCount < SHAPE_AFTER) {
+    rejectArguments(o);
     writePlain(st, o, depth, objectKeys(o));
     return;
   }
   if (st.forInSafe === undefined) st.forInSafe = objectProtoClean();
   if (!st.forInSafe) {
+    rejectArguments(o);
     writePlain(st, o, depth, objectKeys(o));
     return;
   }
@@ -298,11 +299,13 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
   }
   if (n === 0 && match) {
     // No keys at all.
+    rejectArguments(o);
     st.w.u8(Tag.Object);
     st.w.u8(0);
     return;
   }
   if (!match || n !== shape!.keys.length) {
+    rejectArguments(o);
     writePlain(st, o, depth, objectKeys(o));
     return;
   }
@@ -312,9 +315,10 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
   w.varuint(shape!.id);
   const writer = shape!.writer === null ? writerOf(st, shape!) : shape!.writer;
   if (writer !== undefined) {
-    writer(st, o, depth + 1);
+    writer(st, o, depth + 1); // checks for arguments objects itself
     return;
   }
+  rejectArguments(o);
   // Pass 2: values. A getter may delete keys not yet visited (for-in skips them: Hole) or add keys
   // (ignored, like structuredClone, which snapshots the key list).
   const keys = shape!.keys;
@@ -333,6 +337,15 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
   for (; i < n; i++) w.u8(Tag.Hole);
 }
 
+/**
+ * Throws for arguments objects (prototype Object.prototype, own `callee`), which structuredClone rejects.
+ * Called on each path of writePlainForIn rather than once in writeObject: there the `in` check sees every
+ * plain object's hidden class and goes megamorphic; in a compiled writer it sees one key list's.
+ */
+function rejectArguments(o: object): void {
+  if ('callee' in o && isSpecialPlain(o)) throw notCloneable();
+}
+
 /** The compiled writer for `shape`, if there is (or now should be) one. */
 function writerOf(st: EncodeState, shape: Shape): ShapeWriter<EncodeState> | undefined {
   const uses = shape.uses++;
@@ -340,7 +353,7 @@ function writerOf(st: EncodeState, shape: Shape): ShapeWriter<EncodeState> | und
   if (uses === 0) return (shape.writer = cachedWriter<EncodeState>(shape.keys) ?? null) ?? undefined;
   if (uses >= COMPILE_AFTER_USES && st.compiles < MAX_COMPILES_PER_MESSAGE) {
     st.compiles++;
-    shape.writer = compileWriter(shape.keys, writeAny, writeObject, writeNumber);
+    shape.writer = compileWriter(shape.keys, writeAny, writeObject, writeNumber, rejectArguments);
   }
   return shape.writer ?? undefined;
 }

@@ -152,25 +152,28 @@ export function cachedWriter<S>(keys: readonly string[]): ShapeWriter<S> | undef
  * Compiles a writer for `keys`; returns undefined when code generation is blocked. Per key, in order: a
  * named load (getters run once, like structuredClone's Get); a key deleted meanwhile by a getter becomes
  * Tag.Hole (the load then gives undefined, or an inherited function such as `toString`); strings and numbers are written inline, objects with `writeObject(st, value, depth)`, anything
- * else with `writeAny(st, value, depth)`.
+ * else with `writeAny(st, value, depth)`. Arguments objects (own `callee`) go to `rejectArguments`.
  */
 export function compileWriter<S extends { w: { u8(n: number): void; string(s: string): void } }, W>(
   keys: readonly string[],
   writeAny: (st: S, v: unknown, depth: number) => void,
   writeObject: (st: S, o: object, depth: number) => void,
   writeNumber: (w: W, n: number) => void,
+  rejectArguments: (o: object) => void,
 ): ShapeWriter<S> | undefined {
   let fields = '';
   for (const key of keys) {
     const k = JSON.stringify(key);
     fields += `v=o[${k}];if(typeof v==="string"){w.u8(${Tag.String});w.string(v)}else if(typeof v==="number")n(w,v);else if(typeof v==="object"&&v!==null)c(st,v,d);else if((v===undefined||typeof v==="function")&&!h.call(o,${k}))w.u8(${Tag.Hole});else a(st,v,d);`;
   }
-  const body = `return function(st,o,d){var w=st.w,v;${fields}}`;
-  const writer = compile<ShapeWriter<S>>(['a', 'c', 'n', 'h'], body, [
+  // An arguments object can have the key list of plain objects; the `in` check here sees one hidden class.
+  const body = `return function(st,o,d){var w=st.w,v;if("callee"in o)x(o);${fields}}`;
+  const writer = compile<ShapeWriter<S>>(['a', 'c', 'n', 'h', 'x'], body, [
     writeAny,
     writeObject,
     writeNumber,
     Object.prototype.hasOwnProperty,
+    rejectArguments,
   ]);
   if (writer !== undefined) writers.add(keys, writer as ShapeWriter<never>);
   return writer;

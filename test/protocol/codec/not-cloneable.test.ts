@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../../src/protocol/codec/index.js';
+import { encode, setShapeCompilation } from '../../../src/protocol/codec/index.js';
 import { IpcError } from '../../../src/protocol/errors.js';
 
 /** Ours throws IpcError ERR_IPC_NOT_CLONEABLE with Electron's message; checks structuredClone too. */
@@ -72,6 +72,28 @@ describe('values structuredClone rejects', () => {
       });
     });
   }
+
+  it('an arguments object among plain objects with the same keys (shape paths, compiled or not)', () => {
+    const args = (function (_a: number, _b: number) {
+      // biome-ignore lint/complexity/noArguments: the point of the test
+      return arguments;
+    })(1, 2);
+    const empty = (function () {
+      // biome-ignore lint/complexity/noArguments: the point of the test
+      return arguments;
+    })();
+    for (const compile of [true, false]) {
+      setShapeCompilation(compile);
+      try {
+        const lookAlikes = Array.from({ length: 40 }, () => ({ 0: 1, 1: 2 }));
+        rejects([...lookAlikes, args]);
+        rejects([...lookAlikes, args, ...lookAlikes]);
+        rejects([...Array.from({ length: 40 }, () => ({})), empty]);
+      } finally {
+        setShapeCompilation(true);
+      }
+    }
+  });
 
   it('a module namespace object (whatever the loader returns, like structuredClone)', async () => {
     const ns = await import('node:path');
