@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,11 +43,24 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 let bundle: Promise<string> | undefined;
+let bundleDir: string | undefined;
 
-/** The classic script built from the current sources (once per test file), for the `clientScript` option. */
+// Registered while the importing test file is collected: removes its bundle when the file is done
+// (vitest ends worker processes without running their 'exit' handlers).
+afterAll(() => {
+  if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
+  bundleDir = undefined;
+  bundle = undefined;
+});
+
+/**
+ * The classic script built from the current sources (once per test file), for the `clientScript`
+ * option, in a private temporary directory.
+ */
 export function testBundle(): Promise<string> {
   bundle ??= (async () => {
-    const file = join(tmpdir(), `ipc-anywhere-renderer-${process.pid}.js`);
+    bundleDir = mkdtempSync(join(tmpdir(), 'ipc-anywhere-test-'));
+    const file = join(bundleDir, 'renderer.js');
     await buildBrowserBundle(file);
     return file;
   })();
