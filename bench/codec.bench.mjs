@@ -29,7 +29,7 @@ const modulePath =
   moduleArg >= 0 ? resolve(args[moduleArg + 1]) : resolve(here, '../dist/protocol/codec/index.js');
 
 const child = args.includes('--child');
-const PROCESSES = quick ? 1 : 3;
+const PROCESSES = quick ? 1 : 5;
 const REPS = quick ? 2 : 7;
 const SLICE_MS = quick ? 20 : 250;
 const MAX_ITER = quick ? 300 : 1_000_000;
