@@ -269,14 +269,12 @@ function writeShapeHeader(st: EncodeState, keys: string[]): void {
 function writePlainForIn(st: EncodeState, o: object, depth: number): void {
   if (depth >= st.maxDepth) throw tooDeep(st.maxDepth);
   if (st.plainCount < SHAPE_AFTER) {
-    rejectArguments(o);
-    writePlain(st, o, depth, objectKeys(o));
+    writeOtherPlain(st, o, depth);
     return;
   }
   if (st.forInSafe === undefined) st.forInSafe = objectProtoClean();
   if (!st.forInSafe) {
-    rejectArguments(o);
-    writePlain(st, o, depth, objectKeys(o));
+    writeOtherPlain(st, o, depth);
     return;
   }
   // Pass 1: does o have exactly the keys of the latest shape starting with its first key?
@@ -305,8 +303,7 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
     return;
   }
   if (!match || n !== shape!.keys.length) {
-    rejectArguments(o);
-    writePlain(st, o, depth, objectKeys(o));
+    writeOtherPlain(st, o, depth);
     return;
   }
   st.plainCount++;
@@ -335,6 +332,12 @@ function writePlainForIn(st: EncodeState, o: object, depth: number): void {
     if (++i === n) break;
   }
   for (; i < n; i++) w.u8(Tag.Hole);
+}
+
+/** The generic path of writePlainForIn: no shape applies (or shapes are off for this value). */
+function writeOtherPlain(st: EncodeState, o: object, depth: number): void {
+  rejectArguments(o);
+  writePlain(st, o, depth, objectKeys(o));
 }
 
 /**
