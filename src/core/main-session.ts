@@ -1,16 +1,19 @@
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { IpcError, IpcErrorCode, isIpcError } from '../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../protocol/limits.js';
 import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
   MessageKind,
+  PROTOCOL_MIN_PAYLOAD,
   type RendererToMainInvoke,
   type RendererToMainMessage,
   type RendererToMainSendSync,
 } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { MainTransport, MainTransportEvents, SyncResponder } from '../transports/transport.js';
-import { dispatchInvoke, dispatchSend, dispatchSendSync } from './dispatch.js';
+import { dispatchInvoke, dispatchSend, dispatchSendSync, type InvokeOutcome } from './dispatch.js';
+import { handlerErrorLogPrefix } from './electron-texts.js';
+import { MAIN_FRAME_ID } from './main-events.js';
 import type { MainWorld } from './main-world.js';
 import { type FrameSink, Outbox } from './outbox.js';
 import { markDestroyed, type RendererLink, type WebContents } from './web-contents-impl.js';
@@ -45,8 +48,14 @@ export class MainSession implements RendererLink {
 
   start(contents: WebContents): void {
     this.contents = contents;
-    this.peerMaxPayload = this.transport.peerMaxPayload ?? DEFAULT_LIMITS.maxPayload;
     registerSession(contents, this);
+    const announced = this.transport.peerMaxPayload ?? DEFAULT_LIMITS.maxPayload;
+    if (!(announced >= PROTOCOL_MIN_PAYLOAD)) {
+      // Not even the hello would fit: this renderer cannot be talked to at all.
+      this.reject(tooSmallLimit(announced));
+      return;
+    }
+    this.peerMaxPayload = announced;
     // The hello is message 1: queue it before the transport can replay early frames whose listeners
     // might answer synchronously.
     this.enqueue({
@@ -63,15 +72,27 @@ export class MainSession implements RendererLink {
     return this.contents;
   }
 
+  /**
+   * Throws what the encoder throws for the caller's own values (`ERR_IPC_NOT_CLONEABLE`, as Electron);
+   * a message this renderer cannot take is dropped for it instead (see {@link dropped}).
+   */
   sendChannelMessage(channel: string, args: unknown[], senderId: number): void {
     if (this.closed) return;
-    this.enqueue({ kind: MessageKind.Message, seq: 0, senderId, channel, args });
+    try {
+      this.enqueue({ kind: MessageKind.Message, seq: 0, senderId, channel, args });
+    } catch (error) {
+      this.dropIfTooLarge(channel, error);
+    }
   }
 
   /** Delivers a guest's `sendToHost` to this (host) renderer's `<webview>` element. */
   sendHostMessage(guestId: number, channel: string, args: unknown[]): void {
     if (this.closed) return;
-    this.enqueue({ kind: MessageKind.HostMessage, seq: 0, guestId, frameId: 1, channel, args });
+    try {
+      this.enqueue({ kind: MessageKind.HostMessage, seq: 0, guestId, frameId: MAIN_FRAME_ID, channel, args });
+    } catch (error) {
+      this.dropIfTooLarge(channel, error);
+    }
   }
 
   /** Tells this (host) renderer which guest its `<webview>` frame `token` has now (0: none). */
@@ -80,13 +101,39 @@ export class MainSession implements RendererLink {
     this.enqueue({ kind: MessageKind.GuestState, seq: 0, token, guestId });
   }
 
-  sendInvokeReply(id: number, outcome: { ok: true; value: unknown } | { ok: false; error: string }): void {
+  /**
+   * Answers an invoke; never throws. A result that cannot be sent (not cloneable, larger than the
+   * renderer accepts) rejects the renderer's call with that error instead, and an error text that does
+   * not fit is replaced by a short one that always does (see {@link PROTOCOL_MIN_PAYLOAD}).
+   */
+  sendInvokeReply(id: number, channel: string, outcome: InvokeOutcome): void {
     if (this.closed) return;
-    this.enqueue(
-      outcome.ok
-        ? { kind: MessageKind.InvokeReply, seq: 0, id, ok: true, value: outcome.value }
-        : { kind: MessageKind.InvokeReply, seq: 0, id, ok: false, error: outcome.error },
-    );
+    let error: string;
+    if (outcome.ok) {
+      try {
+        this.enqueue({ kind: MessageKind.InvokeReply, seq: 0, id, ok: true, value: outcome.value });
+        return;
+      } catch (cause) {
+        // As in Electron, the renderer's invoke rejects with what went wrong, and main logs it.
+        this.world.logger.error(handlerErrorLogPrefix(channel), cause);
+        error = String(cause);
+      }
+    } else {
+      error = outcome.error;
+    }
+    try {
+      this.enqueue({ kind: MessageKind.InvokeReply, seq: 0, id, ok: false, error });
+      return;
+    } catch (cause) {
+      if (!isIpcError(cause, IpcErrorCode.PayloadTooLarge)) throw cause;
+    }
+    this.enqueue({
+      kind: MessageKind.InvokeReply,
+      seq: 0,
+      id,
+      ok: false,
+      error: `Error: [${IpcErrorCode.PayloadTooLarge}] The handler's error text is larger than WebContents #${this.contents.id} accepts (its maxPayload, ${this.peerMaxPayload} bytes).`,
+    });
   }
 
   close(): void {
@@ -121,6 +168,24 @@ export class MainSession implements RendererLink {
     this.outgoingSeq = seq;
   }
 
+  /**
+   * `webContents.send` (or a relayed message) that this renderer cannot take: the caller goes on (a
+   * broadcast loop must not stop at one renderer); the drop is logged and told on the WebContents.
+   */
+  private dropIfTooLarge(channel: string, error: unknown): void {
+    if (!isIpcError(error, IpcErrorCode.PayloadTooLarge)) throw error;
+    const contents = this.contents;
+    this.world.logger.warn(
+      `ipc-anywhere: dropped a message on '${channel}' to WebContents #${contents.id}: [${error.code}] ${error.message}`,
+    );
+    if (contents.listenerCount('ipc-message-dropped') === 0) return;
+    try {
+      contents.emit('ipc-message-dropped', error, channel);
+    } catch (listenerError) {
+      this.world.logger.error(`ipc-anywhere: a listener for 'ipc-message-dropped' threw:`, listenerError);
+    }
+  }
+
   /** Sending it would make the renderer close the connection: refused here instead. */
   private tooLarge(message: MainToRendererMessage, bytes: number): IpcError {
     const what = 'channel' in message ? `Message on '${message.channel}'` : 'A reply';
@@ -140,11 +205,22 @@ export class MainSession implements RendererLink {
       this.reject(asIpcError(error));
       return;
     }
-    for (let i = 0; i < messages.length && !this.closed; i++) {
-      const message = messages[i]!;
-      const isLast = i === messages.length - 1;
-      if (respond && isLast) this.acceptSyncRequest(message, respond);
-      else this.accept(message);
+    try {
+      for (let i = 0; i < messages.length && !this.closed; i++) {
+        const message = messages[i]!;
+        const isLast = i === messages.length - 1;
+        if (respond && isLast) this.acceptSyncRequest(message, respond);
+        else this.accept(message);
+      }
+    } catch (error) {
+      // Listeners' errors are caught where they run; this is the last line that keeps main running.
+      this.world.logger.error(
+        `ipc-anywhere: internal error while handling a message from WebContents #${this.contents.id}; closing it:`,
+        error,
+      );
+      this.terminate(
+        new IpcError(IpcErrorCode.Protocol, `Internal error while handling a message: ${String(error)}`),
+      );
     }
   }
 
@@ -204,6 +280,10 @@ export class MainSession implements RendererLink {
         });
         return;
       case MessageKind.Limits:
+        if (!(message.maxPayload >= PROTOCOL_MIN_PAYLOAD)) {
+          this.reject(tooSmallLimit(message.maxPayload));
+          return;
+        }
         this.peerMaxPayload = message.maxPayload;
         this.outbox?.setMaxFrameBytes(message.maxPayload);
         return;
@@ -274,19 +354,10 @@ export class MainSession implements RendererLink {
   }
 
   private dispatchInvoke(message: RendererToMainInvoke): void {
-    dispatchInvoke(this.world, this.contents, message.channel, message.args, (outcome) => {
-      if (!outcome.ok) {
-        this.sendInvokeReply(message.id, outcome);
-        return;
-      }
-      try {
-        this.sendInvokeReply(message.id, outcome);
-      } catch (error) {
-        // The handler's result cannot be cloned: the renderer gets that error, as in Electron.
-        this.world.logger.error(`Error occurred in handler for '${message.channel}':`, error);
-        this.sendInvokeReply(message.id, { ok: false, error: String(error) });
-      }
-    });
+    const { id, channel } = message;
+    dispatchInvoke(this.world, this.contents, channel, message.args, (outcome) =>
+      this.sendInvokeReply(id, channel, outcome),
+    );
   }
 
   private terminate(reason: IpcError): void {
@@ -348,6 +419,13 @@ export function registerSession(contents: WebContents, session: MainSession): vo
 
 export function sessionOf(contents: WebContents): MainSession {
   return sessions.get(contents)!;
+}
+
+function tooSmallLimit(announced: number): IpcError {
+  return new IpcError(
+    IpcErrorCode.Protocol,
+    `The renderer announced a maxPayload of ${announced} bytes; the protocol needs at least ${PROTOCOL_MIN_PAYLOAD}.`,
+  );
 }
 
 function asIpcError(error: unknown): IpcError {

@@ -26,7 +26,8 @@ let markDestroyedImpl: (contents: WebContents) => void;
 
 /**
  * One renderer as seen from main (Electron's `WebContents`, the IPC part of it). Emits
- * `'ipc-message'`, `'ipc-message-sync'` and `'destroyed'`. Created by the library when a renderer
+ * `'ipc-message'`, `'ipc-message-sync'` and `'destroyed'`, and (not in Electron)
+ * `'ipc-message-dropped'` `(error: IpcError, channel: string)` for a message it could not take. Created by the library when a renderer
  * connects; find them with `webContents.getAllWebContents()` / `fromId(id)`.
  */
 export class WebContents extends EventEmitter {
@@ -57,7 +58,9 @@ export class WebContents extends EventEmitter {
 
   /**
    * Sends to the renderer's `ipcRenderer` listeners, in order with every other message to it. A no-op
-   * once the renderer is destroyed, as in Electron.
+   * once the renderer is destroyed, as in Electron. A message larger than this renderer accepts (its
+   * `maxPayload`) is dropped for it, not thrown: main logs `ERR_IPC_PAYLOAD_TOO_LARGE` and this
+   * WebContents emits `'ipc-message-dropped'` with `(error, channel)`, so a broadcast loop goes on.
    * @throws TypeError `Missing required channel argument` when `channel` is not a string.
    * @throws IpcError `ERR_IPC_NOT_CLONEABLE` (`Error: An object could not be cloned.`).
    */

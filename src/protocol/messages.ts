@@ -96,6 +96,13 @@ export interface RendererToMainGuestRelease {
 }
 
 /**
+ * The smallest `maxPayload` either side may announce: what the protocol itself must always be able to
+ * send (a hello, a short error reply, a `<webview>` guest state). A peer announcing less is refused at
+ * the handshake (or, for the {@link RendererToMainLimits} message, its connection is closed).
+ */
+export const PROTOCOL_MIN_PAYLOAD = 1024;
+
+/**
  * What this renderer accepts from main, when it is not the default (64 MiB): sent as its first message,
  * so main refuses larger messages with `ERR_IPC_PAYLOAD_TOO_LARGE` instead of sending what the renderer
  * would reject by closing the connection. Optional: without it main assumes the default.

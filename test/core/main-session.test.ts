@@ -3,7 +3,11 @@ import { addRenderer, createMain } from '../../src/api/main-context.js';
 import type { IpcError } from '../../src/protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
-import { MessageKind, type RendererToMainMessage } from '../../src/protocol/messages.js';
+import {
+  MessageKind,
+  PROTOCOL_MIN_PAYLOAD,
+  type RendererToMainMessage,
+} from '../../src/protocol/messages.js';
 import { createMemoryIpc } from '../../src/testing.js';
 import type { MainTransport, MainTransportEvents } from '../../src/transports/transport.js';
 
@@ -212,15 +216,26 @@ describe("MainSession and the renderer's maxPayload", () => {
     return peer.sent.flatMap((frame) => decodeFrame(frame, 'renderer', DEFAULT_LIMITS));
   }
 
-  it('refuses what the renderer announced it would reject, and the connection lives on', async () => {
+  it('drops for that renderer what it announced it would reject, and the connection lives on', async () => {
     const { main, logger, peer, contents } = setup();
-    main.ipcMain.handle('big', () => 'x'.repeat(500));
-    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 200 });
-    expect(() => contents.send('big', 'x'.repeat(500))).toThrow(
-      expect.objectContaining({
-        code: 'ERR_IPC_PAYLOAD_TOO_LARGE',
-        message: expect.stringContaining(`WebContents #${contents.id} accepts at most 200`),
-      }),
+    main.ipcMain.handle('big', () => 'x'.repeat(5000));
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 2000 });
+    const dropped: [IpcError, string][] = [];
+    contents.on('ipc-message-dropped', (error: IpcError, channel: string) => dropped.push([error, channel]));
+    expect(() => contents.send('big', 'x'.repeat(5000))).not.toThrow();
+    expect(dropped).toEqual([
+      [
+        expect.objectContaining({
+          code: 'ERR_IPC_PAYLOAD_TOO_LARGE',
+          message: expect.stringContaining(`WebContents #${contents.id} accepts at most 2000`),
+        }),
+        'big',
+      ],
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        `dropped a message on 'big' to WebContents #${contents.id}: [ERR_IPC_PAYLOAD_TOO_LARGE]`,
+      ),
     );
     contents.send('small', 'ok');
     peer.deliver({ kind: MessageKind.Invoke, seq: 2, id: 1, channel: 'big', args: [] });
@@ -235,18 +250,21 @@ describe("MainSession and the renderer's maxPayload", () => {
     expect(messages[2]).toMatchObject({
       id: 1,
       ok: false,
-      error: expect.stringContaining('accepts at most 200'),
+      error: expect.stringContaining('accepts at most 2000'),
     });
     expect(logger.error).toHaveBeenCalledWith("Error occurred in handler for 'big':", expect.anything());
     expect(peer.closed).toEqual([]);
   });
 
   it('knows the limit from the start when the transport brought it (memory link)', async () => {
-    const ipc = createMemoryIpc();
-    const { ipcRenderer, webContents } = ipc.createRenderer({ limits: { maxPayload: 1000 } });
-    expect(() => webContents.send('big', 'x'.repeat(5000))).toThrow(
-      expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }),
-    );
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    const ipc = createMemoryIpc({ logger });
+    const { ipcRenderer, webContents } = ipc.createRenderer({ limits: { maxPayload: 2000 } });
+    const dropped: string[] = [];
+    webContents.on('ipc-message-dropped', (error: IpcError) => dropped.push(error.code));
+    webContents.send('big', 'x'.repeat(5000));
+    expect(dropped).toEqual(['ERR_IPC_PAYLOAD_TOO_LARGE']);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
     const received = new Promise((resolve) => ipcRenderer.once('small', (_event, value) => resolve(value)));
     webContents.send('small', 'fits');
     expect(await received).toBe('fits');
@@ -259,13 +277,13 @@ describe("MainSession and the renderer's maxPayload", () => {
     let caught: unknown;
     main.ipcMain.on('sync', (event) => {
       try {
-        event.returnValue = 'x'.repeat(500);
+        event.returnValue = 'x'.repeat(5000);
       } catch (error) {
         caught = error;
         event.returnValue = 'smaller';
       }
     });
-    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 200 });
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 2000 });
     const replies: Uint8Array[] = [];
     peer.deliverSync({ kind: MessageKind.SendSync, seq: 2, id: 1, channel: 'sync', args: [] }, (frame) =>
       replies.push(frame),
@@ -279,12 +297,12 @@ describe("MainSession and the renderer's maxPayload", () => {
   it('answers at once when a returnValue could not be sent and no listener set another', () => {
     const { main, logger, peer } = setup();
     main.ipcMain.on('too-big', (event) => {
-      event.returnValue = 'x'.repeat(500);
+      event.returnValue = 'x'.repeat(5000);
     });
     main.ipcMain.on('function', (event) => {
       event.returnValue = () => {};
     });
-    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 200 });
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 2000 });
     const replies: Uint8Array[] = [];
     peer.deliverSync({ kind: MessageKind.SendSync, seq: 2, id: 1, channel: 'too-big', args: [] }, (frame) =>
       replies.push(frame),
@@ -312,5 +330,73 @@ describe("MainSession and the renderer's maxPayload", () => {
     expect(() => contents.send('fine', 'x'.repeat(100_000))).not.toThrow();
     peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: 0 });
     expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_PROTOCOL']);
+  });
+
+  it.each([1, 7, PROTOCOL_MIN_PAYLOAD - 1])(
+    'closes a renderer that announces a limit of %i, below what the protocol needs',
+    (limit) => {
+      const { logger, peer, contents } = setup();
+      peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: limit });
+      expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_PROTOCOL']);
+      expect(contents.isDestroyed()).toBe(true);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringContaining(`needs at least ${PROTOCOL_MIN_PAYLOAD}`),
+      );
+    },
+  );
+
+  it('refuses a transport whose handshake announced too small a limit, without throwing', () => {
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    const main = createMain({ logger });
+    const peer = fakeTransport();
+    const contents = addRenderer(
+      main,
+      { ...peer.transport, peerMaxPayload: 5 },
+      { type: 'window', url: 'x:', origin: 'x:' },
+    );
+    expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_PROTOCOL']);
+    expect(contents.isDestroyed()).toBe(true);
+    expect(main.webContents.getAllWebContents()).toEqual([]);
+  });
+
+  it('answers an invoke whose error text does not fit with a short coded error', async () => {
+    const { main, peer } = setup();
+    main.ipcMain.handle('fails', () => {
+      throw new Error('y'.repeat(5000));
+    });
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: PROTOCOL_MIN_PAYLOAD });
+    const longChannel = 'c'.repeat(3000);
+    peer.deliver(
+      { kind: MessageKind.Invoke, seq: 2, id: 1, channel: 'fails', args: [] },
+      { kind: MessageKind.Invoke, seq: 3, id: 2, channel: longChannel, args: [] },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const replies = (await sentMessages(peer)).filter((m) => m.kind === MessageKind.InvokeReply);
+    expect(replies).toEqual([
+      expect.objectContaining({
+        id: 1,
+        ok: false,
+        error: expect.stringContaining('[ERR_IPC_PAYLOAD_TOO_LARGE]'),
+      }),
+      expect.objectContaining({
+        id: 2,
+        ok: false,
+        error: expect.stringContaining('[ERR_IPC_PAYLOAD_TOO_LARGE]'),
+      }),
+    ]);
+    expect(peer.closed).toEqual([]);
+  });
+
+  it('a broadcast loop goes on past a renderer that cannot take the message', async () => {
+    const { main, peer, contents } = setup();
+    const other = fakeTransport();
+    const otherContents = addRenderer(main, other.transport, { type: 'window', url: 'x:', origin: 'x:' });
+    peer.deliver({ kind: MessageKind.Limits, seq: 1, maxPayload: PROTOCOL_MIN_PAYLOAD });
+    for (const each of main.webContents.getAllWebContents()) each.send('news', 'z'.repeat(4000));
+    const delivered = (await sentMessages(other)).filter((m) => m.kind === MessageKind.Message);
+    expect(delivered).toEqual([expect.objectContaining({ channel: 'news' })]);
+    expect((await sentMessages(peer)).filter((m) => m.kind === MessageKind.Message)).toEqual([]);
+    expect(contents.isDestroyed()).toBe(false);
+    expect(otherContents.isDestroyed()).toBe(false);
   });
 });

@@ -261,12 +261,8 @@ describe('payload limit', () => {
     const { server } = await start();
     const outcome = new Promise<unknown>((resolve) =>
       server.once('web-contents-created', (contents) => {
-        try {
-          contents.send('big', 'x'.repeat(5000));
-          resolve('sent');
-        } catch (error) {
-          resolve((error as { code?: string }).code);
-        }
+        contents.once('ipc-message-dropped', (error: { code?: string }) => resolve(error.code));
+        contents.send('big', 'x'.repeat(5000));
       }),
     );
     const renderer = connectNode(server, { limits: { maxPayload: 2048 } });
@@ -293,9 +289,13 @@ describe('payload limit', () => {
     renderer.on('small', (_event, value) => received.push(value));
     // The announcement is the renderer's first message: wait until main has it.
     await renderer.invoke('echo').catch(() => undefined);
-    expect(() => contents.send('big', 'x'.repeat(5000))).toThrow(
-      expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }),
+    const dropped: string[] = [];
+    contents.on('ipc-message-dropped', (error: { code: string }, channel: string) =>
+      dropped.push(`${channel}: ${error.code}`),
     );
+    contents.send('big', 'x'.repeat(5000));
+    expect(dropped).toEqual(['big: ERR_IPC_PAYLOAD_TOO_LARGE']);
+    expect(log.warn.flat().join('\n')).toContain(`dropped a message on 'big' to WebContents #${contents.id}`);
     await expect(renderer.invoke('big')).rejects.toThrow('accepts at most 2048');
     contents.send('small', 'still connected');
     await expect.poll(() => received).toEqual(['still connected']);
