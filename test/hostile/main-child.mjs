@@ -1,0 +1,113 @@
+/*
+ * The main process the hostile suite attacks, run as a child process (fork) from dist/ so that what
+ * an attack does to it (an exit, an out-of-memory abort, a blocked loop) cannot take the test runner
+ * with it. argv[2] is JSON: `{ server?: ServerOptions }` (the static dir defaults to ./fixtures).
+ *
+ * It talks to the test over the fork IPC channel: first `{ type: 'ready', url }`, then one reply per
+ * request `{ id, cmd, ... }` (see `commands` below). Memory is read by the test from /proc, not from
+ * here: a child whose loop is blocked cannot answer, and that is exactly when memory matters.
+ */
+import { fileURLToPath } from 'node:url';
+import { createMain, createServer } from '../../dist/main.js';
+
+const MAX_LOG_LINES = 2000;
+const options = JSON.parse(process.argv[2] ?? '{}');
+
+/** What main logged, as text: the tests look for coded reasons in it. */
+const logLines = [];
+function record(level, args) {
+  if (logLines.length >= MAX_LOG_LINES) logLines.shift();
+  logLines.push(`${level}: ${args.map(describe).join(' ')}`);
+}
+function describe(value) {
+  if (value instanceof Error) return `${value.code ?? value.name}: ${value.message}`;
+  return typeof value === 'string' ? value : String(value);
+}
+
+const main = createMain({
+  logger: { warn: (...args) => record('warn', args), error: (...args) => record('error', args) },
+});
+const { ipcMain, webContents } = main;
+
+const counters = { syncHold: 0, sink: 0 };
+/** `'ipc-message-dropped'` events, by WebContents id. */
+const dropped = [];
+
+ipcMain.handle('echo', (_event, value) => value);
+ipcMain.handle('whoami', (event) => event.sender.id);
+ipcMain.handle('reply-of-size', (_event, bytes) => 'x'.repeat(bytes));
+ipcMain.on('sink', () => {
+  counters.sink++;
+});
+// A sync request main takes and never answers: the request stays in flight until its deadline.
+ipcMain.on('sync-hold', () => {
+  counters.syncHold++;
+});
+ipcMain.on('startup-sync', (event, value) => {
+  event.returnValue = `startup ${value}`;
+});
+
+const server = await createServer({
+  main,
+  static: fileURLToPath(new URL('./fixtures/', import.meta.url)),
+  ...options.server,
+});
+server.on('web-contents-created', (contents) => {
+  contents.on('ipc-message-dropped', (...args) =>
+    dropped.push({ id: contents.id, args: args.map(describe) }),
+  );
+});
+
+/** A broadcast as an application writes it: a plain loop, no try/catch around each send. */
+function broadcastOnce(channel, payload) {
+  const sentTo = [];
+  for (const contents of webContents.getAllWebContents()) {
+    contents.send(channel, payload);
+    sentTo.push(contents.id);
+  }
+  return sentTo;
+}
+
+const commands = {
+  stats: () => ({ ...counters, webContents: webContents.getAllWebContents().map((c) => c.id) }),
+  logs: () => ({ lines: logLines }),
+  dropped: () => ({ dropped }),
+  gc: () => {
+    globalThis.gc?.();
+    return { rss: process.memoryUsage().rss };
+  },
+  rss: () => ({ rss: process.memoryUsage().rss }),
+  /** One plain broadcast loop; reports where it got to, and what it threw if it stopped. */
+  broadcastOnce: ({ bytes }) => {
+    const sentTo = [];
+    try {
+      for (const contents of webContents.getAllWebContents()) {
+        contents.send('news', new Uint8Array(bytes));
+        sentTo.push(contents.id);
+      }
+      return { sentTo, threw: null };
+    } catch (error) {
+      return { sentTo, threw: describe(error) };
+    }
+  },
+  /** `count` broadcasts of `bytes` each, one every `intervalMs`; answers when the last is sent. */
+  broadcast: ({ bytes, count, intervalMs }) =>
+    new Promise((resolve) => {
+      let sent = 0;
+      const payload = new Uint8Array(bytes);
+      const timer = setInterval(() => {
+        broadcastOnce('news', payload);
+        if (++sent === count) {
+          clearInterval(timer);
+          resolve({ sent });
+        }
+      }, intervalMs);
+    }),
+};
+
+process.on('message', async (request) => {
+  const command = commands[request.cmd];
+  const reply = command ? await command(request) : { error: `unknown command ${request.cmd}` };
+  process.send?.({ id: request.id, ...reply });
+});
+process.send?.({ type: 'ready', url: server.url });
