@@ -13,13 +13,17 @@ export type { AutoConnectConfig, BrowserConnectOptions } from './renderer-connec
 /**
  * Connects `ipcRenderer` to an ipc-anywhere server (default: the page's origin) and returns it. Only
  * needed when auto-connect is off (`globalThis.ipcAnywhereConfig = { autoConnect: false }`).
- * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when `ipcRenderer` is already connected.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when `ipcRenderer` is already connected, or for a bad
+ * option (an unknown name too).
  */
 export function connect(options?: BrowserConnectOptions): IpcRenderer {
   return connectRenderer(ipcRenderer, options);
 }
 
-/** A new renderer of its own, connected to `options.url` (default: the page's origin). */
+/**
+ * A new renderer of its own, connected to `options.url` (default: the page's origin).
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad option (an unknown name too).
+ */
 export function createIpcRenderer(options?: BrowserConnectOptions & RendererSessionOptions): IpcRenderer {
   return createRendererFor(options);
 }

@@ -3,20 +3,31 @@ import { attachTransport, IpcRenderer, isAttached } from '../core/ipc-renderer-i
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { createBrowserTransport } from '../transports/websocket/browser-client.js';
+import { checkOptionNames } from '../transports/websocket/client-options.js';
+import { KEEPALIVE_OPTION_NAMES, type KeepaliveOptions } from '../transports/websocket/keepalive.js';
 import { installWebviewTag } from './webview-element.browser.js';
 import { takeGuestCredentials } from './webview-guest.browser.js';
 
-/** Where a page connects. */
-export interface BrowserConnectOptions extends ConnectionDefaults {
+/**
+ * Where a page connects. The keepalive options (`keepaliveInterval`, `keepaliveTimeout`, default 10 s
+ * each) bound how long a dead link goes unnoticed: at most `2 × keepaliveInterval + keepaliveTimeout`
+ * (later only while the tab's timers are throttled in the background), then pending calls reject with
+ * `ERR_IPC_CLOSED`.
+ */
+export interface BrowserConnectOptions extends ConnectionDefaults, KeepaliveOptions {
   /** The ipc-anywhere server's URL. Default: the page's origin (`location.origin`). */
   url?: string;
 }
+
+const CONNECT_OPTION_NAMES = ['url', 'invokeTimeout', 'sendSyncTimeout', ...KEEPALIVE_OPTION_NAMES];
+const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
+const AUTO_CONNECT_NAMES = [...CONNECT_OPTION_NAMES, 'autoConnect', 'webviewTag'];
 
 /**
  * Set `globalThis.ipcAnywhereConfig` before the renderer loads to steer auto-connect:
  * `{ autoConnect: false }` to call `connect()` yourself, `{ url }` to connect elsewhere.
  */
-export interface AutoConnectConfig extends ConnectionDefaults {
+export interface AutoConnectConfig extends ConnectionDefaults, KeepaliveOptions {
   autoConnect?: boolean;
   url?: string;
   /** `false`: leave `<webview>` elements alone (Electron's `webPreferences.webviewTag`). Default `true`. */
@@ -26,27 +37,38 @@ export interface AutoConnectConfig extends ConnectionDefaults {
 /**
  * Connects `renderer` to the server at `url` over WebSocket (sync calls over sync XHR). The page's own
  * renderer (`asGuest`) attaches as a `<webview>` guest when the page was loaded into a host's frame.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or option (an unknown name too), or when
+ * `renderer` is already connected.
  */
 export function connectRenderer(
   renderer: IpcRenderer,
   options: BrowserConnectOptions = {},
   asGuest = true,
 ): IpcRenderer {
+  checkOptionNames('connect', options, CONNECT_OPTION_NAMES);
+  return attachSocket(renderer, options, asGuest);
+}
+
+/** A new renderer connected to `options.url` (default: the page's origin). */
+export function createRendererFor(options: BrowserConnectOptions & RendererSessionOptions = {}): IpcRenderer {
+  checkOptionNames('createIpcRenderer', options, RENDERER_OPTION_NAMES);
+  return attachSocket(new IpcRenderer(options), options, false);
+}
+
+/** {@link connectRenderer} for options whose names were checked. */
+function attachSocket(renderer: IpcRenderer, options: BrowserConnectOptions, asGuest: boolean): IpcRenderer {
   const url = options.url ?? globalThis.location?.origin;
-  if (!url) throw new TypeError('connect: pass { url } (this page has no http origin).');
+  if (!url) {
+    throw new IpcError(IpcErrorCode.InvalidArgument, 'connect: pass { url } (this page has no http origin).');
+  }
   if (isAttached(renderer))
     throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
   checkDeadlines(options); // before the socket opens (it would outlive the refusal)
   const guest = asGuest ? takeGuestCredentials() : undefined;
   const accepted = (options as RendererSessionOptions).limits?.maxPayload;
-  const transport = createBrowserTransport(url, globalThis.location?.href ?? url, guest, accepted);
+  const transport = createBrowserTransport(url, globalThis.location?.href ?? url, guest, accepted, options);
   attachTransport(renderer, transport, options);
   return renderer;
-}
-
-/** A new renderer connected to `options.url` (default: the page's origin). */
-export function createRendererFor(options: BrowserConnectOptions & RendererSessionOptions = {}): IpcRenderer {
-  return connectRenderer(new IpcRenderer(options), options, false);
 }
 
 /** The global auto-connect settings, if the page set any. */
@@ -62,9 +84,11 @@ export function autoConnectConfig(): AutoConnectConfig {
  */
 export function autoConnect(renderer: IpcRenderer, defaultUrl: string | undefined): void {
   const config = autoConnectConfig();
+  checkOptionNames('ipcAnywhereConfig', config, AUTO_CONNECT_NAMES);
   if (config.webviewTag !== false && typeof document === 'object') installWebviewTag(renderer);
   if (config.autoConnect === false || isAttached(renderer)) return;
   const url = config.url ?? defaultUrl;
   if (!url || !/^(https?|wss?):/.test(url) || typeof WebSocket !== 'function') return;
-  connectRenderer(renderer, { ...config, url });
+  const { autoConnect: _autoConnect, webviewTag: _webviewTag, ...options } = config;
+  attachSocket(renderer, { ...options, url }, true);
 }

@@ -2,21 +2,35 @@ import { checkDeadlines } from '../core/deadline.js';
 import { attachTransport, closeRenderer, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { createNodeTransport, type NodeTransportOptions } from '../transports/websocket/node-client.js';
+import { checkOptionNames } from '../transports/websocket/client-options.js';
+import {
+  createNodeTransport,
+  NODE_TRANSPORT_OPTION_NAMES,
+  type NodeTransportOptions,
+} from '../transports/websocket/node-client.js';
 import { frameLimitFor } from '../transports/websocket/wire.js';
 import { ipcRenderer } from './ipc-renderer.js';
 
-/** Where a Node renderer connects: a server from `createServer`/`attach` in another process. */
+/**
+ * Where a Node renderer connects: a server from `createServer`/`attach` in another process. The
+ * keepalive options (`keepaliveInterval`, `keepaliveTimeout`, default 10 s each) bound how long a dead
+ * link goes unnoticed: at most `2 × keepaliveInterval + keepaliveTimeout`, then pending calls reject
+ * with `ERR_IPC_CLOSED`.
+ */
 export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefaults {
   /** The server's URL (`http://127.0.0.1:PORT`; `ws://` works too). */
   url: string;
 }
 
+const CONNECT_OPTION_NAMES = ['url', 'invokeTimeout', 'sendSyncTimeout', ...NODE_TRANSPORT_OPTION_NAMES];
+const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
+
 /**
  * Connects this module's `ipcRenderer` to a main process over WebSocket and returns it. Calls made
  * before the socket opens are queued in order; `invokeTimeout`/`sendSyncTimeout` set default deadlines. `sendSync` throws `ERR_IPC_SYNC_UNSUPPORTED` (a Node
  * client cannot block on the socket); use `invoke`.
- * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or when `ipcRenderer` is already connected.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or option (an unknown name too) or when
+ * `ipcRenderer` is already connected.
  * @example
  * import { connect } from 'ipc-anywhere/renderer';
  * const ipcRenderer = connect({ url: 'http://127.0.0.1:8080' });
@@ -24,6 +38,7 @@ export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefa
  */
 export function connect(options: NodeConnectOptions): IpcRenderer {
   // Check before opening a socket: one opened and then refused would live on as an orphan renderer.
+  checkOptionNames('connect', options, CONNECT_OPTION_NAMES);
   checkDeadlines(options);
   if (isAttached(ipcRenderer)) {
     throw new IpcError(
@@ -38,8 +53,10 @@ export function connect(options: NodeConnectOptions): IpcRenderer {
 /**
  * A new renderer connected to the server at `options.url` (tests and tools that need many in one
  * process). `limits` bound what main may send it.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or option (an unknown name too).
  */
 export function createIpcRenderer(options: NodeConnectOptions & RendererSessionOptions): IpcRenderer {
+  checkOptionNames('createIpcRenderer', options, RENDERER_OPTION_NAMES);
   const renderer = new IpcRenderer(options);
   // The socket must take every frame the renderer says it accepts (unless told otherwise).
   const accepted = options.limits?.maxPayload;

@@ -1,4 +1,5 @@
 import { endpointsFor } from './endpoints.js';
+import { checkKeepaliveOptions, type KeepaliveOptions } from './keepalive.js';
 import { SocketRendererTransport, type WebSocketLike } from './socket-renderer-transport.js';
 import { createXhrSyncPoster } from './sync-xhr.js';
 import {
@@ -23,6 +24,7 @@ export interface GuestCredentials {
  * offers it with the subprotocol at the handshake (it never appears in a URL), and uses it to
  * authenticate blocking `sendSync` calls on the sync endpoint, which works even before the socket opens.
  * A `<webview>` guest also offers its guest tokens there.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or keepalive option (before the socket opens).
  */
 export function createBrowserTransport(
   serverUrl: string,
@@ -30,8 +32,10 @@ export function createBrowserTransport(
   guest?: GuestCredentials,
   /** What the renderer accepts (its `limits.maxPayload`), announced at the handshake. */
   announcedMaxPayload?: number,
+  keepalive: KeepaliveOptions = {},
 ): SocketRendererTransport {
   const endpoints = endpointsFor(serverUrl, href);
+  checkKeepaliveOptions(keepalive);
   const key = createConnectionKey();
   const protocols = [SUBPROTOCOL, KEY_PROTOCOL_PREFIX + key, ...limitProtocols(announcedMaxPayload)];
   if (guest) {
@@ -41,5 +45,6 @@ export function createBrowserTransport(
   return new SocketRendererTransport(
     socket as unknown as WebSocketLike,
     createXhrSyncPoster(endpoints.sync, key),
+    keepalive,
   );
 }

@@ -2,10 +2,11 @@ import { randomFillSync } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { endpointsFor } from './endpoints.js';
+import { checkKeepaliveOptions, KEEPALIVE_OPTION_NAMES, type KeepaliveOptions } from './keepalive.js';
 import { SocketRendererTransport, type WebSocketLike } from './socket-renderer-transport.js';
 import { createConnectionKey, KEY_PROTOCOL_PREFIX, limitProtocols, SUBPROTOCOL } from './wire.js';
 
-export interface NodeTransportOptions {
+export interface NodeTransportOptions extends KeepaliveOptions {
   /** What main reports as `webContents.getURL()`. Default: this process's main script as a file URL. */
   href?: string;
   /** Sent as the `Origin` header (a server only accepts origins on its allow-list). Default: none. */
@@ -18,9 +19,20 @@ export interface NodeTransportOptions {
   announcedMaxPayload?: number;
 }
 
+/** The names {@link NodeTransportOptions} has, for callers that check for unknown ones. */
+export const NODE_TRANSPORT_OPTION_NAMES: readonly string[] = [
+  'href',
+  'origin',
+  'headers',
+  'maxPayload',
+  'announcedMaxPayload',
+  ...KEEPALIVE_OPTION_NAMES,
+];
+
 /**
  * A Node process's transport to the server at `serverUrl`, over `ws`. There is no blocking path in
  * Node without spending a thread per call, so `sendSync` throws `ERR_IPC_SYNC_UNSUPPORTED`.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or keepalive option (before any socket opens).
  */
 export function createNodeTransport(
   serverUrl: string,
@@ -28,6 +40,7 @@ export function createNodeTransport(
 ): SocketRendererTransport {
   const href = options.href ?? pathToFileURL(process.argv[1] ?? process.cwd()).href;
   const endpoints = endpointsFor(serverUrl, href);
+  checkKeepaliveOptions(options);
   const protocols = [
     SUBPROTOCOL,
     KEY_PROTOCOL_PREFIX + createConnectionKey(),
@@ -40,7 +53,7 @@ export function createNodeTransport(
     perMessageDeflate: false,
     generateMask,
   });
-  return new SocketRendererTransport(socket as unknown as WebSocketLike);
+  return new SocketRendererTransport(socket as unknown as WebSocketLike, undefined, options);
 }
 
 const MASK_POOL_BYTES = 8192;

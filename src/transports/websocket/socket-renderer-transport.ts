@@ -1,5 +1,14 @@
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import type { RendererTransport, RendererTransportEvents, TransportCapabilities } from '../transport.js';
+import {
+  checkKeepaliveOptions,
+  DEFAULT_KEEPALIVE_INTERVAL_MS,
+  DEFAULT_KEEPALIVE_TIMEOUT_MS,
+  KEEPALIVE_CLOSE_CODE,
+  Keepalive,
+  type KeepaliveLink,
+  type KeepaliveOptions,
+} from './keepalive.js';
 import { encodeSyncBody } from './wire.js';
 
 /** The part of the WebSocket API both the browser's `WebSocket` and the `ws` package implement. */
@@ -12,6 +21,8 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
   onclose: ((event: { code: number; reason: string }) => void) | null;
   onerror: ((event: any) => void) | null;
+  /** `ws` only: drops the connection without a closing handshake (which a dead link cannot complete). */
+  terminate?(): void;
 }
 
 /**
@@ -28,10 +39,14 @@ export type SyncPoster = (
 
 const OPEN = 1;
 
+/** A keepalive ping, and main's answer to one (see docs/protocol.md, "Keepalive"). */
+const PING = new Uint8Array(0);
+
 /**
  * A renderer's connection over a WebSocket: binary frames in order, queued until the socket opens. With a
  * {@link SyncPoster} (browsers: synchronous XHR) `sendSync` blocks; without one the transport declares
- * `sync: false` and the renderer throws `ERR_IPC_SYNC_UNSUPPORTED`.
+ * `sync: false` and the renderer throws `ERR_IPC_SYNC_UNSUPPORTED`. A {@link Keepalive} pings main when
+ * nothing arrives, and ends the connection with `ERR_IPC_CLOSED` when even that goes unanswered.
  */
 export class SocketRendererTransport implements RendererTransport {
   readonly capabilities: TransportCapabilities;
@@ -39,11 +54,17 @@ export class SocketRendererTransport implements RendererTransport {
   private queue: Uint8Array[] = [];
   private readonly early: Uint8Array[] = [];
   private closedWith: IpcError | undefined;
+  /** A frame arrived since the keepalive last looked: all that receiving costs for liveness. */
+  private heard = false;
+  private readonly keepalive: Keepalive | undefined;
 
+  /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for bad keepalive options (before anything starts). */
   constructor(
     private readonly socket: WebSocketLike,
     private readonly postSync?: SyncPoster,
+    keepalive: KeepaliveOptions = {},
   ) {
+    checkKeepaliveOptions(keepalive);
     this.capabilities = Object.freeze({ sync: postSync !== undefined, transfer: false });
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
@@ -59,6 +80,9 @@ export class SocketRendererTransport implements RendererTransport {
         );
         return;
       }
+      this.heard = true;
+      // Main's answer to a ping: proof of life, nothing for the session.
+      if (event.data.byteLength === 0) return;
       const frame = new Uint8Array(event.data);
       if (this.events) this.events.frame(frame);
       else this.early.push(frame);
@@ -71,6 +95,39 @@ export class SocketRendererTransport implements RendererTransport {
     };
     // An error is always followed by a close event, which carries what we can tell.
     socket.onerror = () => {};
+    const interval = keepalive.keepaliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL_MS;
+    if (interval > 0) {
+      this.keepalive = new Keepalive(
+        this.keepaliveLink(),
+        interval,
+        keepalive.keepaliveTimeout ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+      );
+    }
+  }
+
+  private keepaliveLink(): KeepaliveLink {
+    return {
+      takeHeard: () => {
+        const heard = this.heard;
+        this.heard = false;
+        return heard;
+      },
+      ping: () => {
+        if (this.socket.readyState !== OPEN) return false;
+        this.socket.send(PING);
+        return true;
+      },
+      dead: (error) => {
+        try {
+          // A closing handshake cannot complete on a dead link: `ws` would hold the socket for 30 s.
+          if (this.socket.terminate) this.socket.terminate();
+          else this.socket.close(KEEPALIVE_CLOSE_CODE, 'no answer to keepalive pings');
+        } catch {
+          // already closing
+        }
+        this.finish(error);
+      },
+    };
   }
 
   start(events: RendererTransportEvents): void {
@@ -137,6 +194,7 @@ export class SocketRendererTransport implements RendererTransport {
   private finish(error: IpcError): void {
     if (this.closedWith) return;
     this.closedWith = error;
+    this.keepalive?.stop();
     this.queue = [];
     this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
     this.events?.close(error);
