@@ -9,6 +9,7 @@ import {
 } from '../core/main-world.js';
 import type { WebContents } from '../core/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { describeValue } from '../protocol/options.js';
 import type { MainTransport } from '../transports/transport.js';
 
 export type MainOptions = MainWorldOptions;
@@ -26,6 +27,8 @@ const worlds = new WeakMap<Main, MainWorld>();
 /**
  * Creates an isolated main world. The package's `ipcMain` and `webContents` singletons belong to the
  * default one; create more for tests or multi-tenant servers.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` naming the option, for an unknown option name or a
+ * value of the wrong type (`logger`, `limits`, `syncReplyTimeout`, `allowSendTo`).
  * @example
  * const main = createMain();
  * main.ipcMain.handle('sum', (_event, a, b) => a + b);
@@ -39,6 +42,19 @@ export function createMain(options?: MainOptions): Main {
   };
   worlds.set(main, world);
   return main;
+}
+
+/**
+ * Checks an option that names a main world: `undefined` (the default one) or a {@link Main} from
+ * {@link createMain}.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT`
+ */
+export function checkMainOption(name: string, value: unknown): void {
+  if (value === undefined || worlds.has(value as Main)) return;
+  throw new IpcError(
+    IpcErrorCode.InvalidArgument,
+    `${name} must be a main created by createMain() (got ${describeValue(value)}).`,
+  );
 }
 
 /** For transports: connects a renderer to `main` and returns its new WebContents. */

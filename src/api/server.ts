@@ -4,13 +4,37 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { GuestClaim } from '../core/guest-registry.js';
 import type { WebContents } from '../core/web-contents-impl.js';
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import {
+  checkHostName,
+  checkOptionNames,
+  checkOptionsObject,
+  checkPort,
+  describeValue,
+} from '../protocol/options.js';
+import {
+  TRANSPORT_OPTION_NAMES,
   type WebSocketTransportOptions,
   WebSocketTransportServer,
 } from '../transports/websocket/ipc-server.js';
-import { addRenderer, claimGuest, defaultMain, loggerOf, type Main } from './main-context.js';
+import {
+  addRenderer,
+  checkMainOption,
+  claimGuest,
+  defaultMain,
+  loggerOf,
+  type Main,
+} from './main-context.js';
 
+export type { AllowedHosts } from '../transports/websocket/host-check.js';
 export type { AllowedOrigins } from '../transports/websocket/origin-policy.js';
+
+const ATTACH_OPTION_NAMES: readonly string[] = [...TRANSPORT_OPTION_NAMES, 'main'];
+const SERVER_OPTION_NAMES: readonly string[] = [...ATTACH_OPTION_NAMES, 'host', 'port'];
+const ATTACH_HINTS = {
+  host: 'attach() serves on the http server you give it, which listens where you told it',
+  port: 'attach() serves on the http server you give it, which listens where you told it',
+};
 
 /** Options of {@link attach} (and {@link createServer}); docs/websocket.md explains each. */
 export interface AttachOptions extends WebSocketTransportOptions {
@@ -41,6 +65,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
     readonly main: Main,
     options: AttachOptions,
     owned: boolean,
+    listenHost?: string,
   ) {
     super();
     const secure = typeof (httpServer as { setSecureContext?: unknown }).setSecureContext === 'function';
@@ -57,6 +82,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
       },
       options,
       secure,
+      listenHost,
     );
     this.#detach = owned ? this.#own() : this.#share();
   }
@@ -129,14 +155,21 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
 /**
  * Starts an http server for pages: the WebSocket endpoint, the sync endpoint, the classic script at
  * `/ipc-anywhere/renderer.js`, and the `static` directory at `/`.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` (as a rejection) naming the option, for an unknown
+ * option name, a value of the wrong type or out of range, or a `static` directory that does not exist.
  * @example
  * const server = await createServer({ static: './public' });
  * console.log(`open ${server.url}`);
  * server.on('web-contents-created', (contents) => contents.send('welcome'));
  */
 export async function createServer(options: ServerOptions = {}): Promise<IpcServer> {
+  checkOptionsObject('createServer', options);
+  checkOptionNames('createServer', options, SERVER_OPTION_NAMES);
+  checkMainOption('main', options.main);
+  checkHostName('host', options.host);
+  checkPort('port', options.port);
   const httpServer = createHttpServer();
-  const server = new IpcServer(httpServer, options.main ?? defaultMain, options, true);
+  const server = new IpcServer(httpServer, options.main ?? defaultMain, options, true, options.host);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -150,7 +183,31 @@ export async function createServer(options: ServerOptions = {}): Promise<IpcServ
 /**
  * Adds the same endpoints to an existing http(s) server (Express, Fastify, a Vite dev server) without
  * taking over its other routes or upgrades. `close()` detaches and disconnects the pages.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when `httpServer` is not a Node http(s) server, or
+ * naming the option, as {@link createServer} does.
  */
 export function attach(httpServer: HttpServer, options: AttachOptions = {}): IpcServer {
+  checkHttpServer(httpServer);
+  checkOptionsObject('attach', options);
+  checkOptionNames('attach', options, ATTACH_OPTION_NAMES, ATTACH_HINTS);
+  checkMainOption('main', options.main);
   return new IpcServer(httpServer, options.main ?? defaultMain, options, false);
+}
+
+/** What attach() needs of the server: its events and its address (an Express `app` has neither). */
+function checkHttpServer(value: unknown): void {
+  const server = value as Partial<HttpServer> | null;
+  if (
+    typeof server === 'object' &&
+    server !== null &&
+    typeof server.on === 'function' &&
+    typeof server.listeners === 'function' &&
+    typeof server.removeAllListeners === 'function' &&
+    typeof server.address === 'function'
+  )
+    return;
+  throw new IpcError(
+    IpcErrorCode.InvalidArgument,
+    `attach(httpServer) needs a Node http or https server, such as the one app.listen() returns (got ${describeValue(value)}).`,
+  );
 }

@@ -1,5 +1,5 @@
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { type DecodeLimits, resolveLimits } from '../protocol/limits.js';
+import { checkFunction, checkLogger, checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import type { MainTransport } from '../transports/transport.js';
 import { checkDeadline } from './deadline.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
@@ -34,6 +34,9 @@ export interface MainWorldOptions {
    */
   allowSendTo?: (sender: WebContents, target: WebContents) => boolean;
 }
+
+/** The options {@link MainWorld} reads (any other name is refused: it would be a typo). */
+const MAIN_OPTION_NAMES = ['logger', 'limits', 'syncReplyTimeout', 'allowSendTo'] as const;
 
 /** Who a new renderer is; filled in by the transport from what it verified. */
 export interface RendererInfo {
@@ -73,17 +76,16 @@ export class MainWorld {
   readonly #all = new Map<number, WebContents>();
   #nextId = 1;
 
+  /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` naming the option (see {@link MainWorldOptions}). */
   constructor(options: MainWorldOptions = {}) {
+    checkOptionsObject('createMain', options);
+    checkOptionNames('createMain', options, MAIN_OPTION_NAMES);
+    checkLogger('logger', options.logger);
+    checkDeadline('syncReplyTimeout', options.syncReplyTimeout);
+    checkFunction('allowSendTo', options.allowSendTo, '(sender, target) => boolean');
     this.logger = options.logger ?? consoleLogger;
     this.limits = resolveLimits(options.limits);
-    checkDeadline('syncReplyTimeout', options.syncReplyTimeout);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
-    if (options.allowSendTo !== undefined && typeof options.allowSendTo !== 'function') {
-      throw new IpcError(
-        IpcErrorCode.InvalidArgument,
-        'allowSendTo must be a function (sender, target) => boolean.',
-      );
-    }
     this.allowSendTo = options.allowSendTo;
     loggers.set(this.ipcMain, this.logger);
     const all = this.#all;

@@ -1,13 +1,24 @@
+import { statSync } from 'node:fs';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+import {
+  checkBoolean,
+  checkByteCount,
+  checkInterval,
+  checkNonEmptyString,
+  checkTimeout,
+  MAX_TIMER_MS,
+} from '../../protocol/options.js';
 import { isSecretToken } from '../../protocol/secret-token.js';
 import type { Logger, MainTransport } from '../transport.js';
+import { BacklogBudget } from './backlog-budget.js';
 import { ClientScript } from './client-script.js';
+import { type AllowedHosts, HostCheck } from './host-check.js';
 import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
-import { SocketMainTransport } from './socket-main-transport.js';
+import { type SendPolicy, SocketMainTransport } from './socket-main-transport.js';
 import { StaticFiles } from './static-files.js';
 import { SyncEndpoint } from './sync-endpoint.js';
 import {
@@ -28,18 +39,31 @@ import {
 export interface WebSocketTransportOptions {
   /** A directory served at `/` (GET/HEAD, no directory listings, nothing outside it). */
   static?: string;
-  /** Page origins that may connect. Default: the server's own origins. */
+  /**
+   * Page origins that may connect: one origin (`'https://app.example'`, exactly that one), a list, or
+   * a predicate. Default: the server's own origins.
+   */
   allowedOrigins?: AllowedOrigins;
+  /**
+   * Host names a server bound to loopback answers to besides `localhost`, IP addresses and the host it
+   * listens on (DNS-rebinding guard for static files and the classic script); `true`: any name.
+   */
+  allowedHosts?: AllowedHosts;
   /** Accept clients that send no `Origin` (Node processes). Default `true`. */
   allowMissingOrigin?: boolean;
   /** Largest message in either direction, announced to renderers. Default: main's limit (64 MiB). */
   maxPayload?: number;
   /**
-   * Bytes main may have waiting to be sent to one page (not yet taken by the network). A page whose
-   * backlog is still over this 2 s later, or ever over four times this, is closed as a slow consumer
-   * (`ERR_IPC_SLOW_CONSUMER`, logged). Default: twice `maxPayload`, at least 16 MiB.
+   * Bytes main may have waiting to be sent to one page (not yet taken by the network). A page over it
+   * that takes less than 64 KiB in 2 s, or whose backlog passes four times it (plus the largest message
+   * in it), is closed as a slow consumer (`ERR_IPC_SLOW_CONSUMER`, logged). Default 4 MiB.
    */
   maxBufferedBytes?: number;
+  /**
+   * Bytes main may have waiting to be sent to all pages together; past it, the page with the largest
+   * backlog is closed as a slow consumer. Default: four times `maxPayload`, at least 256 MiB.
+   */
+  maxTotalBufferedBytes?: number;
   /** Ping interval (ms); a page that misses a pong is dropped. `0` turns it off. Default 30 000. */
   heartbeatInterval?: number;
   /** Longest a `sendSync` may block, whatever the page asks for (ms). Default 120 000. */
@@ -84,6 +108,28 @@ export interface ServerHost<G extends GuestTicket = GuestTicket> {
 /** How long a sync request sent before its socket opened waits for that socket. */
 const JOIN_TIMEOUT = 10_000;
 const MAX_HREF_LENGTH = 8192;
+/** Default bound on one page's send backlog: a few large messages, or a long burst of small ones. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Default server-wide bound: at least this, or four messages of the largest size. */
+const MIN_DEFAULT_TOTAL_BUFFERED_BYTES = 256 * 1024 * 1024;
+/** Frame lengths in a sync body are 4-byte integers; a larger maxPayload could not be framed. */
+const MAX_PAYLOAD_LIMIT = 2 ** 32 - 1 - 64;
+/** The smallest maxPayload that still carries main's hello and ordinary replies. */
+const MIN_PAYLOAD_LIMIT = 1024;
+
+/** The option names {@link WebSocketTransportServer} reads (the API layer refuses any other). */
+export const TRANSPORT_OPTION_NAMES = [
+  'static',
+  'allowedOrigins',
+  'allowedHosts',
+  'allowMissingOrigin',
+  'maxPayload',
+  'maxBufferedBytes',
+  'maxTotalBufferedBytes',
+  'heartbeatInterval',
+  'maxSyncTimeout',
+  'clientScript',
+] as const;
 
 /**
  * The server side of the WebSocket transport on one Node http server: the upgrade endpoint (Origin
@@ -97,8 +143,9 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private readonly sync: SyncEndpoint;
   private readonly script: ClientScript;
   private readonly files: StaticFiles | undefined;
+  private readonly hosts: HostCheck;
   private readonly maxPayload: number;
-  private readonly maxBufferedBytes: number;
+  private readonly sendPolicy: SendPolicy;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
   private closed = false;
   /** One callback for every connection (not a closure each): drops a connection that is gone. */
@@ -106,26 +153,50 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     if (this.connections.get(transport.key) === transport) this.connections.delete(transport.key);
   };
 
+  /**
+   * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` naming the option, for any option out of range or of
+   * the wrong type, a `static` directory or `clientScript` file that does not exist.
+   */
   constructor(
     httpServer: HttpServer,
     private readonly host: ServerHost<G>,
     options: WebSocketTransportOptions = {},
     secure = false,
+    /** The name the server listens on (`createServer({ host })`), accepted in `Host` headers. */
+    listenHost?: string,
   ) {
+    checkByteCount('maxPayload', options.maxPayload, { min: MIN_PAYLOAD_LIMIT, max: MAX_PAYLOAD_LIMIT });
+    checkByteCount('maxBufferedBytes', options.maxBufferedBytes, { allowInfinity: true });
+    checkByteCount('maxTotalBufferedBytes', options.maxTotalBufferedBytes, { allowInfinity: true });
+    checkInterval('heartbeatInterval', options.heartbeatInterval, 'no heartbeat');
+    checkTimeout('maxSyncTimeout', options.maxSyncTimeout);
+    checkBoolean('allowMissingOrigin', options.allowMissingOrigin);
     this.maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? Math.max(2 * this.maxPayload, 16 * 1024 * 1024);
-    if (!(this.maxBufferedBytes >= 0)) {
+    const maxTotal =
+      options.maxTotalBufferedBytes ??
+      Math.max(4 * frameLimitFor(this.maxPayload), MIN_DEFAULT_TOTAL_BUFFERED_BYTES);
+    if (maxTotal < frameLimitFor(this.maxPayload)) {
       throw new IpcError(
         IpcErrorCode.InvalidArgument,
-        `maxBufferedBytes must be a number of bytes >= 0 (got ${String(options.maxBufferedBytes)}).`,
+        `maxTotalBufferedBytes (${maxTotal}) must be at least maxPayload (${this.maxPayload}) and a little: one message of the largest size must fit.`,
       );
     }
+    this.sendPolicy = {
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      budget: new BacklogBudget(maxTotal, () => this.connections.values()),
+    };
+    const address = () => httpServer.address();
     this.origins = new OriginPolicy(
       options.allowedOrigins,
-      () => httpServer.address(),
+      address,
       secure,
       options.allowMissingOrigin ?? true,
     );
+    this.hosts = new HostCheck(options.allowedHosts, address, host.logger, listenHost);
+    const clientScript = options.clientScript;
+    if (clientScript !== undefined) checkPath('clientScript', clientScript, 'file');
+    const root = options.static;
+    if (root !== undefined) checkPath('static', root, 'directory');
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: frameLimitFor(this.maxPayload),
@@ -135,20 +206,25 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     this.sync = new SyncEndpoint(
       {
         maxPayload: this.maxPayload,
-        maxSyncTimeout: Math.min(options.maxSyncTimeout ?? 120_000, 2 ** 31 - 1),
+        maxSyncTimeout: Math.min(options.maxSyncTimeout ?? 120_000, MAX_TIMER_MS),
         joinTimeout: JOIN_TIMEOUT,
       },
       this.origins,
       (key) => this.connections.get(key),
       host.logger,
     );
-    this.script = new ClientScript(host.logger, options.clientScript);
-    this.files = options.static !== undefined ? new StaticFiles(options.static) : undefined;
+    this.script = new ClientScript(host.logger, clientScript);
+    this.files = root !== undefined ? new StaticFiles(root) : undefined;
     const interval = options.heartbeatInterval ?? 30_000;
     if (interval > 0) {
       this.heartbeat = setInterval(() => this.beat(), interval);
       this.heartbeat.unref();
     }
+  }
+
+  /** Bytes counted against `maxTotalBufferedBytes` right now (an upper bound; for tests and diagnostics). */
+  get bufferedBytes(): number {
+    return this.sendPolicy.budget.counted;
   }
 
   /** Serves our paths; calls `fallback` for everything else (404 when there is none). */
@@ -159,6 +235,10 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       return;
     }
     if (path === SCRIPT_PATH) {
+      if (!this.hosts.allows(req.headers.host)) {
+        this.hosts.refuse(req, res);
+        return;
+      }
       this.script.serve(req.method, res).catch((error) => fail(res, error, this.host.logger));
       return;
     }
@@ -167,6 +247,12 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       (() => res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found'));
     if (!this.files) {
       notFound();
+      return;
+    }
+    if (!this.hosts.allows(req.headers.host)) {
+      // Under attach() the app's own routes are its business: only our files are withheld.
+      if (fallback) fallback();
+      else this.hosts.refuse(req, res);
       return;
     }
     this.files.serve(req, res).then(
@@ -273,14 +359,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     }
     // The key was cut out of the handshake header: a copy of its own lets that header go (memory).
     key = Buffer.from(key, 'latin1').toString('latin1');
-    const transport = new SocketMainTransport(
-      ws,
-      key,
-      origin,
-      this.maxPayload,
-      this.maxBufferedBytes,
-      this.forget,
-    );
+    const transport = new SocketMainTransport(ws, key, origin, this.maxPayload, this.sendPolicy, this.forget);
     if (peerMaxPayload !== undefined) transport.peerMaxPayload = peerMaxPayload;
     this.connections.set(key, transport);
     this.host.addRenderer(transport, {
@@ -354,6 +433,27 @@ function single(offered: readonly string[], prefix: string): string | undefined 
   const found = offered.filter((protocol) => protocol.startsWith(prefix));
   if (found.length > 1) return null;
   return found[0]?.slice(prefix.length);
+}
+
+/** A `static` directory or `clientScript` file must exist when the server starts, not at the first request. */
+function checkPath(name: string, path: unknown, kind: 'file' | 'directory'): void {
+  checkNonEmptyString(name, path, `the path of a ${kind}`);
+  let found: string;
+  try {
+    const info = statSync(path);
+    found = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : 'special file';
+  } catch (error) {
+    throw new IpcError(
+      IpcErrorCode.InvalidArgument,
+      `${name}: ${JSON.stringify(path)} does not exist or cannot be read (${(error as { code?: string }).code ?? String(error)}); expected a ${kind}.`,
+    );
+  }
+  if (found !== kind) {
+    throw new IpcError(
+      IpcErrorCode.InvalidArgument,
+      `${name}: ${JSON.stringify(path)} is a ${found}; expected a ${kind}.`,
+    );
+  }
 }
 
 function destroyOnError(this: Duplex): void {

@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { canonicalOrigin, checkAllowedOrigins } from '../../protocol/options.js';
 
-/** Which page origins may connect: a list of exact origins, or a predicate. */
-export type AllowedOrigins = readonly string[] | ((origin: string) => boolean);
+/**
+ * Which page origins may connect: one exact origin, a list of exact origins, or a predicate. A string
+ * is exactly that origin (`'https://app.example.com'` does not accept `'https://app.example.co'`).
+ */
+export type AllowedOrigins = string | readonly string[] | ((origin: string) => boolean);
 
 /**
  * Decides whether a request's `Origin` may connect. The default allows exactly the server's own
@@ -13,24 +17,38 @@ export type AllowedOrigins = readonly string[] | ((origin: string) => boolean);
  * `allowMissingOrigin` is false. Its `senderFrame.origin` is `'null'`.
  */
 export class OriginPolicy {
-  private readonly allowed: AllowedOrigins | undefined;
+  private readonly allowed: readonly string[] | ((origin: string) => boolean) | undefined;
 
+  /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when `allowed` is not origins or a predicate. */
   constructor(
     allowed: AllowedOrigins | undefined,
     private readonly address: () => AddressInfo | string | null,
     private readonly secure: boolean,
     readonly allowMissingOrigin = true,
   ) {
-    this.allowed = Array.isArray(allowed) ? allowed.map(normalizeOrigin) : allowed;
+    checkAllowedOrigins('allowedOrigins', allowed);
+    this.allowed =
+      typeof allowed === 'string'
+        ? [canonicalOrigin(allowed)!]
+        : Array.isArray(allowed)
+          ? allowed.map((origin: string) => canonicalOrigin(origin)!)
+          : (allowed as ((origin: string) => boolean) | undefined);
   }
 
   /** `true` for an allowed origin; `undefined` headers mean a non-browser client. */
   allows(origin: string | undefined): boolean {
     if (origin === undefined) return this.allowMissingOrigin;
     const allowed = this.allowed;
-    if (typeof allowed === 'function') return allowed(origin);
+    if (typeof allowed === 'function') {
+      try {
+        return Boolean(allowed(origin));
+      } catch {
+        return false; // a throwing predicate must not take the server down: the origin is refused
+      }
+    }
     const list = allowed ?? this.ownOrigins();
-    return list.includes(normalizeOrigin(origin));
+    const canonical = canonicalOrigin(origin);
+    return canonical !== undefined && list.includes(canonical);
   }
 
   /** The server's own origins (the default allow-list). */
@@ -43,15 +61,9 @@ export class OriginPolicy {
     const bound = address.address;
     if (bound !== '0.0.0.0' && bound !== '::') hosts.add(bound.includes(':') ? `[${bound}]` : bound);
     const defaultPort = this.secure ? 443 : 80;
-    return [...hosts].map((host) => `${scheme}://${host}${port === defaultPort ? '' : `:${port}`}`);
-  }
-}
-
-function normalizeOrigin(origin: string): string {
-  try {
-    const url = new URL(origin);
-    return url.origin === 'null' ? origin : url.origin;
-  } catch {
-    return origin;
+    return [...hosts].map((host) => {
+      const origin = `${scheme}://${host}${port === defaultPort ? '' : `:${port}`}`;
+      return canonicalOrigin(origin) ?? origin;
+    });
   }
 }

@@ -6,24 +6,45 @@ import type {
   SyncResponder,
   TransportCapabilities,
 } from '../transport.js';
+import type { BacklogBudget, BacklogHolder } from './backlog-budget.js';
 import { CloseCode } from './wire.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: false });
 
-/** How long a send backlog over `maxBufferedBytes` may take to drain before the page counts as slow. */
+/** How often a send backlog over `maxBufferedBytes` is looked at to see whether the page reads it. */
 const SLOW_CONSUMER_GRACE_MS = 2000;
-/** A backlog over this many times `maxBufferedBytes` closes the page at once. */
+/**
+ * A page over its limit must take at least this much per grace period (32 KiB/s): a page on a slow
+ * link that reads through a large message keeps its connection, one that stopped reading does not.
+ */
+const MIN_PROGRESS_BYTES = 64 * 1024;
+/**
+ * A backlog over this many times `maxBufferedBytes` (plus the largest frame sent since the backlog was
+ * last under the limit, so that one message of any allowed size can always be delivered) closes the
+ * page at once.
+ */
 const SLOW_CONSUMER_HARD_FACTOR = 4;
 
 /** Close reasons are limited to 123 bytes by the WebSocket protocol. */
 const MAX_REASON_BYTES = 123;
+
+/** A keepalive ping from a client, and the answer to it: a zero-length binary message. */
+const KEEPALIVE = new Uint8Array(0);
+
+/** How every connection of one server bounds what waits to be sent to it. */
+export interface SendPolicy {
+  /** Bytes that may wait in one socket's send buffer before the page counts as a slow consumer. */
+  readonly maxBufferedBytes: number;
+  /** The server-wide bound on all connections' backlogs together. */
+  readonly budget: BacklogBudget;
+}
 
 /**
  * Main's end of one page's WebSocket. Binary frames go to main in order; a text frame or a frame over
  * `maxPayload` is a violation that closes only this connection, with the reason logged by main. Sync
  * requests arrive through {@link deliverSync} from the sync endpoint, authenticated by `key`.
  */
-export class SocketMainTransport implements MainTransport {
+export class SocketMainTransport implements MainTransport, BacklogHolder {
   get capabilities(): TransportCapabilities {
     return capabilities;
   }
@@ -38,6 +59,15 @@ export class SocketMainTransport implements MainTransport {
   peerMaxPayload: number | undefined = undefined;
   /** Pending while the send backlog is over the limit (see {@link send}). */
   private drainCheck: ReturnType<typeof setTimeout> | undefined;
+  /** The backlog when the pending drain check was armed, and what was sent since. */
+  private checkedBacklog = 0;
+  private sentSinceCheck = 0;
+  /** The largest frame sent since the backlog was last under the limit. */
+  private largestFrame = 0;
+  /** Being cut off as a slow consumer: what main still flushes is not worth sending. */
+  private cutOff = false;
+  /** @internal The backlog last reported to the server's budget. */
+  observedBacklog = 0;
 
   /*
    * Memory per idle connection matters (a server holds thousands): the socket's listeners are shared
@@ -50,8 +80,8 @@ export class SocketMainTransport implements MainTransport {
     /** The verified `Origin` header of the upgrade, or `undefined` for a non-browser client. */
     readonly origin: string | undefined,
     readonly maxPayload: number,
-    /** Bytes that may wait in the socket's send buffer before the page counts as a slow consumer. */
-    readonly maxBufferedBytes: number,
+    /** The server's bounds on what may wait to be sent (shared by every connection). */
+    private readonly sendPolicy: SendPolicy,
     /** Called once when the connection is gone, before any {@link whenGone} listener. */
     private readonly onGone?: (transport: SocketMainTransport) => void,
   ) {
@@ -65,10 +95,17 @@ export class SocketMainTransport implements MainTransport {
   /** @internal A frame arrived on the socket. */
   received(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
+    // Whatever arrives proves the page is there, as a pong would (the heartbeat checks this flag).
+    this.alive = true;
     if (!isBinary) {
       this.violation(
         new IpcError(IpcErrorCode.Protocol, 'Received a text frame; only binary frames are valid.'),
       );
+      return;
+    }
+    if (data.byteLength === 0) {
+      // A keepalive ping (no message frame is empty): answered at once, never passed to main.
+      this.send(KEEPALIVE);
       return;
     }
     // A plain Uint8Array view over ws's Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
@@ -108,31 +145,81 @@ export class SocketMainTransport implements MainTransport {
     }
   }
 
+  /** Bytes waiting to be sent (not yet taken by the network). */
+  get backlog(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  /** The bytes that may wait to be sent to this page. */
+  get maxBufferedBytes(): number {
+    return this.sendPolicy.maxBufferedBytes;
+  }
+
   send(frame: Uint8Array): void {
     const socket = this.socket;
-    if (this.closed || socket.readyState !== socket.OPEN) return;
+    if (this.closed || this.cutOff || socket.readyState !== socket.OPEN) return;
     // A page that stops reading would make main buffer without bound. A backlog over the limit may be
-    // a burst that a reading page takes in a moment: it gets SLOW_CONSUMER_GRACE_MS to drain, unless
-    // it grows past SLOW_CONSUMER_HARD_FACTOR times the limit first.
-    if (socket.bufferedAmount > SLOW_CONSUMER_HARD_FACTOR * this.maxBufferedBytes) {
-      this.slowConsumer();
+    // a burst (or one large message) that a reading page takes in a while: it is looked at every
+    // SLOW_CONSUMER_GRACE_MS and may stay as long as it reads, unless it grows past the hard limit.
+    const limit = this.sendPolicy.maxBufferedBytes;
+    if (socket.bufferedAmount > SLOW_CONSUMER_HARD_FACTOR * limit + this.largestFrame) {
+      this.slowConsumer(`more than ${SLOW_CONSUMER_HARD_FACTOR} times the limit`);
       return;
     }
     socket.send(frame, { binary: true });
-    if (socket.bufferedAmount > this.maxBufferedBytes && this.drainCheck === undefined) {
-      this.drainCheck = setTimeout(() => {
-        this.drainCheck = undefined;
-        if (this.socket.bufferedAmount > this.maxBufferedBytes) this.slowConsumer();
-      }, SLOW_CONSUMER_GRACE_MS);
-      this.drainCheck.unref?.();
+    const backlog = socket.bufferedAmount;
+    if (backlog > limit) {
+      if (frame.byteLength > this.largestFrame) this.largestFrame = frame.byteLength;
+      if (this.drainCheck === undefined) this.watchDrain(backlog - frame.byteLength, frame.byteLength);
+      else this.sentSinceCheck += frame.byteLength;
+    } else if (this.drainCheck === undefined) {
+      this.largestFrame = 0;
+    } else {
+      this.sentSinceCheck += frame.byteLength;
     }
+    this.sendPolicy.budget.observe(this, backlog);
   }
 
-  private slowConsumer(): void {
+  /** Looks again in a while: by then the page must be under the limit, or at least reading. */
+  private watchDrain(backlog: number, sent: number): void {
+    this.checkedBacklog = backlog;
+    this.sentSinceCheck = sent;
+    // A shared function with `this` as its argument: no closure per connection.
+    this.drainCheck = setTimeout(checkDrainOf, SLOW_CONSUMER_GRACE_MS, this);
+    this.drainCheck.unref?.();
+  }
+
+  /** @internal The drain check is due. */
+  checkDrain(): void {
+    this.drainCheck = undefined;
+    if (this.closed) return;
+    const backlog = this.socket.bufferedAmount;
+    if (backlog <= this.sendPolicy.maxBufferedBytes) {
+      this.largestFrame = 0;
+      return;
+    }
+    const taken = this.checkedBacklog + this.sentSinceCheck - backlog;
+    if (taken < MIN_PROGRESS_BYTES) {
+      this.slowConsumer(`it took ${Math.max(0, taken)} bytes in ${SLOW_CONSUMER_GRACE_MS} ms`);
+      return;
+    }
+    this.watchDrain(backlog, 0);
+  }
+
+  /** @internal The server's total backlog is over its budget, and this page has the largest share. */
+  overBudget(total: number, max: number): void {
+    this.slowConsumer(
+      `all pages together have ${total} bytes waiting (limit ${max}, the server's maxTotalBufferedBytes) and this page the most`,
+    );
+  }
+
+  private slowConsumer(why: string): void {
+    if (this.closed || this.cutOff) return;
+    this.cutOff = true;
     this.violation(
       new IpcError(
         IpcErrorCode.SlowConsumer,
-        `The page is not reading: ${this.socket.bufferedAmount} bytes are waiting to be sent (limit ${this.maxBufferedBytes}, the server's maxBufferedBytes).`,
+        `The page is not reading: ${this.socket.bufferedAmount} bytes are waiting to be sent (limit ${this.sendPolicy.maxBufferedBytes}, the server's maxBufferedBytes); ${why}.`,
       ),
     );
   }
@@ -215,6 +302,8 @@ export class SocketMainTransport implements MainTransport {
     if (this.closed) return;
     this.closed = true;
     if (this.drainCheck !== undefined) clearTimeout(this.drainCheck);
+    this.drainCheck = undefined;
+    this.sendPolicy.budget.release(this);
     this.early = undefined;
     this.onGone?.(this);
     const listeners = this.goneListeners;
@@ -234,6 +323,10 @@ function truncateUtf8(text: string, maxBytes: number): string {
 
 /** The transport of each socket, for the shared listeners below (`this` is the socket). */
 const transports = new WeakMap<WebSocket, SocketMainTransport>();
+
+function checkDrainOf(transport: SocketMainTransport): void {
+  transport.checkDrain();
+}
 
 function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   transports.get(this)?.received(data, isBinary);

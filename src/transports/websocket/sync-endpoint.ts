@@ -14,12 +14,25 @@ export interface SyncEndpointOptions {
   readonly maxPayload: number;
 }
 
-/** Requests that arrived before their socket, across all connections (bounded: hostile input). */
-const MAX_WAITING_FOR_SOCKET = 64;
+/**
+ * Requests that arrived before their socket may wait for it, a few per origin and a bounded number in
+ * all (each holds an open HTTP request, and the key is chosen by the client: anyone can make one up).
+ * When a bound is reached the OLDEST waiter of that origin (or of all) gives way to the new request:
+ * an honest page's socket follows its request within milliseconds, so a flood of made-up keys would
+ * have to outpace that to displace it, where refusing newcomers would let 32 requests every 10 s lock
+ * an origin out.
+ */
+const MAX_WAITING_PER_ORIGIN = 32;
+/** At least eight origins' worth (the default allow-list has four, plus clients without `Origin`). */
+const MAX_WAITING = 256;
+
+/** How often a flood of refused concurrent requests may write to the log. */
+const BUSY_LOG_INTERVAL_MS = 10_000;
 
 interface Waiter {
   readonly resolve: (transport: SocketMainTransport | undefined) => void;
   readonly timer: ReturnType<typeof setTimeout>;
+  readonly origin: string;
 }
 
 /**
@@ -27,10 +40,21 @@ interface Waiter {
  * by the key given at the WebSocket handshake; an unknown key or a foreign origin gets 403 and nothing
  * is dispatched. The body's frames go to main in order; the HTTP response is the reply frame, or 504
  * when main did not answer within the deadline the request carried, or 410 when the connection closed.
+ *
+ * A page blocked in `sendSync` cannot send another request, so each connection has at most one in
+ * flight: a second one on the same key gets 409 before a byte of its body is read. Bodies are read
+ * only up to what the connection may send (one message, or two messages' worth of frames queued before
+ * its socket opened).
  */
 export class SyncEndpoint {
-  private readonly waiting = new Map<string, Waiter[]>();
-  private waitingCount = 0;
+  /** Keys with a request in flight: waiting for its socket, being read, or waiting for main. */
+  private readonly busy = new Set<string>();
+  /** Requests waiting for their socket, oldest first. */
+  private readonly waiting = new Map<string, Waiter>();
+  /** The keys in `waiting` per origin, oldest first. */
+  private readonly waitingByOrigin = new Map<string, Set<string>>();
+  private busyRefused = 0;
+  private busyLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly options: SyncEndpointOptions,
@@ -39,28 +63,19 @@ export class SyncEndpoint {
     private readonly logger: Logger,
   ) {}
 
-  /** A socket with `key` joined: requests that were waiting for it proceed. */
+  /** A socket with `key` joined: a request that was waiting for it proceeds. */
   joined(key: string, transport: SocketMainTransport): void {
-    const waiters = this.waiting.get(key);
-    if (!waiters) return;
-    this.waiting.delete(key);
-    for (const waiter of waiters) {
-      clearTimeout(waiter.timer);
-      this.waitingCount--;
-      waiter.resolve(transport);
-    }
+    this.stopWaiting(key)?.resolve(transport);
   }
 
   /** Ends every waiting request (server shutdown). */
   close(): void {
-    for (const waiters of this.waiting.values()) {
-      for (const waiter of waiters) {
-        clearTimeout(waiter.timer);
-        waiter.resolve(undefined);
-      }
-    }
-    this.waiting.clear();
-    this.waitingCount = 0;
+    for (const key of [...this.waiting.keys()]) this.stopWaiting(key)?.resolve(undefined);
+  }
+
+  /** How many requests wait for their socket (for tests and diagnostics). */
+  get waitingCount(): number {
+    return this.waiting.size;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,29 +101,70 @@ export class SyncEndpoint {
       this.refuse(res, 'missing or malformed connection key');
       return;
     }
+    if (this.busy.has(key)) {
+      this.refuseBusy(res);
+      return;
+    }
+    this.busy.add(key);
+    // Whatever happens next, the key is free again once this request is over (answered or abandoned).
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.busy.delete(key);
+    };
+    res.once('close', release);
+    try {
+      await this.serve(req, res, key, origin, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    origin: string | undefined,
+    release: () => void,
+  ): Promise<void> {
+    const beforeOpen = req.headers[SyncHeader.beforeOpen] === '1';
     // Authenticate before reading the body: an unknown key must not make the server buffer anything.
     let transport = this.lookup(key);
-    if (!transport && req.headers[SyncHeader.beforeOpen] === '1') transport = await this.waitForSocket(key);
+    if (!transport && beforeOpen) transport = await this.waitForSocket(key, origin ?? '(none)');
     if (!transport) {
+      release();
       this.refuse(res, 'unknown connection key');
       return;
     }
-    const body = await readBody(req, 2 * frameLimitFor(this.options.maxPayload) + 64);
-    if (body === 'too-large') {
-      end(res, SyncStatus.tooLarge, 'The sync request is larger than the server accepts.');
-      return;
-    }
-    if (body === 'aborted') return;
     if (transport.origin !== origin) {
+      release();
       this.refuse(res, `origin ${origin ?? '(none)'} does not match the connection's`);
       return;
     }
+    // An open socket means nothing was queued: the body is the sync message alone.
+    const frameLimit = frameLimitFor(transport.maxPayload);
+    const body = await readBody(req, beforeOpen ? 2 * (4 + frameLimit) : 4 + frameLimit);
+    if (body === 'too-large') {
+      release();
+      end(res, SyncStatus.tooLarge, 'The sync request is larger than the server accepts.', {
+        connection: 'close',
+      });
+      return;
+    }
+    if (body === 'aborted') {
+      release();
+      return;
+    }
     if (transport.isClosed) {
+      release();
       end(res, SyncStatus.gone, 'The connection is closed.');
       return;
     }
-    const frames = decodeSyncBody(body, frameLimitFor(transport.maxPayload));
+    const frames = decodeSyncBody(body, frameLimit);
     if (!frames) {
+      release();
       transport.violation(new IpcError(IpcErrorCode.Protocol, 'Malformed sync request body.'));
       end(res, SyncStatus.badRequest, 'Malformed sync request body.');
       return;
@@ -118,6 +174,7 @@ export class SyncEndpoint {
       frames,
       parseTimeout(req.headers[SyncHeader.timeout], this.options.maxSyncTimeout),
       res,
+      release,
     );
   }
 
@@ -126,6 +183,7 @@ export class SyncEndpoint {
     frames: Uint8Array[],
     timeoutMs: number,
     res: ServerResponse,
+    release: () => void,
   ): void {
     let settled = false;
     let stopWatching = (): void => {};
@@ -135,6 +193,8 @@ export class SyncEndpoint {
       clearTimeout(timer);
       stopWatching();
       res.off('close', onAbort);
+      // Free before the answer leaves: the page may send its next request the moment it has it.
+      release();
       if (typeof body === 'string') end(res, status, body);
       else
         res
@@ -151,6 +211,7 @@ export class SyncEndpoint {
     // The page went away (navigation, crash): nobody is waiting for the answer any more.
     const onAbort = (): void => {
       settled = true;
+      release();
       clearTimeout(timer);
       stopWatching();
     };
@@ -161,24 +222,46 @@ export class SyncEndpoint {
     if (!settled) transport.deliverSync(frames, (reply) => settle(SyncStatus.ok, reply));
   }
 
-  private async waitForSocket(key: string): Promise<SocketMainTransport | undefined> {
-    if (this.waitingCount >= MAX_WAITING_FOR_SOCKET) return undefined;
+  /** Waits (briefly) for the socket with `key`; `undefined` when it does not come or gave way. */
+  private waitForSocket(key: string, origin: string): Promise<SocketMainTransport | undefined> {
+    const keys = this.waitingByOrigin.get(origin);
+    if (keys && keys.size >= MAX_WAITING_PER_ORIGIN) {
+      this.giveWay(keys.values().next().value!, `more than ${MAX_WAITING_PER_ORIGIN} from origin ${origin}`);
+    }
+    if (this.waiting.size >= MAX_WAITING) {
+      this.giveWay(this.waiting.keys().next().value!, `more than ${MAX_WAITING} in all`);
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        const waiters = this.waiting.get(key);
-        const index = waiters?.findIndex((waiter) => waiter.timer === timer) ?? -1;
-        if (waiters && index >= 0) {
-          waiters.splice(index, 1);
-          if (waiters.length === 0) this.waiting.delete(key);
-          this.waitingCount--;
-        }
+        this.stopWaiting(key);
         resolve(undefined);
       }, this.options.joinTimeout);
-      const waiters = this.waiting.get(key) ?? [];
-      waiters.push({ resolve, timer });
-      this.waiting.set(key, waiters);
-      this.waitingCount++;
+      this.waiting.set(key, { resolve, timer, origin });
+      const ofOrigin = this.waitingByOrigin.get(origin) ?? new Set();
+      ofOrigin.add(key);
+      this.waitingByOrigin.set(origin, ofOrigin);
     });
+  }
+
+  /** The oldest waiter makes room for a newer one (logged: it may be a page whose socket is late). */
+  private giveWay(key: string, why: string): void {
+    const waiter = this.stopWaiting(key);
+    if (!waiter) return;
+    this.logger.warn(
+      `ipc-anywhere: a sendSync request waiting for its socket gave way to a newer one (${why} were waiting).`,
+    );
+    waiter.resolve(undefined);
+  }
+
+  private stopWaiting(key: string): Waiter | undefined {
+    const waiter = this.waiting.get(key);
+    if (!waiter) return undefined;
+    clearTimeout(waiter.timer);
+    this.waiting.delete(key);
+    const ofOrigin = this.waitingByOrigin.get(waiter.origin);
+    ofOrigin?.delete(key);
+    if (ofOrigin?.size === 0) this.waitingByOrigin.delete(waiter.origin);
+    return waiter;
   }
 
   private preflight(origin: string | undefined, res: ServerResponse): void {
@@ -192,6 +275,26 @@ export class SyncEndpoint {
       'access-control-max-age': '600',
     });
     res.end();
+  }
+
+  /**
+   * A second request on a key with one in flight: no honest page sends one (it is blocked in the first),
+   * so it is refused before its body is read, and the connection it came on is closed rather than
+   * drained. Logged at most every few seconds: a flood must not flood the log.
+   */
+  private refuseBusy(res: ServerResponse): void {
+    this.busyRefused++;
+    const now = Date.now();
+    if (now - this.busyLoggedAt >= BUSY_LOG_INTERVAL_MS) {
+      this.busyLoggedAt = now;
+      this.logger.warn(
+        `ipc-anywhere: refused ${this.busyRefused} sendSync request(s) sent while another one of the same connection was in flight (409); nothing was dispatched.`,
+      );
+      this.busyRefused = 0;
+    }
+    end(res, SyncStatus.busy, 'Refused: a sendSync request of this connection is already in flight.', {
+      connection: 'close',
+    });
   }
 
   private refuse(res: ServerResponse, why: string): void {
@@ -214,32 +317,34 @@ function parseTimeout(header: string | string[] | undefined, max: number): numbe
   return Math.min(value, max);
 }
 
+/** The request body, at most `limit` bytes; a larger or abandoned one keeps nothing in memory. */
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too-large' | 'aborted'> {
   return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
+    if (Number(req.headers['content-length']) > limit) {
       resolve('too-large');
       return;
     }
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const finish = (result: Uint8Array | 'too-large' | 'aborted'): void => {
+      chunks = [];
+      req.off('data', onData);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
       size += chunk.byteLength;
       if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve('too-large');
+        finish('too-large');
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+      finish(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
     });
-    req.on('error', () => resolve('aborted'));
-    req.on('aborted', () => resolve('aborted'));
-    req.on('close', () => resolve('aborted')); // after 'end' this is a no-op: the promise has settled
+    req.on('error', () => finish('aborted'));
+    req.on('close', () => finish('aborted')); // after 'end' this is a no-op: the promise has settled
   });
 }

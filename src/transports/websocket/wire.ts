@@ -50,6 +50,11 @@ export const SyncStatus = {
   badRequest: 400,
   /** Unknown key, wrong origin: nothing was dispatched. */
   forbidden: 403,
+  /**
+   * Another sync request of the same connection is in flight (a page blocked in `sendSync` cannot send
+   * a second one): refused before its body is read, nothing dispatched.
+   */
+  busy: 409,
   /** The connection closed before main answered. */
   gone: 410,
   tooLarge: 413,
