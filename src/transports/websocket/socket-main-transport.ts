@@ -172,10 +172,9 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
       if (frame.byteLength > this.largestFrame) this.largestFrame = frame.byteLength;
       if (this.drainCheck === undefined) this.watchDrain(backlog - frame.byteLength, frame.byteLength);
       else this.sentSinceCheck += frame.byteLength;
-    } else if (this.drainCheck === undefined) {
-      this.largestFrame = 0;
     } else {
-      this.sentSinceCheck += frame.byteLength;
+      this.largestFrame = 0; // whatever large frame there was has gone out
+      if (this.drainCheck !== undefined) this.sentSinceCheck += frame.byteLength;
     }
     this.sendPolicy.budget.observe(this, backlog);
   }

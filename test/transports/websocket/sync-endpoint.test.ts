@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMain, createServer, type IpcServer } from '../../../src/main.js';
 import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
@@ -234,4 +236,158 @@ describe('sync endpoint', () => {
     expect((await preflight('http://evil.example')).status).toBe(403);
     expect((await fetch(`${server.url}${SYNC_PATH}`)).status).toBe(405);
   });
+
+  it('refuses a second request on a key with one in flight with 409, before reading its body (row 5)', async () => {
+    const { server, main, log } = await start();
+    const held: { returnValue: unknown }[] = [];
+    main.ipcMain.on('hold', (event) => {
+      held.push(event);
+    });
+    main.ipcMain.on('echo', (event, value) => {
+      event.returnValue = value;
+    });
+    const raw = await client(server);
+    const first = post(server, [sendSync(1, 'hold')], { [SyncHeader.key]: raw.key });
+    await expect.poll(() => held.length).toBe(1);
+    // A second request announcing a 100 MiB body, of which not a byte is ever sent: it is answered at
+    // once, so the server cannot have been waiting for (or buffering) the body.
+    const second = await headersOnly(server, raw.key, 100 * 1024 * 1024);
+    expect(second.status).toBe(409);
+    expect(second.text).toContain('already in flight');
+    expect(log.warn.flat().join('\n')).toContain('(409)');
+    // The first one is unaffected, and once it is answered the connection's next request goes through.
+    held[0]!.returnValue = 'first';
+    const answered = await first;
+    expect([answered.status, replyValue(answered.body)]).toEqual([200, 'first']);
+    const next = await post(server, [sendSync(2, 'echo', 'next')], { [SyncHeader.key]: raw.key });
+    expect([next.status, replyValue(next.body)]).toEqual([200, 'next']);
+  });
+
+  it('frees the key when a request times out or its page goes away, so the page can go on', async () => {
+    const { server, main } = await start();
+    main.ipcMain.on('never', () => {});
+    main.ipcMain.on('echo', (event, value) => {
+      event.returnValue = value;
+    });
+    const raw = await client(server);
+    const timedOut = await post(server, [sendSync(1, 'never')], {
+      [SyncHeader.key]: raw.key,
+      [SyncHeader.timeout]: '50',
+    });
+    expect(timedOut.status).toBe(504);
+    const abort = new AbortController();
+    const abandoned = fetch(`${server.url}${SYNC_PATH}`, {
+      method: 'POST',
+      headers: { [SyncHeader.key]: raw.key },
+      body: encodeSyncBody([sendSync(2, 'never')]),
+      signal: abort.signal,
+    }).catch((error) => error.name);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    abort.abort();
+    expect(await abandoned).toBe('AbortError');
+    await expect
+      .poll(async () => (await post(server, [sendSync(3, 'echo', 3)], { [SyncHeader.key]: raw.key })).status)
+      .toBe(200);
+  });
+
+  it('reads no more than one message from a connection whose socket is open (413 without reading it)', async () => {
+    const { server } = await start({ maxPayload: 1024 });
+    const raw = await client(server);
+    // Two frames of 600 bytes fit the old "two messages" bound, but an open socket queues nothing.
+    const { status } = await post(server, [new Uint8Array(600), new Uint8Array(600)], {
+      [SyncHeader.key]: raw.key,
+    });
+    expect(status).toBe(413);
+    const announced = await headersOnly(server, raw.key, 2000);
+    expect(announced.status).toBe(413);
+  });
+
+  it('made-up keys waiting "before open" do not lock out a real page’s start-up sendSync (row 6)', async () => {
+    const { server, main } = await start();
+    main.ipcMain.on('startup', (event, value) => {
+      event.returnValue = `started ${value}`;
+    });
+    const own = server.url;
+    // 64 strangers without Origin and 64 claiming the page's own origin, each with a fresh key.
+    const strangers: Promise<number>[] = [];
+    for (let i = 0; i < 128; i++) {
+      strangers.push(
+        post(server, [sendSync(1, 'startup', i)], {
+          [SyncHeader.key]: createConnectionKey(),
+          [SyncHeader.beforeOpen]: '1',
+          ...(i % 2 === 0 && { origin: own }),
+        }).then((res) => res.status),
+      );
+    }
+    const waiting = () =>
+      (server.transport as unknown as { sync: { waitingCount: number } }).sync.waitingCount;
+    await expect.poll(waiting).toBe(64); // 32 per origin: the older ones gave way
+    // The real page: its sync request first, its socket a moment later.
+    const key = createConnectionKey();
+    const reply = post(server, [sendSync(1, 'startup', 'page')], {
+      [SyncHeader.key]: key,
+      [SyncHeader.beforeOpen]: '1',
+      origin: own,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(waiting()).toBe(64);
+    await client(server, { key, origin: own });
+    const { status, body } = await reply;
+    expect([status, replyValue(body)]).toEqual([200, 'started page']);
+    // Those that gave way were answered at once (not after the 10 s join timeout), with 403.
+    const settled = await Promise.race([
+      Promise.all(strangers.slice(0, 64)),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000)),
+    ]);
+    expect(settled).not.toBe('still waiting');
+    expect(new Set(settled as number[])).toEqual(new Set([403]));
+  });
+
+  it('a second "before open" request on a key already waiting is refused with 409', async () => {
+    const { server, main } = await start();
+    main.ipcMain.on('startup', (event) => {
+      event.returnValue = 'ok';
+    });
+    const key = createConnectionKey();
+    const headers = { [SyncHeader.key]: key, [SyncHeader.beforeOpen]: '1' };
+    const first = post(server, [sendSync(1, 'startup')], headers);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect((await post(server, [sendSync(1, 'startup')], headers)).status).toBe(409);
+    await client(server, { key });
+    expect((await first).status).toBe(200);
+  });
 });
+
+/**
+ * A sync request that announces `length` bytes of body and sends none of them: resolves with the
+ * server's answer, which can only come before the body.
+ */
+function headersOnly(
+  server: IpcServer,
+  key: string,
+  length: number,
+): Promise<{ status: number; text: string }> {
+  const port = (server.httpServer.address() as AddressInfo).port;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: SYNC_PATH,
+        method: 'POST',
+        headers: { [SyncHeader.key]: key, 'content-length': String(length) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, text });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
