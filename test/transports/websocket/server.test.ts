@@ -424,6 +424,31 @@ describe('heartbeat', () => {
     await new Promise((resolve) => contents.once('destroyed', resolve));
     socket.terminate();
   });
+
+  it('answers a zero-length keepalive ping at once, passes nothing to main, and counts it as proof of life', async () => {
+    const { server, log } = await start({ heartbeatInterval: 40 });
+    const created = nextContents(server);
+    const url = `${server.url.replace('http', 'ws')}${WS_PATH}`;
+    // Never answers the server's pings: only its own keepalive pings show it is there.
+    const socket = new WebSocket(url, [SUBPROTOCOL, `key.${'K'.repeat(43)}`], { autoPong: false });
+    cleanup.push(() => socket.terminate());
+    const answers: number[] = [];
+    socket.on('message', (data: Buffer, isBinary) => {
+      if (isBinary && data.byteLength === 0) answers.push(Date.now());
+    });
+    const contents = await created;
+    await new Promise((resolve) => socket.once('open', resolve));
+    // Bounded: 10 pings, 20 ms apart, across five heartbeat intervals.
+    for (let i = 0; i < 10; i++) {
+      socket.send(new Uint8Array(0));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await expect.poll(() => answers.length).toBe(10);
+    expect(contents.isDestroyed()).toBe(false);
+    expect(log.error).toEqual([]);
+    // Once it falls silent, the heartbeat drops it as before.
+    await new Promise((resolve) => contents.once('destroyed', resolve));
+  });
 });
 
 describe('static files', () => {
