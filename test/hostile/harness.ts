@@ -8,7 +8,7 @@ import { MessageKind } from '../../dist/protocol/messages.js';
 import { createIpcRenderer, disconnect, type IpcRenderer } from '../../dist/renderer.node.js';
 import { type RawSocket, sleep, within } from './attackers.js';
 import { type ChildOptions, type MainChild, startMainChild } from './main-child.js';
-import { type RoundTripReport, RoundTripSampler, type RssReport, RssWatch } from './samplers.js';
+import { RoundTripProbe, type RoundTripReport, type RssReport, RssWatch } from './samplers.js';
 
 /*
  * The bounds the hostile suite holds main to (issue #12, "How to show it"). They are generous for a
@@ -28,6 +28,9 @@ export const STILL_ANSWERING_MS = 2_000;
 /** One main under attack, with a healthy renderer connected to it. */
 export interface Target {
   readonly child: MainChild;
+  /** Measures round trips from its own process. */
+  readonly probe: RoundTripProbe;
+  /** A healthy renderer in the test process, for what the test checks by hand (broadcasts, ...). */
   readonly healthy: IpcRenderer;
   /** The healthy renderer's WebContents id in main. */
   readonly healthyId: number;
@@ -40,6 +43,8 @@ export interface AttackReport<T> {
   readonly attackError: unknown;
   readonly roundTrips: RoundTripReport;
   readonly rss: RssReport;
+  /** Main's own longest event-loop delay during the attack (ms; null when main did not say). */
+  readonly mainLoopMaxMs: number | null;
 }
 
 /**
@@ -63,10 +68,12 @@ export function hostileSuite() {
     async start(options: ChildOptions = {}): Promise<Target> {
       const child = await startMainChild(options);
       cleanup.push(() => child.kill());
+      const probe = await RoundTripProbe.connect(child.url);
+      cleanup.push(() => probe.close());
       const healthy = await connectRenderer(child.url);
       cleanup.push(() => disconnect(healthy));
       const healthyId = await healthy.invoke('whoami');
-      return { child, healthy, healthyId };
+      return { child, probe, healthy, healthyId };
     },
     /** Another renderer of the library's own Node client, disconnected after the test. */
     async renderer(url: string, options: Omit<Parameters<typeof createIpcRenderer>[0], 'url'> = {}) {
@@ -97,7 +104,8 @@ export async function underAttack<T>(
   options: { settleMs?: number } = {},
 ): Promise<AttackReport<T>> {
   const rss = new RssWatch(target.child.pid, RSS_GUARD_MB);
-  const sampler = new RoundTripSampler(target.healthy);
+  await target.child.request('loopDelay');
+  await target.probe.start();
   let result: T | undefined;
   let attackError: unknown;
   try {
@@ -106,7 +114,11 @@ export async function underAttack<T>(
     attackError = error;
   }
   await sleep(options.settleMs ?? 500);
-  return { result, attackError, roundTrips: sampler.stop(), rss: rss.stop() };
+  const roundTrips = await target.probe.stop();
+  const mainLoop = await target.child
+    .request<{ maxMs: number }>('loopDelay', {}, STILL_ANSWERING_MS)
+    .catch(() => ({ maxMs: null }));
+  return { result, attackError, roundTrips, rss: rss.stop(), mainLoopMaxMs: mainLoop.maxMs };
 }
 
 /**
@@ -116,6 +128,11 @@ export async function underAttack<T>(
  */
 export async function expectMainUnharmed(target: Target, report: AttackReport<unknown>): Promise<void> {
   const { child, healthy } = target;
+  if (process.env.HOSTILE_REPORT) {
+    const { roundTrips, rss, mainLoopMaxMs, result } = report;
+    const figures = JSON.stringify({ roundTrips, rss, mainLoopMaxMs, result });
+    console.log(`${expect.getState().currentTestName}\n  ${figures.slice(0, 1000)}`);
+  }
   expect
     .soft(child.exit, `main exited during the attack; its stderr ends: ${child.stderr().slice(-800)}`)
     .toBeUndefined();
@@ -182,12 +199,12 @@ export function helloIdOf(raw: RawSocket): number {
 
 /** What main logged so far (lines of text, `warn: ...` / `error: ...`). */
 export async function logOf(child: MainChild): Promise<string[]> {
-  return (await child.request<{ lines: string[] }>('logs')).lines;
+  return (await child.request<{ lines: string[] }>('logs', {}, STILL_ANSWERING_MS)).lines;
 }
 
 /** Main logged a coded reason (`ERR_IPC_...`) naming WebContents `id`. */
 export async function expectLoggedReason(child: MainChild, id: number, code = 'ERR_IPC_'): Promise<void> {
-  const lines = child.exit ? [] : await logOf(child);
+  const lines = child.exit ? ['(main is gone)'] : await logOf(child).catch((error) => [String(error)]);
   const naming = lines.filter((line) => new RegExp(`#${id}\\b`).test(line));
   expect
     .soft(

@@ -7,6 +7,7 @@
  * request `{ id, cmd, ... }` (see `commands` below). Memory is read by the test from /proc, not from
  * here: a child whose loop is blocked cannot answer, and that is exactly when memory matters.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createMain, createServer } from '../../dist/main.js';
 
@@ -30,6 +31,9 @@ const main = createMain({
 const { ipcMain, webContents } = main;
 
 const counters = { syncHold: 0, sink: 0 };
+/** How long main's own loop was held up (a diagnostic next to the renderer's round trips). */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 /** `'ipc-message-dropped'` events, by WebContents id. */
 const dropped = [];
 
@@ -72,11 +76,19 @@ const commands = {
   stats: () => ({ ...counters, webContents: webContents.getAllWebContents().map((c) => c.id) }),
   logs: () => ({ lines: logLines }),
   dropped: () => ({ dropped }),
+  /** A full GC, then what main still holds (heap and buffers) next to its resident set. */
   gc: () => {
     globalThis.gc?.();
-    return { rss: process.memoryUsage().rss };
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    return { rss, heapUsed, external, arrayBuffers };
   },
   rss: () => ({ rss: process.memoryUsage().rss }),
+  /** The longest loop delay (ms) since the last call. */
+  loopDelay: () => {
+    const maxMs = Math.round(loopDelay.max / 1e6);
+    loopDelay.reset();
+    return { maxMs };
+  },
   /** One plain broadcast loop; reports where it got to, and what it threw if it stopped. */
   broadcastOnce: ({ bytes }) => {
     const sentTo = [];

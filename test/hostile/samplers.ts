@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { IpcRenderer } from '../../dist/renderer.node.js';
+import { fileURLToPath } from 'node:url';
+import { type Forked, forkReady } from './forked.js';
 
 /** What a healthy renderer saw while an attack ran. */
 export interface RoundTripReport {
@@ -12,55 +13,27 @@ export interface RoundTripReport {
   readonly failures: readonly string[];
 }
 
-/**
- * A steady stream of small invokes (`'echo'`), one every `intervalMs` (the next starts when the last
- * answered, so a stalled main shows as one long round trip, not as a pile of them).
- */
-export class RoundTripSampler {
-  private readonly samples: number[] = [];
-  private readonly failures: string[] = [];
-  private running = true;
-  private pendingSince: number | undefined;
-  private wake: (() => void) | undefined;
+const HEALTHY_SCRIPT = fileURLToPath(new URL('./healthy-child.mjs', import.meta.url));
 
-  constructor(
-    private readonly renderer: IpcRenderer,
-    private readonly intervalMs = 20,
-  ) {
-    void this.run();
+/**
+ * A healthy renderer in its own process (test/hostile/healthy-child.mjs) that measures round trips to
+ * main: a steady stream of small invokes (`'echo'`), one every `intervalMs`.
+ */
+export class RoundTripProbe {
+  private constructor(private readonly child: Forked) {}
+
+  /** Connects the probe's renderer to main at `url`. */
+  static async connect(url: string): Promise<RoundTripProbe> {
+    return new RoundTripProbe(await forkReady(HEALTHY_SCRIPT, [url]));
   }
 
-  private async run(): Promise<void> {
-    for (let n = 0; this.running; n++) {
-      const started = performance.now();
-      this.pendingSince = started;
-      try {
-        const answer = await this.renderer.invoke('echo', n);
-        if (answer !== n) this.failures.push(`echo ${n} answered ${String(answer)}`);
-      } catch (error) {
-        this.failures.push(`echo ${n} rejected: ${String(error)}`);
-        this.pendingSince = undefined;
-        return;
-      }
-      if (!this.running) return;
-      this.pendingSince = undefined;
-      this.samples.push(performance.now() - started);
-      const wait = this.intervalMs - (performance.now() - started);
-      if (wait > 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, wait);
-        });
-      }
-    }
+  async start(intervalMs = 20): Promise<void> {
+    await this.child.request('start', { intervalMs });
   }
 
   /** Stops the stream and summarises it (without waiting for an invoke main may never answer). */
-  stop(): RoundTripReport {
-    this.running = false;
-    this.wake?.();
-    const samples = [...this.samples];
-    if (this.pendingSince !== undefined) samples.push(performance.now() - this.pendingSince);
+  async stop(): Promise<RoundTripReport> {
+    const { samples, failures } = await this.child.request<{ samples: number[]; failures: string[] }>('stop');
     samples.sort((a, b) => a - b);
     const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
     return {
@@ -68,8 +41,12 @@ export class RoundTripSampler {
       maxMs: Math.round(samples.at(-1) ?? 0),
       p99Ms: Math.round(at(0.99)),
       medianMs: Math.round(at(0.5)),
-      failures: [...this.failures],
+      failures,
     };
+  }
+
+  close(): Promise<void> {
+    return this.child.kill();
   }
 }
 
@@ -141,6 +118,11 @@ export class RssWatch {
       guardTripped: this.tripped,
     };
   }
+}
+
+/** A process's resident set now, in MB (0 when it is gone). */
+export function currentRssMb(pid: number): number {
+  return Math.round((readStatus(pid)?.rssKb ?? 0) / 1024);
 }
 
 function readStatus(pid: number): { rssKb: number; hwmKb: number } | undefined {
