@@ -113,7 +113,11 @@ export class SyncEndpoint {
       released = true;
       this.busy.delete(key);
     };
-    res.once('close', release);
+    res.once('close', () => {
+      // Abandoned while waiting for its socket: the waiter goes too (a retry may wait in its place).
+      if (!released) this.stopWaiting(key)?.resolve(undefined);
+      release();
+    });
     try {
       await this.serve(req, res, key, origin, release);
     } catch (error) {
@@ -232,8 +236,8 @@ export class SyncEndpoint {
       this.giveWay(this.waiting.keys().next().value!, `more than ${MAX_WAITING} in all`);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.stopWaiting(key);
+      const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
+        if (this.waiting.get(key)?.timer === timer) this.stopWaiting(key);
         resolve(undefined);
       }, this.options.joinTimeout);
       this.waiting.set(key, { resolve, timer, origin });

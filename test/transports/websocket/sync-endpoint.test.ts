@@ -356,8 +356,33 @@ describe('sync endpoint', () => {
     await client(server, { key });
     expect((await first).status).toBe(200);
   });
-});
 
+  it('a "before open" request abandoned by its page stops waiting, and a retry on the key waits in its place', async () => {
+    const { server, main } = await start();
+    main.ipcMain.on('startup', (event) => {
+      event.returnValue = 'ok';
+    });
+    const waiting = () =>
+      (server.transport as unknown as { sync: { waitingCount: number } }).sync.waitingCount;
+    const key = createConnectionKey();
+    const headers = { [SyncHeader.key]: key, [SyncHeader.beforeOpen]: '1' };
+    const abort = new AbortController();
+    const abandoned = fetch(`${server.url}${SYNC_PATH}`, {
+      method: 'POST',
+      headers,
+      body: encodeSyncBody([sendSync(1, 'startup')]),
+      signal: abort.signal,
+    }).catch((error) => error.name);
+    await expect.poll(waiting).toBe(1);
+    abort.abort();
+    expect(await abandoned).toBe('AbortError');
+    await expect.poll(waiting).toBe(0);
+    const retry = post(server, [sendSync(1, 'startup')], headers);
+    await expect.poll(waiting).toBe(1);
+    await client(server, { key });
+    expect((await retry).status).toBe(200);
+  });
+});
 /**
  * A sync request that announces `length` bytes of body and sends none of them: resolves with the
  * server's answer, which can only come before the body.
