@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+import { PROTOCOL_MIN_PAYLOAD } from '../../protocol/messages.js';
 import {
   checkBoolean,
   checkByteCount,
@@ -114,8 +115,6 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MIN_DEFAULT_TOTAL_BUFFERED_BYTES = 256 * 1024 * 1024;
 /** Frame lengths in a sync body are 4-byte integers; a larger maxPayload could not be framed. */
 const MAX_PAYLOAD_LIMIT = 2 ** 32 - 1 - 64;
-/** The smallest maxPayload that still carries main's hello and ordinary replies. */
-const MIN_PAYLOAD_LIMIT = 1024;
 
 /** The option names {@link WebSocketTransportServer} reads (the API layer refuses any other). */
 export const TRANSPORT_OPTION_NAMES = [
@@ -165,7 +164,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     /** The name the server listens on (`createServer({ host })`), accepted in `Host` headers. */
     listenHost?: string,
   ) {
-    checkByteCount('maxPayload', options.maxPayload, { min: MIN_PAYLOAD_LIMIT, max: MAX_PAYLOAD_LIMIT });
+    checkByteCount('maxPayload', options.maxPayload, { min: PROTOCOL_MIN_PAYLOAD, max: MAX_PAYLOAD_LIMIT });
     checkByteCount('maxBufferedBytes', options.maxBufferedBytes, { allowInfinity: true });
     checkByteCount('maxTotalBufferedBytes', options.maxTotalBufferedBytes, { allowInfinity: true });
     checkInterval('heartbeatInterval', options.heartbeatInterval, 'no heartbeat');
