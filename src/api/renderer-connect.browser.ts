@@ -2,8 +2,8 @@ import { checkDeadlines } from '../core/deadline.js';
 import { attachTransport, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import { createBrowserTransport } from '../transports/websocket/browser-client.js';
-import { checkOptionNames } from '../transports/websocket/client-options.js';
 import { KEEPALIVE_OPTION_NAMES, type KeepaliveOptions } from '../transports/websocket/keepalive.js';
 import { installWebviewTag } from './webview-element.browser.js';
 import { takeGuestCredentials } from './webview-guest.browser.js';
@@ -22,6 +22,17 @@ export interface BrowserConnectOptions extends ConnectionDefaults, KeepaliveOpti
 const CONNECT_OPTION_NAMES = ['url', 'invokeTimeout', 'sendSyncTimeout', ...KEEPALIVE_OPTION_NAMES];
 const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
 const AUTO_CONNECT_NAMES = [...CONNECT_OPTION_NAMES, 'autoConnect', 'webviewTag'];
+const CONNECT_HINTS = { limits: 'only createIpcRenderer() takes limits (ipcRenderer already exists)' };
+
+function checkOptions(
+  where: string,
+  options: unknown,
+  names: readonly string[],
+  hints: Readonly<Record<string, string>> = {},
+): void {
+  checkOptionsObject(where, options);
+  checkOptionNames(where, options, names, hints);
+}
 
 /**
  * Set `globalThis.ipcAnywhereConfig` before the renderer loads to steer auto-connect:
@@ -45,13 +56,13 @@ export function connectRenderer(
   options: BrowserConnectOptions = {},
   asGuest = true,
 ): IpcRenderer {
-  checkOptionNames('connect', options, CONNECT_OPTION_NAMES);
+  checkOptions('connect', options, CONNECT_OPTION_NAMES, CONNECT_HINTS);
   return attachSocket(renderer, options, asGuest);
 }
 
 /** A new renderer connected to `options.url` (default: the page's origin). */
 export function createRendererFor(options: BrowserConnectOptions & RendererSessionOptions = {}): IpcRenderer {
-  checkOptionNames('createIpcRenderer', options, RENDERER_OPTION_NAMES);
+  checkOptions('createIpcRenderer', options, RENDERER_OPTION_NAMES);
   return attachSocket(new IpcRenderer(options), options, false);
 }
 
@@ -84,7 +95,7 @@ export function autoConnectConfig(): AutoConnectConfig {
  */
 export function autoConnect(renderer: IpcRenderer, defaultUrl: string | undefined): void {
   const config = autoConnectConfig();
-  checkOptionNames('ipcAnywhereConfig', config, AUTO_CONNECT_NAMES);
+  checkOptions('ipcAnywhereConfig', config, AUTO_CONNECT_NAMES, CONNECT_HINTS);
   if (config.webviewTag !== false && typeof document === 'object') installWebviewTag(renderer);
   if (config.autoConnect === false || isAttached(renderer)) return;
   const url = config.url ?? defaultUrl;

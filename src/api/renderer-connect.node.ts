@@ -2,7 +2,7 @@ import { checkDeadlines } from '../core/deadline.js';
 import { attachTransport, closeRenderer, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { checkOptionNames } from '../transports/websocket/client-options.js';
+import { checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import {
   createNodeTransport,
   NODE_TRANSPORT_OPTION_NAMES,
@@ -24,6 +24,15 @@ export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefa
 
 const CONNECT_OPTION_NAMES = ['url', 'invokeTimeout', 'sendSyncTimeout', ...NODE_TRANSPORT_OPTION_NAMES];
 const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
+const CONNECT_HINTS = { limits: 'only createIpcRenderer() takes limits (ipcRenderer already exists)' };
+
+function checkOptions(where: string, options: unknown, names: readonly string[]): void {
+  checkOptionsObject(where, options);
+  if (options === undefined) {
+    throw new IpcError(IpcErrorCode.InvalidArgument, `${where}: pass { url } (the server's URL).`);
+  }
+  checkOptionNames(where, options, names, names === CONNECT_OPTION_NAMES ? CONNECT_HINTS : {});
+}
 
 /**
  * Connects this module's `ipcRenderer` to a main process over WebSocket and returns it. Calls made
@@ -38,7 +47,7 @@ const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
  */
 export function connect(options: NodeConnectOptions): IpcRenderer {
   // Check before opening a socket: one opened and then refused would live on as an orphan renderer.
-  checkOptionNames('connect', options, CONNECT_OPTION_NAMES);
+  checkOptions('connect', options, CONNECT_OPTION_NAMES);
   checkDeadlines(options);
   if (isAttached(ipcRenderer)) {
     throw new IpcError(
@@ -56,7 +65,7 @@ export function connect(options: NodeConnectOptions): IpcRenderer {
  * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or option (an unknown name too).
  */
 export function createIpcRenderer(options: NodeConnectOptions & RendererSessionOptions): IpcRenderer {
-  checkOptionNames('createIpcRenderer', options, RENDERER_OPTION_NAMES);
+  checkOptions('createIpcRenderer', options, RENDERER_OPTION_NAMES);
   const renderer = new IpcRenderer(options);
   // The socket must take every frame the renderer says it accepts (unless told otherwise).
   const accepted = options.limits?.maxPayload;

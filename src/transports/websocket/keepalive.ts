@@ -7,6 +7,7 @@
  */
 
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { checkInterval, describeValue, MAX_TIMER_MS } from '../../protocol/options.js';
 
 /** How soon a client notices a dead link. */
 export interface KeepaliveOptions {
@@ -36,9 +37,6 @@ export const KEEPALIVE_OPTION_NAMES = ['keepaliveInterval', 'keepaliveTimeout'] 
  */
 export const KEEPALIVE_CLOSE_CODE = 4000;
 
-/** Timers cannot wait longer (a larger delay fires at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** The last part of `keepaliveTimeout` (at most this, at most half), see {@link Keepalive}. */
 const LAST_CALL_MS = 1000;
 
@@ -47,21 +45,12 @@ const LAST_CALL_MS = 1000;
  * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` naming the option.
  */
 export function checkKeepaliveOptions(options: KeepaliveOptions): void {
-  const interval = options.keepaliveInterval;
-  if (
-    interval !== undefined &&
-    !(typeof interval === 'number' && interval >= 0 && interval <= MAX_TIMER_MS)
-  ) {
-    throw new IpcError(
-      IpcErrorCode.InvalidArgument,
-      `keepaliveInterval must be a number of milliseconds from 0 (no keepalive) to ${MAX_TIMER_MS} (got ${String(interval)}).`,
-    );
-  }
+  checkInterval('keepaliveInterval', options.keepaliveInterval, 'no keepalive');
   const timeout = options.keepaliveTimeout;
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= MAX_TIMER_MS)) {
     throw new IpcError(
       IpcErrorCode.InvalidArgument,
-      `keepaliveTimeout must be a number of milliseconds above 0, at most ${MAX_TIMER_MS} (got ${String(timeout)}); set keepaliveInterval: 0 to turn the keepalive off.`,
+      `keepaliveTimeout must be a number of milliseconds above 0, at most ${MAX_TIMER_MS} (got ${describeValue(timeout)}); set keepaliveInterval: 0 to turn the keepalive off.`,
     );
   }
 }

@@ -163,6 +163,25 @@ describe('WebSocket client keepalive (Node)', () => {
     expect(closed.error?.message).toMatch(/The renderer closed its connection/);
   });
 
+  it('an idle link to main: main answers the pings, nothing closes, and calls still work after', async () => {
+    const { main, proxy, log } = await mainBehindProxy();
+    main.ipcMain.handle('echo', (_event, value) => value);
+    const interval = 100;
+    const renderer = track(
+      createIpcRenderer({ url: proxy.url, keepaliveInterval: interval, keepaliveTimeout: 300 }),
+    );
+    const closed = closedWith(renderer);
+    await connected(renderer);
+    const idleMs = 1500;
+    await sleep(idleMs);
+    expect(closed.error).toBeUndefined();
+    expect(proxy.pings).toBeGreaterThanOrEqual(3);
+    expect(proxy.pings).toBeLessThanOrEqual(idleMs / interval);
+    expect(proxy.answers).toBe(proxy.pings);
+    expect(await renderer.invoke('echo', 'still here')).toBe('still here');
+    expect(log).toEqual({ warn: [], error: [] });
+  });
+
   it('an event loop blocked past the timeout right after a ping is no false verdict: queued answers count', async () => {
     // In Node, expired timers run before the I/O that arrived while the loop was blocked: the verdict
     // waits for one more timer, armed after the loop is free again, before it calls the link dead.
@@ -233,7 +252,11 @@ describe('WebSocket client keepalive (Node)', () => {
       ['interval beyond a timer', { keepaliveInterval: 2 ** 31 }, /keepaliveInterval must be/],
       ['timeout 0', { keepaliveTimeout: 0 }, /keepaliveTimeout must be .* \(got 0\).*keepaliveInterval: 0/],
       ['timeout Infinity', { keepaliveTimeout: Infinity }, /keepaliveTimeout must be/],
-      ['a typo', { keepaliveIntreval: 100 }, /createIpcRenderer: unknown option 'keepaliveIntreval'/],
+      [
+        'a typo',
+        { keepaliveIntreval: 100 },
+        /createIpcRenderer: unknown option 'keepaliveIntreval'; did you mean 'keepaliveInterval'\?/,
+      ],
     ];
     for (const [what, options, message] of refusals) {
       it(`createIpcRenderer refuses ${what}`, async () => {
@@ -253,9 +276,12 @@ describe('WebSocket client keepalive (Node)', () => {
       const { url, sockets } = await countingServer();
       const invalid = expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' });
       expect(() => connect({ url, limits: { maxPayload: 1024 } } as never)).toThrow(invalid);
-      expect(() => connect({ url, limits: {} } as never)).toThrow(/connect: unknown option 'limits'/);
+      expect(() => connect({ url, limits: {} } as never)).toThrow(
+        /connect: unknown option 'limits': only createIpcRenderer\(\) takes limits/,
+      );
       expect(() => connect({ url, keepaliveTimeout: -5 })).toThrow(/keepaliveTimeout must be/);
-      expect(() => connect(undefined as never)).toThrow(/connect: options must be an object/);
+      expect(() => connect(undefined as never)).toThrow(/connect: pass \{ url \}/);
+      expect(() => connect('http://127.0.0.1:1' as never)).toThrow(/connect: options must be an object/);
       await sleep(50);
       expect(sockets.size).toBe(0);
     });
