@@ -6,6 +6,7 @@ import { defaultMain } from './api/main-context.js';
 
 export { addRenderer, createMain, defaultMain, type Main, type MainOptions } from './api/main-context.js';
 export {
+  type AllowedHosts,
   type AllowedOrigins,
   type AttachOptions,
   attach,

@@ -417,6 +417,9 @@ function offerOf(header: string | undefined): Offer | string {
   const limit = single(offered, LIMIT_PROTOCOL_PREFIX);
   if (limit === null || (limit !== undefined && !/^[1-9][0-9]{0,14}$/.test(limit))) return 'Malformed limit';
   const maxPayload = limit === undefined ? undefined : Number(limit);
+  // Not even main's hello would fit: refused before a WebContents exists.
+  if (maxPayload !== undefined && maxPayload < PROTOCOL_MIN_PAYLOAD)
+    return 'Limit below the protocol minimum';
   const token = single(offered, GUEST_PROTOCOL_PREFIX);
   const successor = single(offered, NEXT_GUEST_PROTOCOL_PREFIX);
   if (token === null || successor === null) return 'Malformed guest token';

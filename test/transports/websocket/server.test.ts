@@ -11,6 +11,7 @@ import {
   type Main,
   type WebContents,
 } from '../../../src/main.js';
+import { PROTOCOL_MIN_PAYLOAD } from '../../../src/protocol/messages.js';
 import type { IpcRenderer } from '../../../src/renderer.js';
 import { createIpcRenderer, disconnect } from '../../../src/renderer.node.js';
 import { SUBPROTOCOL, WS_PATH } from '../../../src/transports/websocket/wire.js';
@@ -272,12 +273,17 @@ describe('payload limit', () => {
   });
 
   it('refuses a malformed limit in the handshake', async () => {
-    const { server } = await start();
+    const { server, main } = await start();
     const url = `${server.url.replace('http', 'ws')}${WS_PATH}`;
     const key = `key.${'k'.repeat(43)}`;
     expect(await refusedStatus(url, [SUBPROTOCOL, key, 'limit.abc'])).toBe(400);
     expect(await refusedStatus(url, [SUBPROTOCOL, key, 'limit.0'])).toBe(400);
     expect(await refusedStatus(url, [SUBPROTOCOL, key, 'limit.5', 'limit.6'])).toBe(400);
+    // Below what the protocol itself needs (main's hello would not fit): refused before a WebContents exists.
+    for (const limit of [1, 7, PROTOCOL_MIN_PAYLOAD - 1]) {
+      expect(await refusedStatus(url, [SUBPROTOCOL, key, `limit.${limit}`])).toBe(400);
+    }
+    expect(main.webContents.getAllWebContents()).toEqual([]);
   });
 
   it('what a renderer accepts is announced too: main refuses more, and the connection lives on', async () => {
