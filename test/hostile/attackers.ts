@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect as netConnect, type Socket } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  connect as netConnect,
+  type Socket,
+} from 'node:net';
 import WebSocket from 'ws';
 import {
   createConnectionKey,
@@ -224,5 +229,45 @@ export function startSyncRequest(
       if (!answered) req.end();
     },
     abort: () => req.destroy(),
+  };
+}
+
+/** A loopback TCP proxy in front of a server, whose link can go silent. */
+export interface SilenceableProxy {
+  /** The proxy's `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** From now on nothing is forwarded in either direction, and nothing is closed: a dead link. */
+  goSilent(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy to the server at `url`. */
+export async function silenceableProxy(url: string): Promise<SilenceableProxy> {
+  const { hostname, port } = new URL(url);
+  let silent = false;
+  const sockets = new Set<Socket>();
+  const server = createNetServer((downstream) => {
+    const upstream = netConnect({ host: hostname, port: Number(port) });
+    for (const socket of [downstream, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    }
+    downstream.on('data', (chunk) => silent || upstream.write(chunk));
+    upstream.on('data', (chunk) => silent || downstream.write(chunk));
+    downstream.on('end', () => silent || upstream.end());
+    upstream.on('end', () => silent || downstream.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    goSilent: () => {
+      silent = true;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
   };
 }
