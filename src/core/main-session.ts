@@ -1,4 +1,4 @@
-import { IpcError, IpcErrorCode, isIpcError } from '../protocol/errors.js';
+import { codedErrorText, IpcError, IpcErrorCode, isIpcError } from '../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../protocol/limits.js';
 import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/message-codec.js';
 import {
@@ -116,7 +116,8 @@ export class MainSession implements RendererLink {
       } catch (cause) {
         // As in Electron, the renderer's invoke rejects with what went wrong, and main logs it.
         this.world.logger.error(handlerErrorLogPrefix(channel), cause);
-        error = String(cause);
+        // Electron's own text for what cannot be cloned; the code for what is ours alone.
+        error = isIpcError(cause, IpcErrorCode.PayloadTooLarge) ? codedErrorText(cause) : String(cause);
       }
     } else {
       error = outcome.error;
@@ -132,7 +133,12 @@ export class MainSession implements RendererLink {
       seq: 0,
       id,
       ok: false,
-      error: `Error: [${IpcErrorCode.PayloadTooLarge}] The handler's error text is larger than WebContents #${this.contents.id} accepts (its maxPayload, ${this.peerMaxPayload} bytes).`,
+      error: codedErrorText(
+        new IpcError(
+          IpcErrorCode.PayloadTooLarge,
+          `The handler's error text is larger than WebContents #${this.contents.id} accepts (its maxPayload, ${this.peerMaxPayload} bytes).`,
+        ),
+      ),
     });
   }
 

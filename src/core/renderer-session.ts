@@ -1,4 +1,4 @@
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { codeInErrorText, IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../protocol/limits.js';
 import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/message-codec.js';
 import { type MainToRendererMessage, MessageKind, type RendererToMainMessage } from '../protocol/messages.js';
@@ -263,8 +263,7 @@ export class RendererSession {
         return;
       case MessageKind.InvokeReply:
         if (message.ok) this.invokes.resolve(message.id, message.value);
-        else
-          this.invokes.reject(message.id, (channel) => new Error(invokeErrorMessage(channel, message.error)));
+        else this.invokes.reject(message.id, (channel) => invokeError(channel, message.error));
         return;
       case MessageKind.HostMessage:
         this.events.hostMessage(message.guestId, message.frameId, message.channel, message.args);
@@ -308,4 +307,12 @@ export class RendererSession {
     this.invokes.rejectAll(this.closedWith);
     this.events.closed(this.closedWith);
   }
+}
+
+/** Electron's rejection, plus the `code` when main's text carries one (`codedErrorText` in protocol/errors). */
+function invokeError(channel: string, errorText: string): Error {
+  const error = new Error(invokeErrorMessage(channel, errorText));
+  const code = codeInErrorText(errorText);
+  if (code !== undefined) (error as Error & { code?: string }).code = code;
+  return error;
 }

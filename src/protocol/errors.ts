@@ -55,3 +55,21 @@ export function isIpcError(error: unknown, code?: IpcErrorCode): error is IpcErr
   if (typeof actual !== 'string' || !actual.startsWith('ERR_IPC_')) return false;
   return code === undefined || actual === code;
 }
+
+/**
+ * An error of ours as the text an invoke reply carries (`Error: [ERR_IPC_...] message`): Electron sends
+ * only `error.toString()`, so the code travels inside the text and {@link codeInErrorText} finds it.
+ */
+export function codedErrorText(error: IpcError): string {
+  return `Error: [${error.code}] ${error.message}`;
+}
+
+const CODED_TEXT = /^Error: \[(ERR_IPC_[A-Z_]+)\] /;
+
+/** The code {@link codedErrorText} put in `text`, if any. */
+export function codeInErrorText(text: string): IpcErrorCode | undefined {
+  const code = CODED_TEXT.exec(text)?.[1];
+  return code !== undefined && (Object.values(IpcErrorCode) as string[]).includes(code)
+    ? (code as IpcErrorCode)
+    : undefined;
+}

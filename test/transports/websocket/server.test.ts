@@ -302,7 +302,12 @@ describe('payload limit', () => {
     contents.send('big', 'x'.repeat(5000));
     expect(dropped).toEqual(['big: ERR_IPC_PAYLOAD_TOO_LARGE']);
     expect(log.warn.flat().join('\n')).toContain(`dropped a message on 'big' to WebContents #${contents.id}`);
-    await expect(renderer.invoke('big')).rejects.toThrow('accepts at most 2048');
+    await expect(renderer.invoke('big')).rejects.toMatchObject({
+      code: 'ERR_IPC_PAYLOAD_TOO_LARGE',
+      message: expect.stringMatching(
+        /^Error invoking remote method 'big': Error: \[ERR_IPC_PAYLOAD_TOO_LARGE\] .*accepts at most 2048/,
+      ),
+    });
     contents.send('small', 'still connected');
     await expect.poll(() => received).toEqual(['still connected']);
     expect(log.error.flat().join('\n')).not.toContain('closing WebContents');
