@@ -1,0 +1,221 @@
+import type { Receiver } from '../../../src/protocol/message-codec.js';
+import { type AnyMessage, MessageKind } from '../../../src/protocol/messages.js';
+
+/** One golden message fixture: a message and the exact bytes of `encodeMessage(message)`. */
+export interface MessageFixture {
+  readonly name: string;
+  /** The side that accepts it (kinds below 32 travel towards main). */
+  readonly receiver: Receiver;
+  readonly message: AnyMessage;
+  /** The encoding as hex byte pairs (whitespace ignored), without a frame's length prefix. */
+  readonly hex: string;
+}
+
+/** One golden frame: several messages, each behind its varuint length (`encodeFrame`). */
+export interface FrameFixture {
+  readonly name: string;
+  readonly receiver: Receiver;
+  readonly messages: readonly AnyMessage[];
+  readonly hex: string;
+}
+
+/** A guest token (43 base64url characters): the bytes 0..31, base64url-encoded. */
+const TOKEN = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+
+const K = MessageKind;
+
+/** Every MessageKind, both directions. */
+export const messageFixtures: MessageFixture[] = [
+  {
+    name: 'send',
+    receiver: 'main',
+    message: { kind: K.Send, seq: 1, channel: 'ping', args: [1, 'two'] },
+    hex: '01 01 10 70 69 6e 67 0c 02 81 09 0c 74 77 6f',
+  },
+  {
+    name: 'sendSync',
+    receiver: 'main',
+    message: { kind: K.SendSync, seq: 2, id: 1, channel: 'sync', args: [] },
+    hex: '02 02 01 10 73 79 6e 63 0c 00',
+  },
+  {
+    name: 'invoke',
+    receiver: 'main',
+    message: { kind: K.Invoke, seq: 3, id: 2, channel: 'get', args: [{ id: 5 }] },
+    hex: [
+      '03', // kind: MessageKind.Invoke
+      '03', // seq 3
+      '02', // id 2
+      '0c 67 65 74', // channel: header 3 * 4 + Latin1, "get"
+      '0c 01 0b 01 08 69 64 85', // args: [{id: 5}]
+    ].join(' '),
+  },
+  {
+    name: 'sendToHost',
+    receiver: 'main',
+    message: { kind: K.SendToHost, seq: 4, channel: 'to-host', args: [null] },
+    hex: '04 04 1c 74 6f 2d 68 6f 73 74 0c 01 01',
+  },
+  {
+    name: 'sendTo',
+    receiver: 'main',
+    message: { kind: K.SendTo, seq: 5, webContentsId: 3, channel: 'relay', args: [true] },
+    hex: '05 05 03 14 72 65 6c 61 79 0c 01 03',
+  },
+  {
+    name: 'webviewSend',
+    receiver: 'main',
+    message: { kind: K.WebviewSend, seq: 6, guestId: 4, channel: 'to-guest', args: ['x'] },
+    hex: '06 06 04 20 74 6f 2d 67 75 65 73 74 0c 01 09 04 78',
+  },
+  {
+    name: 'guestRegister',
+    receiver: 'main',
+    message: { kind: K.GuestRegister, seq: 7, token: TOKEN },
+    hex: `
+      07 07 ac 01 41 41 45 43 41 77 51 46 42 67 63 49
+      43 51 6f 4c 44 41 30 4f 44 78 41 52 45 68 4d 55
+      46 52 59 58 47 42 6b 61 47 78 77 64 48 68 38
+    `,
+  },
+  {
+    name: 'guestRelease',
+    receiver: 'main',
+    message: { kind: K.GuestRelease, seq: 8, token: TOKEN },
+    hex: `
+      08 08 ac 01 41 41 45 43 41 77 51 46 42 67 63 49
+      43 51 6f 4c 44 41 30 4f 44 78 41 52 45 68 4d 55
+      46 52 59 58 47 42 6b 61 47 78 77 64 48 68 38
+    `,
+  },
+  {
+    name: 'limits',
+    receiver: 'main',
+    message: { kind: K.Limits, seq: 1, maxPayload: 1024 * 1024 },
+    hex: '09 01 80 80 40',
+  },
+  {
+    name: 'send with a 3-byte seq',
+    receiver: 'main',
+    message: { kind: K.Send, seq: 2 ** 21, channel: 'late', args: [] },
+    hex: '01 80 80 80 01 10 6c 61 74 65 0c 00',
+  },
+  {
+    name: 'hello',
+    receiver: 'renderer',
+    message: { kind: K.Hello, seq: 1, protocolVersion: 1, webContentsId: 1, maxPayload: 64 * 1024 * 1024 },
+    hex: '20 01 01 01 80 80 80 20',
+  },
+  {
+    name: 'message from main',
+    receiver: 'renderer',
+    message: { kind: K.Message, seq: 2, senderId: 0, channel: 'news', args: ['hi'] },
+    hex: '21 02 00 10 6e 65 77 73 0c 01 09 08 68 69',
+  },
+  {
+    name: 'message relayed from renderer 7',
+    receiver: 'renderer',
+    message: { kind: K.Message, seq: 3, senderId: 7, channel: 'relay', args: [true] },
+    hex: '21 03 07 14 72 65 6c 61 79 0c 01 03',
+  },
+  {
+    name: 'invokeReply ok',
+    receiver: 'renderer',
+    message: { kind: K.InvokeReply, seq: 4, id: 2, ok: true, value: { n: 1 } },
+    hex: '22 04 02 01 0b 01 04 6e 81',
+  },
+  {
+    name: 'invokeReply error',
+    receiver: 'renderer',
+    message: { kind: K.InvokeReply, seq: 5, id: 3, ok: false, error: 'Error: boom' },
+    hex: [
+      '22', // kind: MessageKind.InvokeReply
+      '05', // seq 5
+      '03', // id 3
+      '00', // ok: 0, an error text follows
+      '2c 45 72 72 6f 72 3a 20 62 6f 6f 6d', // header 11 * 4 + Latin1, "Error: boom"
+    ].join(' '),
+  },
+  {
+    name: 'syncReply',
+    receiver: 'renderer',
+    message: { kind: K.SyncReply, seq: 0, id: 1, value: 'pong' },
+    hex: '23 00 01 09 10 70 6f 6e 67',
+  },
+  {
+    name: 'hostMessage',
+    receiver: 'renderer',
+    message: { kind: K.HostMessage, seq: 6, guestId: 4, frameId: 1, channel: 'from-guest', args: [1] },
+    hex: '24 06 04 01 28 66 72 6f 6d 2d 67 75 65 73 74 0c 01 81',
+  },
+  {
+    name: 'guestState no guest',
+    receiver: 'renderer',
+    message: { kind: K.GuestState, seq: 7, token: TOKEN, guestId: 0 },
+    hex: `
+      25 07 ac 01 41 41 45 43 41 77 51 46 42 67 63 49
+      43 51 6f 4c 44 41 30 4f 44 78 41 52 45 68 4d 55
+      46 52 59 58 47 42 6b 61 47 78 77 64 48 68 38 00
+    `,
+  },
+  {
+    name: 'guestState guest 12',
+    receiver: 'renderer',
+    message: { kind: K.GuestState, seq: 8, token: TOKEN, guestId: 12 },
+    hex: `
+      25 08 ac 01 41 41 45 43 41 77 51 46 42 67 63 49
+      43 51 6f 4c 44 41 30 4f 44 78 41 52 45 68 4d 55
+      46 52 59 58 47 42 6b 61 47 78 77 64 48 68 38 0c
+    `,
+  },
+];
+
+/** Frames of several messages, and one whose message needs a 2-byte length prefix. */
+export const frameFixtures: FrameFixture[] = [
+  {
+    name: 'three messages towards main',
+    receiver: 'main',
+    messages: [
+      { kind: K.Limits, seq: 1, maxPayload: 4096 },
+      { kind: K.Send, seq: 2, channel: 'a', args: [] },
+      { kind: K.Invoke, seq: 3, id: 1, channel: 'b', args: [0] },
+    ],
+    hex: [
+      '04', // length 4
+      '09 01 80 20', // limits, seq 1, maxPayload 4096
+      '06', // length 6
+      '01 02 04 61 0c 00', // send, seq 2, channel "a", args []
+      '08', // length 8
+      '03 03 01 04 62 0c 01 80', // invoke, seq 3, id 1, channel "b", args [0]
+    ].join(' '),
+  },
+  {
+    name: 'hello and a message towards the renderer',
+    receiver: 'renderer',
+    messages: [
+      { kind: K.Hello, seq: 1, protocolVersion: 1, webContentsId: 2, maxPayload: 1024 },
+      { kind: K.Message, seq: 2, senderId: 0, channel: 'c', args: [null] },
+    ],
+    hex: '06 20 01 01 02 80 08 08 21 02 00 04 63 0c 01 01',
+  },
+  {
+    name: 'a 139-byte message (2-byte length prefix) and a short one',
+    receiver: 'main',
+    messages: [
+      { kind: K.Send, seq: 1, channel: 'big', args: ['q'.repeat(128)] },
+      { kind: K.Send, seq: 2, channel: 'small', args: [] },
+    ],
+    hex: `
+      8b 01 01 01 0c 62 69 67 0c 01 09 81 04 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 71 71 71
+      71 71 71 71 71 71 71 71 71 71 71 71 71 0a 01 02
+      14 73 6d 61 6c 6c 0c 00
+    `,
+  },
+];
