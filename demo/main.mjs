@@ -30,7 +30,12 @@ ipcMain.on('notes:load', (event) => {
 // send + event.reply, then webContents.send to every tab.
 ipcMain.on('note:add', (event, text) => {
   if (typeof text !== 'string' || text.trim() === '') return;
-  const note = { id: nextNoteId++, text: text.slice(0, settings.maxNoteLength), author: nameOf(event.sender), at: new Date() };
+  const note = {
+    id: nextNoteId++,
+    text: text.slice(0, settings.maxNoteLength),
+    author: nameOf(event.sender),
+    at: new Date(),
+  };
   notes.push(note);
   event.reply('note:ack', note.id);
   for (const contents of tabs()) contents.send('note:added', note);

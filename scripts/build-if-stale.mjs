@@ -18,4 +18,5 @@ function newest(dir) {
 
 const stamp = join(root, 'dist', 'browser', 'renderer.js');
 const stale = !existsSync(stamp) || statSync(stamp).mtimeMs < newest(join(root, 'src'));
-if (stale) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
+if (stale)
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });

@@ -85,7 +85,8 @@ ipcRenderer.on('tabs:changed', (_event, tabs, myId) => {
   const list = $('tabs');
   list.replaceChildren();
   const others = tabs.filter((tab) => tab.id !== myId);
-  if (others.length === 0) list.innerHTML = '<li class="muted">Open this page in another tab to see it here.</li>';
+  if (others.length === 0)
+    list.innerHTML = '<li class="muted">Open this page in another tab to see it here.</li>';
   for (const tab of others) {
     const item = document.createElement('li');
     item.textContent = `${tab.name} (#${tab.id}) `;
@@ -93,13 +94,16 @@ ipcRenderer.on('tabs:changed', (_event, tabs, myId) => {
     button.textContent = 'Nudge';
     button.className = 'nudge';
     button.dataset.tabId = String(tab.id);
-    button.addEventListener('click', () => ipcRenderer.sendTo(tab.id, 'nudge', $('rename-input').value || 'A tab'));
+    button.addEventListener('click', () =>
+      ipcRenderer.sendTo(tab.id, 'nudge', $('rename-input').value || 'A tab'),
+    );
     item.append(button);
     list.append(item);
   }
 });
 ipcRenderer.on('nudge', (event, from) => {
-  $('nudges').textContent = `${from} (tab #${event.senderId}) nudged you at ${new Date().toLocaleTimeString()}.`;
+  $('nudges').textContent =
+    `${from} (tab #${event.senderId}) nudged you at ${new Date().toLocaleTimeString()}.`;
 });
 
 // 6. <webview>: the guest gets notes with webview.send and answers with sendToHost.
