@@ -1,5 +1,6 @@
 import { ByteReader, decodeError } from './codec/byte-reader.js';
 import { ByteWriter, varuintSize } from './codec/byte-writer.js';
+import { Cost, spend } from './codec/decode-budget.js';
 import { readValue } from './codec/decode-value.js';
 import { writeValue } from './codec/encode-value.js';
 import { IpcError, IpcErrorCode } from './errors.js';
@@ -204,6 +205,9 @@ export function decodeFrame(
       throw decodeError(`truncated input (need ${length} more bytes, ${reader.end - start} left)`, start);
     }
     sizes?.push(length);
+    // The frame's messages share the reader's allocation budget: a frame of many tiny messages costs
+    // what its messages cost together.
+    spend(reader, Cost.Message, 'message', start);
     messages.push(decodeMessage(reader, receiver, start + length));
   }
   if (messages.length === 0) throw new IpcError(IpcErrorCode.Protocol, 'Empty frame.');

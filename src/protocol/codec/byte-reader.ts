@@ -1,5 +1,6 @@
 import { IpcError, IpcErrorCode } from '../errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../limits.js';
+import { Cost, overBudget } from './decode-budget.js';
 import {
   CACHE_MAX_LEN,
   cachedLatin1,
@@ -59,17 +60,25 @@ export class ByteReader {
   depth = 0;
   /** @internal Sum of maxByteLength of resizable ArrayBuffers created by the current readValue call. */
   reserved = 0;
+  /**
+   * @internal Allocation units left (see decode-budget.ts). Set once per reader, not per value: a
+   * frame's messages share one reader and so one budget, which bounds what one frame can cost.
+   */
+  budget: number;
   private dv: DataView | null = null;
 
   /**
-   * Reads `bytes` (a view is fine; offsets are relative to it). `limits` bound what readValue accepts;
-   * checking the total size against `limits.maxPayload` is the caller's job (decode() does it).
+   * Reads `bytes` (a view is fine; offsets are relative to it). `limits` bound what readValue accepts
+   * (`maxAllocations` over everything this reader decodes); checking the total size against
+   * `limits.maxPayload` is the caller's job (decode() does it).
    */
   constructor(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS) {
     this.src = bytes;
     this.pos = 0;
     this.end = bytes.length;
     this.limits = limits;
+    // (?? for limits objects built by hand without the newer fields: they get the default budget.)
+    this.budget = limits.maxAllocations ?? DEFAULT_LIMITS.maxAllocations;
   }
 
   /** Bytes consumed so far. */
@@ -161,6 +170,7 @@ export class ByteReader {
     const kind = header % 4;
     const n = (header - kind) / 4;
     const pos = this.pos;
+    if (n > 1 && (this.budget -= Cost.String) < 0) throw overBudget(this, `string of ${n} characters`, at);
     if (kind === StringKind.Latin1) {
       if (n > this.end - pos) throw truncated(pos, n, this.end - pos);
       this.pos = pos + n;

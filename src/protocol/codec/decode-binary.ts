@@ -1,5 +1,6 @@
 import { IpcError, IpcErrorCode } from '../errors.js';
 import { type ByteReader, decodeError } from './byte-reader.js';
+import { Cost, spend } from './decode-budget.js';
 import { Tag, ViewKind } from './tags.js';
 
 /** Placeholder id slot of a view whose buffer is being read (a Ref to it is malformed). */
@@ -28,6 +29,7 @@ export function readRef(r: ByteReader): unknown {
 
 /** Tag.ArrayBuffer body. */
 export function readArrayBuffer(r: ByteReader): ArrayBuffer {
+  spend(r, Cost.Buffer, 'ArrayBuffer', r.pos);
   const ab = r.bytes(r.varuint()).slice().buffer;
   if (r.refs !== null) r.refs.push(ab);
   return ab;
@@ -48,6 +50,7 @@ export function readResizableArrayBuffer(r: ByteReader): ArrayBuffer {
   const n = r.varuint();
   const max = r.varuint();
   if (max < n) throw decodeError(`maxByteLength ${max} < byteLength ${n}`, at);
+  spend(r, Cost.Buffer, 'ArrayBuffer', at);
   r.reserved += max;
   if (r.reserved > r.limits.maxPayload) {
     throw new IpcError(
@@ -68,6 +71,7 @@ export function readView(r: ByteReader): ArrayBufferView {
   const kind = r.u8();
   const offset = r.varuint();
   const length = r.varuint();
+  spend(r, Cost.View, 'typed array or DataView', at);
   const refs = r.refs;
   const id = refs === null ? -1 : refs.length;
   if (refs !== null) refs.push(PENDING);

@@ -1,7 +1,10 @@
 import { IpcError, IpcErrorCode } from '../errors.js';
 import { type ByteReader, type DecodedShape, decodeError } from './byte-reader.js';
 import { isIndex } from './classify.js';
+import { bigIntFromBytes } from './decode-bigint.js';
 import { readArrayBuffer, readRef, readResizableArrayBuffer, readView } from './decode-binary.js';
+import { Cost, overBudget, spend } from './decode-budget.js';
+import { createError } from './error-factory.js';
 import {
   COMPILE_AFTER_USES,
   cachedFactory,
@@ -24,10 +27,12 @@ const defineProperty = Object.defineProperty;
 const MAX_ARRAY_LENGTH = 4294967295;
 /**
  * Arrays up to PREALLOCATE_MAX elements are allocated at their final size (the length is bounded by the
- * input already): growing with push reserves 17 slots for a 2-element array, five times slower to build
- * and three times the garbage for large values. Longer ones grow with push.
+ * input and charged to the allocation budget before this): growing with push reserves 17 slots for a
+ * 2-element array, five times slower to build and three times the garbage for large values. Longer ones
+ * (possible only within a raised budget) grow with push: V8 makes `new Array(n)` a slow dictionary
+ * array for n of 2^26 and more.
  */
-const PREALLOCATE_MAX = 65536;
+const PREALLOCATE_MAX = 1 << 22;
 
 function tooDeep(r: ByteReader): IpcError {
   return new IpcError(
@@ -119,6 +124,7 @@ function readAny(r: ByteReader): unknown {
     case Tag.SparseArray:
       return readSparseArray(r);
     case Tag.Date: {
+      spend(r, Cost.Date, 'Date', pos);
       const d = new Date(r.f64());
       if (r.refs !== null) r.refs.push(d);
       return d;
@@ -145,15 +151,21 @@ function readAny(r: ByteReader): unknown {
 }
 
 function readBigInt(r: ByteReader, negative: boolean): bigint {
+  const at = r.pos;
   const n = r.varuint();
-  const bytes = r.bytes(n);
-  if (n === 0) return 0n;
-  let hex = '';
-  for (let i = n - 1; i >= 0; i--) {
-    const b = bytes[i]!;
-    hex += (b < 16 ? '0' : '') + b.toString(16);
+  r.need(n);
+  if (n > r.limits.maxBigIntBytes) {
+    throw new IpcError(
+      IpcErrorCode.LimitExceeded,
+      `BigInt of ${n} bytes exceeds maxBigIntBytes (${r.limits.maxBigIntBytes}) at byte ${at}. ` +
+        'If the sender is trusted, raise limits.maxBigIntBytes.',
+    );
   }
-  const v = BigInt(`0x${hex}`);
+  if ((r.budget -= Cost.BigInt + n) < 0) throw overBudget(r, `BigInt of ${n} bytes`, at);
+  const p = r.pos;
+  r.pos = p + n;
+  if (n === 0) return 0n;
+  const v = bigIntFromBytes(r.src, p, n);
   return negative ? -v : v;
 }
 
@@ -161,6 +173,9 @@ function readObject(r: ByteReader): object {
   const n = r.varuint();
   if (n > (r.end - r.pos) / 2) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  if ((r.budget -= Cost.Object + n * (Cost.Key + Cost.Slot)) < 0) {
+    throw overBudget(r, `object with ${n} properties`, r.pos);
+  }
   r.depth++;
   const o: Record<string, unknown> = {};
   if (r.refs !== null) r.refs.push(o);
@@ -179,6 +194,9 @@ function readShapeDef(r: ByteReader): object {
   const n = r.varuint();
   if (n > (r.end - r.pos) / 2) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  if ((r.budget -= Cost.Object + n * (Cost.Key + Cost.Slot)) < 0) {
+    throw overBudget(r, `object with ${n} properties`, r.pos);
+  }
   r.depth++;
   const keys: string[] = new Array(n);
   for (let i = 0; i < n; i++) keys[i] = r.key();
@@ -245,6 +263,7 @@ function readShapeRef(r: ByteReader): object {
   const n = keys.length;
   if (n > r.end - r.pos) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  if ((r.budget -= Cost.Object + n) < 0) throw overBudget(r, `object with ${n} properties`, r.pos);
   r.depth++;
   let factory = shape.factory;
   if (factory === null) factory = factoryOf(r, shape);
@@ -276,6 +295,7 @@ function readArray(r: ByteReader, withProps: boolean): unknown[] {
   const len = r.varuint();
   if (len > r.end - r.pos) throw decodeError(`array of length ${len} exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  if ((r.budget -= Cost.Array + len) < 0) throw overBudget(r, `array of length ${len}`, r.pos);
   r.depth++;
   const src = r.src;
   let a: unknown[];
@@ -308,6 +328,7 @@ function readArray(r: ByteReader, withProps: boolean): unknown[] {
 function readProps(r: ByteReader, a: unknown[]): void {
   const n = r.varuint();
   if (n > (r.end - r.pos) / 2) throw decodeError(`array with ${n} properties exceeds the input`, r.pos);
+  spend(r, n * (Cost.Key + Cost.Slot), 'named array properties', r.pos);
   for (let i = 0; i < n; i++) {
     const at = r.pos;
     const k = r.key();
@@ -322,19 +343,21 @@ function readSparseArray(r: ByteReader): unknown[] {
   const at = r.pos;
   const len = r.varuint();
   if (len > MAX_ARRAY_LENGTH) throw decodeError(`invalid array length ${len}`, at);
-  if (len > r.limits.maxPayload) {
+  if (len > r.limits.maxSparseArrayLength) {
     throw new IpcError(
       IpcErrorCode.LimitExceeded,
-      `Sparse array length ${len} exceeds maxPayload (${r.limits.maxPayload}) at byte ${at}`,
+      `Sparse array length ${len} exceeds maxSparseArrayLength (${r.limits.maxSparseArrayLength}) at byte ${at}. ` +
+        'If the sender is trusted, raise limits.maxSparseArrayLength.',
     );
   }
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  spend(r, Cost.Array, 'sparse array', at);
   r.depth++;
-  const a: unknown[] = [];
-  a.length = len;
+  const a = holeyArray(len);
   if (r.refs !== null) r.refs.push(a);
   const n = r.varuint();
   if (n > (r.end - r.pos) / 2) throw decodeError(`sparse array with ${n} elements exceeds the input`, r.pos);
+  spend(r, n * (Cost.SparseElement + Cost.Slot), 'sparse array elements', r.pos);
   for (let i = 0; i < n; i++) {
     const ia = r.pos;
     const idx = r.varuint();
@@ -347,8 +370,24 @@ function readSparseArray(r: ByteReader): unknown[] {
   return a;
 }
 
+/**
+ * An empty array of length `len` in constant time and memory. Setting `length` (or `new Array(len)`)
+ * below V8's fast-array limit of 2^25 allocates a backing store of `len` slots: 15 bytes declaring
+ * length 2^25-1 cost 1.1 s and 268 MB. Defining the last element first puts the array in dictionary
+ * mode (it lies far past the empty backing store); deleting it keeps the length.
+ */
+function holeyArray(len: number): unknown[] {
+  const a: unknown[] = [];
+  if (len > 0) {
+    defineProperty(a, len - 1, { value: undefined, writable: true, enumerable: true, configurable: true });
+    delete a[len - 1];
+  }
+  return a;
+}
+
 function readRegExp(r: ByteReader): RegExp {
   const at = r.pos;
+  spend(r, Cost.RegExp, 'RegExp', at);
   const source = r.string();
   const flags = r.string();
   let re: RegExp;
@@ -365,6 +404,7 @@ function readMap(r: ByteReader): Map<unknown, unknown> {
   const n = r.varuint();
   if (n > (r.end - r.pos) / 2) throw decodeError(`Map with ${n} entries exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  spend(r, Cost.Map + n * (Cost.MapEntry + 2 * Cost.Slot), 'Map', r.pos);
   r.depth++;
   const m = new Map<unknown, unknown>();
   if (r.refs !== null) r.refs.push(m);
@@ -380,6 +420,7 @@ function readSet(r: ByteReader): Set<unknown> {
   const n = r.varuint();
   if (n > r.end - r.pos) throw decodeError(`Set with ${n} entries exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
+  spend(r, Cost.Set + n * (Cost.SetEntry + Cost.Slot), 'Set', r.pos);
   r.depth++;
   const s = new Set<unknown>();
   if (r.refs !== null) r.refs.push(s);
@@ -394,11 +435,11 @@ function readError(r: ByteReader): Error {
   const flags = r.u8();
   const Ctor = ERROR_CTORS[kind];
   if (Ctor === undefined || flags > 7) throw decodeError('invalid Error header', at);
+  spend(r, Cost.Error, 'Error', at);
   const message = flags & ErrorFlag.Message ? r.string() : undefined;
   const stack = flags & ErrorFlag.Stack ? r.string() : undefined;
-  const e = message === undefined ? new Ctor() : new Ctor(message);
   // Like V8's deserializer: `stack` is always an own property (undefined when there was none).
-  defineProperty(e, 'stack', { value: stack, writable: true, enumerable: false, configurable: true });
+  const e = createError(Ctor, message, stack);
   if (r.refs !== null) r.refs.push(e);
   if (flags & ErrorFlag.Cause) {
     if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
@@ -412,6 +453,7 @@ function readError(r: ByteReader): Error {
 
 function readBoxed(r: ByteReader): object {
   const at = r.pos;
+  spend(r, Cost.Boxed, 'boxed primitive', at);
   const v = readAny(r);
   const t = typeof v;
   if (t !== 'number' && t !== 'string' && t !== 'boolean' && t !== 'bigint') {

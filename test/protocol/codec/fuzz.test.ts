@@ -197,7 +197,7 @@ describe('decoding hostile input (adversarial cases)', () => {
     }
   });
 
-  it('caps sparse array lengths and resizable buffer reservations at maxPayload', () => {
+  it('caps sparse array lengths (maxSparseArrayLength) and resizable buffer reservations (maxPayload)', () => {
     expect(codeOf(() => decode(bytes(Tag.SparseArray, ['v', 2 ** 32 - 1], ['v', 0], ['v', 0])))).toBe(
       'ERR_IPC_LIMIT_EXCEEDED',
     );

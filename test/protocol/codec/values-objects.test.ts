@@ -263,7 +263,7 @@ describe('arrays', () => {
     const a: unknown[] = [];
     a.length = 2 ** 32 - 1;
     expect(() => decode(encode(a))).toThrow(expect.objectContaining({ code: 'ERR_IPC_LIMIT_EXCEEDED' }));
-    expect((decode(encode(a), { maxPayload: 2 ** 32 }) as unknown[]).length).toBe(2 ** 32 - 1);
+    expect((decode(encode(a), { maxSparseArrayLength: 2 ** 32 - 1 }) as unknown[]).length).toBe(2 ** 32 - 1);
   });
 
   it('keeps __proto__ as an extra array property without changing the prototype', () => {
