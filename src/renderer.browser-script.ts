@@ -12,9 +12,9 @@ import {
   connectRenderer,
   createRendererFor,
 } from './api/renderer-connect.browser.js';
-import { IpcRenderer, onTraffic } from './core/ipc-renderer-impl.js';
-import type { RendererSessionOptions } from './core/renderer-session.js';
-import type { RendererTrafficListener } from './core/renderer-traffic.js';
+import { IpcRenderer, onTraffic } from './core/renderer/ipc-renderer-impl.js';
+import type { RendererSessionOptions } from './core/renderer/renderer-session.js';
+import type { RendererTrafficListener } from './core/renderer/renderer-traffic.js';
 import { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 
 const ipcRenderer = new IpcRenderer();

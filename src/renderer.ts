@@ -3,15 +3,15 @@
  * @packageDocumentation
  */
 import { ipcRenderer } from './api/ipc-renderer.js';
-import { type IpcRenderer, onTraffic as onRendererTraffic } from './core/ipc-renderer-impl.js';
-import type { RendererTrafficListener } from './core/renderer-traffic.js';
+import { type IpcRenderer, onTraffic as onRendererTraffic } from './core/renderer/ipc-renderer-impl.js';
+import type { RendererTrafficListener } from './core/renderer/renderer-traffic.js';
 
 export { ipcRenderer } from './api/ipc-renderer.js';
 export type * from './api/typed-channels.js';
 export { type TypedCalls, type TypedIpcRenderer, typedIpcRenderer } from './api/typed-ipc-renderer.js';
-export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/ipc-renderer-impl.js';
-export type { RendererSessionOptions } from './core/renderer-session.js';
-export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer-traffic.js';
+export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/renderer/ipc-renderer-impl.js';
+export type { RendererSessionOptions } from './core/renderer/renderer-session.js';
+export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer/renderer-traffic.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 

@@ -1,5 +1,5 @@
-import type { IpcRenderer } from '../core/ipc-renderer-impl.js';
-import type { RendererSessionOptions } from '../core/renderer-session.js';
+import type { IpcRenderer } from '../core/renderer/ipc-renderer-impl.js';
+import type { RendererSessionOptions } from '../core/renderer/renderer-session.js';
 import { ipcRenderer } from './ipc-renderer.js';
 import {
   autoConnect,

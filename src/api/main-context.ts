@@ -1,13 +1,13 @@
-import type { ClaimResult } from '../core/guest-registry.js';
-import type { IpcMain } from '../core/ipc-main-impl.js';
-import type { Logger } from '../core/logger.js';
+import type { ClaimResult } from '../core/main/guest-registry.js';
+import type { IpcMain } from '../core/main/ipc-main-impl.js';
+import type { Logger } from '../core/main/logger.js';
 import {
   MainWorld,
   type MainWorldOptions,
   type RendererInfo,
   type WebContentsModule,
-} from '../core/main-world.js';
-import type { WebContents } from '../core/web-contents-impl.js';
+} from '../core/main/main-world.js';
+import type { WebContents } from '../core/main/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { describeValue } from '../protocol/options.js';
 import type { MainTransport } from '../transports/transport.js';

@@ -1,6 +1,6 @@
-import { checkDeadlines } from '../core/deadline.js';
-import { attachTransport, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
-import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
+import { attachTransport, IpcRenderer, isAttached } from '../core/renderer/ipc-renderer-impl.js';
+import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer/renderer-session.js';
+import { checkDeadlines } from '../core/shared/deadline.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import { createBrowserTransport } from '../transports/websocket/browser-client.js';

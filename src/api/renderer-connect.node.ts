@@ -1,6 +1,11 @@
-import { checkDeadlines } from '../core/deadline.js';
-import { attachTransport, closeRenderer, IpcRenderer, isAttached } from '../core/ipc-renderer-impl.js';
-import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer-session.js';
+import {
+  attachTransport,
+  closeRenderer,
+  IpcRenderer,
+  isAttached,
+} from '../core/renderer/ipc-renderer-impl.js';
+import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer/renderer-session.js';
+import { checkDeadlines } from '../core/shared/deadline.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import {

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { GuestClaim } from '../core/guest-registry.js';
-import type { WebContents } from '../core/web-contents-impl.js';
+import type { GuestClaim } from '../core/main/guest-registry.js';
+import type { WebContents } from '../core/main/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import {
   checkHostName,

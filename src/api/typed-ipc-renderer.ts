@@ -1,4 +1,4 @@
-import type { CallOptions, IpcRenderer, IpcRendererEvent } from '../core/ipc-renderer-impl.js';
+import type { CallOptions, IpcRenderer, IpcRendererEvent } from '../core/renderer/ipc-renderer-impl.js';
 import type * as T from './typed-channels.js';
 import { hasValidators, invalidArgumentsError, overlay, validatorOf } from './typed-views.js';
 

@@ -1,6 +1,6 @@
-import { WEBVIEW_NOT_ATTACHED_MESSAGE } from '../core/electron-texts.js';
-import type { IpcRenderer } from '../core/ipc-renderer-impl.js';
-import { WebviewGuest } from '../core/webview-host.js';
+import type { IpcRenderer } from '../core/renderer/ipc-renderer-impl.js';
+import { WebviewGuest } from '../core/renderer/webview-host.js';
+import { WEBVIEW_NOT_ATTACHED_MESSAGE } from '../core/shared/electron-texts.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { GUEST_NAME_PREFIX } from './webview-guest.browser.js';
 

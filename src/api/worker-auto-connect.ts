@@ -1,5 +1,5 @@
 import { isMainThread } from 'node:worker_threads';
-import { attachTransport, type IpcRenderer } from '../core/ipc-renderer-impl.js';
+import { attachTransport, type IpcRenderer } from '../core/renderer/ipc-renderer-impl.js';
 import { takeWorkerHandoff } from '../transports/worker/handoff.js';
 import { WorkerRendererTransport } from '../transports/worker/renderer-transport.js';
 

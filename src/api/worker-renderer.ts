@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits, Worker, WorkerOptions } from 'node:worker_threads';
-import { checkDeadlines } from '../core/deadline.js';
-import type { WebContents } from '../core/web-contents-impl.js';
+import type { WebContents } from '../core/main/web-contents-impl.js';
+import { checkDeadlines } from '../core/shared/deadline.js';
 import { spawnWorkerRenderer } from '../transports/worker/spawn.js';
 import { addRenderer, defaultMain, loggerOf, type Main } from './main-context.js';
 

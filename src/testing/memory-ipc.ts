@@ -1,11 +1,11 @@
 import { addRenderer, createMain, type MainOptions } from '../api/main-context.js';
-import { noHandlerMessage } from '../core/electron-texts.js';
-import { type IpcMain, invokeChannelsOf, invokeHandlerOf } from '../core/ipc-main-impl.js';
-import { attachTransport, closeRenderer, IpcRenderer } from '../core/ipc-renderer-impl.js';
-import { createInvokeEvent } from '../core/main-events.js';
-import type { WebContentsModule } from '../core/main-world.js';
-import type { RendererSessionOptions } from '../core/renderer-session.js';
-import type { WebContents } from '../core/web-contents-impl.js';
+import { type IpcMain, invokeChannelsOf, invokeHandlerOf } from '../core/main/ipc-main-impl.js';
+import { createInvokeEvent } from '../core/main/main-events.js';
+import type { WebContentsModule } from '../core/main/main-world.js';
+import type { WebContents } from '../core/main/web-contents-impl.js';
+import { attachTransport, closeRenderer, IpcRenderer } from '../core/renderer/ipc-renderer-impl.js';
+import type { RendererSessionOptions } from '../core/renderer/renderer-session.js';
+import { noHandlerMessage } from '../core/shared/electron-texts.js';
 import { decode, encode } from '../protocol/codec/index.js';
 import { createMemoryLink } from '../transports/memory/memory-transport.js';
 import { TrafficRecorder } from './traffic-recorder.js';

@@ -1,4 +1,4 @@
-import { type RendererTrafficRecord, trafficKindOf } from '../core/renderer-traffic.js';
+import { type RendererTrafficRecord, trafficKindOf } from '../core/renderer/renderer-traffic.js';
 import { DEFAULT_LIMITS } from '../protocol/limits.js';
 import { decodeFrame } from '../protocol/message-codec.js';
 import { type AnyMessage, MessageKind } from '../protocol/messages.js';

@@ -1,4 +1,4 @@
-import { lifecycleOf } from '../../src/core/ipc-renderer-impl.js';
+import { lifecycleOf } from '../../src/core/renderer/ipc-renderer-impl.js';
 import type { IpcServer, WebContents } from '../../src/main.js';
 import { createMain, createServer } from '../../src/main.js';
 import type { IpcRenderer } from '../../src/renderer.js';

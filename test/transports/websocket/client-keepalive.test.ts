@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { lifecycleOf } from '../../../src/core/ipc-renderer-impl.js';
+import { lifecycleOf } from '../../../src/core/renderer/ipc-renderer-impl.js';
 import { createMain, createServer } from '../../../src/main.js';
 import type { IpcError } from '../../../src/protocol/errors.js';
 import type { IpcRenderer } from '../../../src/renderer.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lifecycleOf } from '../../../src/core/ipc-renderer-impl.js';
+import { lifecycleOf } from '../../../src/core/renderer/ipc-renderer-impl.js';
 import { createMain, createServer, type IpcServer, type Main } from '../../../src/main.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../../../src/protocol/limits.js';
 import { decodeFrame, encodeFrame, encodeMessage } from '../../../src/protocol/message-codec.js';

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { lifecycleOf } from '../../../src/core/ipc-renderer-impl.js';
+import { lifecycleOf } from '../../../src/core/renderer/ipc-renderer-impl.js';
 import {
   attach,
   createMain,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import { lifecycleOf } from '../../../src/core/ipc-renderer-impl.js';
+import { lifecycleOf } from '../../../src/core/renderer/ipc-renderer-impl.js';
 import { createMain, createServer, type IpcServer, type WebContents } from '../../../src/main.js';
 import type { IpcError } from '../../../src/protocol/errors.js';
 import type { IpcRenderer } from '../../../src/renderer.js';

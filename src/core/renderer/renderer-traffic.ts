@@ -1,4 +1,4 @@
-import { MessageKind } from '../protocol/messages.js';
+import { MessageKind } from '../../protocol/messages.js';
 
 /** One message as this renderer saw it, for a traffic panel or a test. */
 export interface RendererTrafficRecord {

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'events';
-import type { IpcError } from '../protocol/errors.js';
-import { MessageKind } from '../protocol/messages.js';
-import type { RendererTransport } from '../transports/transport.js';
-import { assertRendererChannel } from './channel.js';
-import { checkDeadline } from './deadline.js';
-import { channelConversionMessage } from './electron-texts.js';
+import type { IpcError } from '../../protocol/errors.js';
+import { MessageKind } from '../../protocol/messages.js';
+import type { RendererTransport } from '../../transports/transport.js';
+import { assertRendererChannel } from '../shared/channel.js';
+import { checkDeadline } from '../shared/deadline.js';
+import { channelConversionMessage } from '../shared/electron-texts.js';
 import { type ConnectionDefaults, RendererSession, type RendererSessionOptions } from './renderer-session.js';
 import type { RendererTrafficListener } from './renderer-traffic.js';
 import { reportListenerError } from './report-listener-error.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'events';
-import { assertMainChannel } from './channel.js';
+import { assertMainChannel } from '../shared/channel.js';
 import { IpcMain } from './ipc-main-impl.js';
 import { MAIN_FRAME_ID, type SenderFrame } from './main-events.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PendingCalls } from '../../src/core/pending-calls.js';
+import { PendingCalls } from '../../../src/core/renderer/pending-calls.js';
 
 describe('PendingCalls', () => {
   it('hands out monotonic ids and resolves each call once', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type GuestClaim, GuestRegistry } from '../../src/core/guest-registry.js';
-import { markDestroyed, WebContents } from '../../src/core/web-contents-impl.js';
-import { createSecretToken } from '../../src/protocol/secret-token.js';
+import { type GuestClaim, GuestRegistry } from '../../../src/core/main/guest-registry.js';
+import { markDestroyed, WebContents } from '../../../src/core/main/web-contents-impl.js';
+import { createSecretToken } from '../../../src/protocol/secret-token.js';
 
 let ids = 0;
 

@@ -1,15 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { addRenderer, createMain } from '../../src/api/main-context.js';
-import type { IpcError } from '../../src/protocol/errors.js';
-import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
-import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
+import { addRenderer, createMain } from '../../../src/api/main-context.js';
+import type { IpcError } from '../../../src/protocol/errors.js';
+import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
+import { decodeFrame, encodeFrame, encodeMessage } from '../../../src/protocol/message-codec.js';
 import {
   MessageKind,
   PROTOCOL_MIN_PAYLOAD,
   type RendererToMainMessage,
-} from '../../src/protocol/messages.js';
-import { createMemoryIpc } from '../../src/testing.js';
-import type { MainTransport, MainTransportEvents } from '../../src/transports/transport.js';
+} from '../../../src/protocol/messages.js';
+import { createMemoryIpc } from '../../../src/testing.js';
+import type { MainTransport, MainTransportEvents } from '../../../src/transports/transport.js';
 
 /** A main-side transport driven by hand, standing in for a hostile or out-of-order peer. */
 function fakeTransport() {

@@ -1,7 +1,7 @@
-import { decode, encode } from '../protocol/codec/index.js';
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { createSecretToken } from '../protocol/secret-token.js';
-import { assertMainChannel } from './channel.js';
+import { decode, encode } from '../../protocol/codec/index.js';
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { createSecretToken } from '../../protocol/secret-token.js';
+import { assertMainChannel } from '../shared/channel.js';
 import {
   type IpcRenderer,
   lifecycleOf,

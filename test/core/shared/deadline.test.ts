@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMain } from '../../src/api/main-context.js';
-import { createMemoryIpc } from '../../src/testing.js';
+import { createMain } from '../../../src/api/main-context.js';
+import { createMemoryIpc } from '../../../src/testing.js';
 
 const invalid = expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' });
 

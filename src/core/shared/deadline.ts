@@ -1,4 +1,4 @@
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 
 /**
  * A deadline must be a number of ms above 0 (`Infinity`: none). Transports treated 0 and negative

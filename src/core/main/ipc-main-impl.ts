@@ -1,5 +1,5 @@
 import { EventEmitter } from 'events';
-import { handlerTypeMessage, secondHandlerMessage } from './electron-texts.js';
+import { handlerTypeMessage, secondHandlerMessage } from '../shared/electron-texts.js';
 import type { IpcMainInvokeEvent } from './main-events.js';
 
 export type InvokeHandler = (event: IpcMainInvokeEvent, ...args: any[]) => unknown;

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addRenderer, claimGuest, createMain, type Main } from '../../src/api/main-context.js';
+import { addRenderer, claimGuest, createMain, type Main } from '../../../src/api/main-context.js';
+import type { WebContents } from '../../../src/core/main/web-contents-impl.js';
 import {
   attachTransport,
   closeRenderer,
   IpcRenderer,
   sendToGuest,
-} from '../../src/core/ipc-renderer-impl.js';
-import type { WebContents } from '../../src/core/web-contents-impl.js';
-import { WebviewGuest, type WebviewGuestEvents } from '../../src/core/webview-host.js';
-import { createMemoryLink } from '../../src/transports/memory/memory-transport.js';
+} from '../../../src/core/renderer/ipc-renderer-impl.js';
+import { WebviewGuest, type WebviewGuestEvents } from '../../../src/core/renderer/webview-host.js';
+import { createMemoryLink } from '../../../src/transports/memory/memory-transport.js';
 
 /*
  * The host side of <webview> without a DOM: a WebviewGuest per element, main's guest registry in

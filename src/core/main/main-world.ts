@@ -1,7 +1,7 @@
-import { type DecodeLimits, resolveLimits } from '../protocol/limits.js';
-import { checkFunction, checkLogger, checkOptionNames, checkOptionsObject } from '../protocol/options.js';
-import type { MainTransport } from '../transports/transport.js';
-import { checkDeadline } from './deadline.js';
+import { type DecodeLimits, resolveLimits } from '../../protocol/limits.js';
+import { checkFunction, checkLogger, checkOptionNames, checkOptionsObject } from '../../protocol/options.js';
+import type { MainTransport } from '../../transports/transport.js';
+import { checkDeadline } from '../shared/deadline.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
 import { IpcMain } from './ipc-main-impl.js';
 import { consoleLogger, type Logger } from './logger.js';

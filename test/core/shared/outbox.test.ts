@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Outbox } from '../../src/core/outbox.js';
-import { IpcErrorCode } from '../../src/protocol/errors.js';
-import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
-import { decodeFrame } from '../../src/protocol/message-codec.js';
-import { MessageKind, type RendererToMainSend } from '../../src/protocol/messages.js';
+import { Outbox } from '../../../src/core/shared/outbox.js';
+import { IpcErrorCode } from '../../../src/protocol/errors.js';
+import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
+import { decodeFrame } from '../../../src/protocol/message-codec.js';
+import { MessageKind, type RendererToMainSend } from '../../../src/protocol/messages.js';
 
 const message = (seq: number, text: unknown = 'x'): RendererToMainSend => ({
   kind: MessageKind.Send,

@@ -1,7 +1,7 @@
-import { ByteWriter } from '../protocol/codec/byte-writer.js';
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { prefixLength, writeMessage } from '../protocol/message-codec.js';
-import type { AnyMessage } from '../protocol/messages.js';
+import { ByteWriter } from '../../protocol/codec/byte-writer.js';
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { prefixLength, writeMessage } from '../../protocol/message-codec.js';
+import type { AnyMessage } from '../../protocol/messages.js';
 
 /**
  * Coalesces the messages queued in one task into one frame, flushed on a microtask: a lone message

@@ -1,6 +1,6 @@
-import { codedErrorText, IpcError, IpcErrorCode, isIpcError } from '../protocol/errors.js';
-import { DEFAULT_LIMITS } from '../protocol/limits.js';
-import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/message-codec.js';
+import { codedErrorText, IpcError, IpcErrorCode, isIpcError } from '../../protocol/errors.js';
+import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
   MessageKind,
@@ -8,14 +8,14 @@ import {
   type RendererToMainInvoke,
   type RendererToMainMessage,
   type RendererToMainSendSync,
-} from '../protocol/messages.js';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
-import type { MainTransport, MainTransportEvents, SyncResponder } from '../transports/transport.js';
+} from '../../protocol/messages.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
+import type { MainTransport, MainTransportEvents, SyncResponder } from '../../transports/transport.js';
+import { handlerErrorLogPrefix } from '../shared/electron-texts.js';
+import { type FrameSink, Outbox } from '../shared/outbox.js';
 import { dispatchInvoke, dispatchSend, dispatchSendSync, type InvokeOutcome } from './dispatch.js';
-import { handlerErrorLogPrefix } from './electron-texts.js';
 import { MAIN_FRAME_ID } from './main-events.js';
 import type { MainWorld } from './main-world.js';
-import { type FrameSink, Outbox } from './outbox.js';
 import { markDestroyed, type RendererLink, type WebContents } from './web-contents-impl.js';
 
 /** Sync requests that may wait for earlier async messages still in flight on the other path. */

@@ -1,12 +1,16 @@
-import { codeInErrorText, IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../protocol/limits.js';
-import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../protocol/message-codec.js';
-import { type MainToRendererMessage, MessageKind, type RendererToMainMessage } from '../protocol/messages.js';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
-import type { RendererTransport } from '../transports/transport.js';
-import { checkDeadlines } from './deadline.js';
-import { invokeErrorMessage } from './electron-texts.js';
-import { Outbox } from './outbox.js';
+import { codeInErrorText, IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../../protocol/limits.js';
+import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../../protocol/message-codec.js';
+import {
+  type MainToRendererMessage,
+  MessageKind,
+  type RendererToMainMessage,
+} from '../../protocol/messages.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
+import type { RendererTransport } from '../../transports/transport.js';
+import { checkDeadlines } from '../shared/deadline.js';
+import { invokeErrorMessage } from '../shared/electron-texts.js';
+import { Outbox } from '../shared/outbox.js';
 import { PendingCalls } from './pending-calls.js';
 import { now, type RendererTrafficListener, trafficKindOf } from './renderer-traffic.js';
 

@@ -4,7 +4,7 @@
  */
 
 /** Thrown by the codec itself (`ERR_IPC_NOT_CLONEABLE`); re-exported here so every Electron text is in one place. */
-export { NOT_CLONEABLE_MESSAGE as CLONE_ERROR_MESSAGE } from '../protocol/codec/index.js';
+export { NOT_CLONEABLE_MESSAGE as CLONE_ERROR_MESSAGE } from '../../protocol/codec/index.js';
 
 export function invokeErrorMessage(channel: string, errorText: string): string {
   return `Error invoking remote method '${channel}': ${errorText}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { WebContents } from '../../src/main.js';
-import { createMemoryIpc } from '../../src/testing.js';
+import type { WebContents } from '../../../src/main.js';
+import { createMemoryIpc } from '../../../src/testing.js';
 
 /** Resolves after every message queued so far has been delivered (memory links deliver in order). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));

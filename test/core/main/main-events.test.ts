@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSyncEvent } from '../../src/core/main-events.js';
-import type { WebContents } from '../../src/core/web-contents-impl.js';
+import { createSyncEvent } from '../../../src/core/main/main-events.js';
+import type { WebContents } from '../../../src/core/main/web-contents-impl.js';
 
 const sender = { getProcessId: () => 7, mainFrame: { url: 'x', origin: 'y', frameId: 1, processId: 7 } };
 

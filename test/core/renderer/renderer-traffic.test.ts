@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { onTraffic, type RendererTrafficRecord } from '../../src/renderer.js';
-import { createMemoryIpc } from '../../src/testing.js';
+import { onTraffic, type RendererTrafficRecord } from '../../../src/renderer.js';
+import { createMemoryIpc } from '../../../src/testing.js';
 
 describe('renderer traffic tap', () => {
   it('reports every message with direction, kind, channel, size and reply round-trip time', async () => {

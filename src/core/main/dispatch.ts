@@ -4,7 +4,7 @@ import {
   noHandlerMessage,
   replyWasNeverSent,
   sendSyncWithoutListenersWarning,
-} from './electron-texts.js';
+} from '../shared/electron-texts.js';
 import { invokeHandlerOf } from './ipc-main-impl.js';
 import { createInvokeEvent, createMessageEvent, createSyncEvent } from './main-events.js';
 import type { MainWorld } from './main-world.js';

@@ -1,4 +1,4 @@
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 
 interface Pending<T> {
   readonly label: string;

@@ -11,7 +11,7 @@ import {
   secondHandlerMessage,
   sendSyncWithoutListenersWarning,
   WEBVIEW_NOT_ATTACHED_MESSAGE,
-} from '../../src/core/electron-texts.js';
+} from '../../../src/core/shared/electron-texts.js';
 
 // Each text is Electron's, character for character; apps match on them.
 describe("Electron's texts", () => {
