@@ -16,7 +16,7 @@ import { type FrameSink, Outbox } from '../shared/outbox.js';
 import { dispatchInvoke, dispatchSend, dispatchSendSync, type InvokeOutcome } from './dispatch.js';
 import { MAIN_FRAME_ID } from './main-events.js';
 import type { MainWorld } from './main-world.js';
-import { markDestroyed, type RendererLink, type WebContents } from './web-contents-impl.js';
+import type { RendererLink, WebContents } from './web-contents-impl.js';
 
 /** Sync requests that may wait for earlier async messages still in flight on the other path. */
 const MAX_EARLY_SYNC_REQUESTS = 4;
@@ -38,7 +38,10 @@ export class MainSession implements RendererLink {
   /** Created when main sends and dropped once drained, like everything an idle connection need not hold. */
   private outbox: Outbox | undefined;
   private readonly events = new TransportEventsOf(this);
+  /** Nothing more is sent or dispatched. */
   private closed = false;
+  /** @internal The connection is gone and `'destroyed'` was emitted (`webContents.isDestroyed()`). */
+  destroyed = false;
 
   constructor(
     private readonly world: MainWorld,
@@ -48,7 +51,6 @@ export class MainSession implements RendererLink {
 
   start(contents: WebContents): void {
     this.contents = contents;
-    registerSession(contents, this);
     const announced = this.transport.peerMaxPayload ?? DEFAULT_LIMITS.maxPayload;
     if (!(announced >= PROTOCOL_MIN_PAYLOAD)) {
       // Not even the hello would fit: this renderer cannot be talked to at all.
@@ -297,39 +299,38 @@ export class MainSession implements RendererLink {
         this.dispatchInvoke(message);
         return;
       case MessageKind.SendTo: {
-        const target = this.world.webContents.fromId(message.webContentsId);
-        if (!target || target.isDestroyed()) return;
+        const target = this.world.sessionFor(message.webContentsId);
+        if (!target) return;
         this.relay(() => {
           const allow = this.world.allowSendTo;
-          if (allow !== undefined && allow(contents, target) !== true) {
+          if (allow !== undefined && allow(contents, target.webContents) !== true) {
             this.world.logger.warn(
-              `ipc-anywhere: dropped sendTo('${message.channel}') from WebContents #${contents.id} to #${target.id}: refused by allowSendTo.`,
+              `ipc-anywhere: dropped sendTo('${message.channel}') from WebContents #${contents.id} to #${message.webContentsId}: refused by allowSendTo.`,
             );
             return;
           }
-          sessionOf(target).sendChannelMessage(message.channel, message.args, contents.id);
+          target.sendChannelMessage(message.channel, message.args, contents.id);
         });
         return;
       }
       case MessageKind.SendToHost: {
         // Electron drops sendToHost from a page that is not a <webview> guest.
-        const host = contents.hostWebContents;
-        if (host && !host.isDestroyed())
-          this.relay(() => sessionOf(host).sendHostMessage(contents.id, message.channel, message.args));
+        const host = contents.hostWebContents && this.world.sessionFor(contents.hostWebContents.id);
+        if (host) this.relay(() => host.sendHostMessage(contents.id, message.channel, message.args));
         return;
       }
       case MessageKind.WebviewSend: {
-        const guest = this.world.webContents.fromId(message.guestId);
+        const guest = this.world.sessionFor(message.guestId);
         // A guest that just left (navigated, closed) is no longer listed: dropped quietly, like
         // `webContents.send` to a destroyed one. A live renderer that is not this page's guest is not.
         if (!guest) return;
-        if (guest.hostWebContents !== contents) {
+        if (guest.webContents.hostWebContents !== contents) {
           this.world.logger.warn(
             `ipc-anywhere: WebContents #${contents.id} tried to send to #${message.guestId}, which is not its guest; dropped.`,
           );
           return;
         }
-        this.relay(() => sessionOf(guest).sendChannelMessage(message.channel, message.args, 0));
+        this.relay(() => guest.sendChannelMessage(message.channel, message.args, 0));
         return;
       }
       case MessageKind.GuestRegister: {
@@ -385,7 +386,11 @@ export class MainSession implements RendererLink {
     this.outbox?.clear();
     this.outbox = undefined;
     this.earlySyncRequests = undefined;
-    markDestroyed(this.contents);
+    if (this.destroyed) return;
+    // Off the world's list before any 'destroyed' listener runs: fromId no longer finds it.
+    this.destroyed = true;
+    this.world.removeSession(this);
+    this.contents.emit('destroyed');
   }
 }
 
@@ -415,16 +420,6 @@ class TransportEventsOf implements MainTransportEvents, FrameSink {
   reject(reason: IpcError): void {
     this.session.reject(reason);
   }
-}
-
-const sessions = new WeakMap<WebContents, MainSession>();
-
-export function registerSession(contents: WebContents, session: MainSession): void {
-  sessions.set(contents, session);
-}
-
-export function sessionOf(contents: WebContents): MainSession {
-  return sessions.get(contents)!;
 }
 
 function tooSmallLimit(announced: number): IpcError {

@@ -5,7 +5,7 @@ import { checkDeadline } from '../shared/deadline.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
 import { IpcMain } from './ipc-main-impl.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { MainSession, sessionOf } from './main-session.js';
+import { MainSession } from './main-session.js';
 import { WebContents, type WebContentsType } from './web-contents-impl.js';
 
 /** The logger of the world each `IpcMain` belongs to (`ipcMain` and every `webContents.ipc`). */
@@ -70,10 +70,11 @@ export class MainWorld {
   readonly allowSendTo: ((sender: WebContents, target: WebContents) => boolean) | undefined;
   readonly webContents: WebContentsModule;
   /** Which host page may receive which `<webview>` guest. */
-  readonly guests = new GuestRegistry((host, token, guestId) => {
-    if (!host.isDestroyed()) sessionOf(host).sendGuestState(token, guestId);
-  });
-  readonly #all = new Map<number, WebContents>();
+  readonly guests = new GuestRegistry((host, token, guestId) =>
+    this.sessionFor(host.id)?.sendGuestState(token, guestId),
+  );
+  /** Connected renderers by WebContents id; a session leaves when its renderer is destroyed. */
+  readonly #sessions = new Map<number, MainSession>();
   #nextId = 1;
 
   /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` naming the option (see {@link MainWorldOptions}). */
@@ -88,10 +89,10 @@ export class MainWorld {
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
     this.allowSendTo = options.allowSendTo;
     loggers.set(this.ipcMain, this.logger);
-    const all = this.#all;
+    const sessions = this.#sessions;
     this.webContents = {
-      getAllWebContents: () => [...all.values()],
-      fromId: (id: number) => all.get(id),
+      getAllWebContents: () => Array.from(sessions.values(), (session) => session.webContents),
+      fromId: (id: number) => sessions.get(id)?.webContents,
     };
   }
 
@@ -110,9 +111,8 @@ export class MainWorld {
       },
       session,
     );
-    this.#all.set(id, contents);
+    this.#sessions.set(id, session);
     loggers.set(contents.ipc, this.logger);
-    contents.once('destroyed', () => this.#all.delete(id));
     // A guest is attached before its first message is dispatched: its host must know its id by then.
     const attached = info.guest ? this.guests.attach(info.guest, contents) : false;
     session.start(contents);
@@ -125,8 +125,19 @@ export class MainWorld {
     return contents;
   }
 
+  /** The session of a connected renderer: how main reaches another renderer (relays, `<webview>` news). */
+  sessionFor(id: number): MainSession | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** Called by a session whose renderer is gone, before its `'destroyed'` event. */
+  removeSession(session: MainSession): void {
+    const id = session.webContents.id;
+    if (this.#sessions.get(id) === session) this.#sessions.delete(id);
+  }
+
   /** Disconnects every renderer. */
   closeAll(): void {
-    for (const contents of [...this.#all.values()]) contents.close();
+    for (const session of [...this.#sessions.values()]) session.close();
   }
 }

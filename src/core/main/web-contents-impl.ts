@@ -6,8 +6,12 @@ import { MAIN_FRAME_ID, type SenderFrame } from './main-events.js';
 /** What kind of renderer a WebContents stands for (`getType()`). */
 export type WebContentsType = 'window' | 'webview' | 'worker' | 'remote';
 
-/** How a WebContents reaches its renderer; implemented by the main-side session. */
+/**
+ * How a WebContents reaches its renderer: the main-side session, which also owns the connection's
+ * state (a WebContents is destroyed when its connection is gone).
+ */
 export interface RendererLink {
+  readonly destroyed: boolean;
   sendChannelMessage(channel: string, args: unknown[], senderId: number): void;
   close(): void;
 }
@@ -21,8 +25,6 @@ export interface WebContentsInit {
   readonly processId: number;
   readonly hostWebContents?: WebContents | null;
 }
-
-let markDestroyedImpl: (contents: WebContents) => void;
 
 /**
  * One renderer as seen from main (Electron's `WebContents`, the IPC part of it). Emits
@@ -39,7 +41,6 @@ export class WebContents extends EventEmitter {
   readonly mainFrame: SenderFrame;
   readonly #type: WebContentsType;
   readonly #link: RendererLink;
-  #destroyed = false;
 
   /** @internal Renderers are created by transports; user code never calls this. */
   constructor(init: WebContentsInit, link: RendererLink) {
@@ -66,8 +67,9 @@ export class WebContents extends EventEmitter {
    */
   send(channel: string, ...args: unknown[]): void {
     assertMainChannel(channel);
-    if (this.#destroyed) return;
-    this.#link.sendChannelMessage(channel, args, 0);
+    const link = this.#link;
+    if (link.destroyed) return;
+    link.sendChannelMessage(channel, args, 0);
   }
 
   getURL(): string {
@@ -87,7 +89,7 @@ export class WebContents extends EventEmitter {
   }
 
   isDestroyed(): boolean {
-    return this.#destroyed;
+    return this.#link.destroyed;
   }
 
   /** Disconnects the renderer (closes the page's socket, terminates the worker); emits `'destroyed'`. */
@@ -99,17 +101,4 @@ export class WebContents extends EventEmitter {
   destroy(): void {
     this.#link.close();
   }
-
-  static {
-    markDestroyedImpl = (contents) => {
-      if (contents.#destroyed) return;
-      contents.#destroyed = true;
-      contents.emit('destroyed');
-    };
-  }
-}
-
-/** Called once by the session when the connection is gone: `isDestroyed()` turns true, `'destroyed'` fires. */
-export function markDestroyed(contents: WebContents): void {
-  markDestroyedImpl(contents);
 }

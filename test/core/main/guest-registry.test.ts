@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type GuestClaim, GuestRegistry } from '../../../src/core/main/guest-registry.js';
-import { markDestroyed, WebContents } from '../../../src/core/main/web-contents-impl.js';
+import { type RendererLink, WebContents } from '../../../src/core/main/web-contents-impl.js';
 import { createSecretToken } from '../../../src/protocol/secret-token.js';
 
 let ids = 0;
@@ -8,9 +8,18 @@ let ids = 0;
 /** A WebContents whose `close()` destroys it at once (no transport behind it). */
 function contents(): WebContents {
   ids += 1;
-  const created: WebContents = new WebContents(
+  const link: RendererLink & { destroyed: boolean } = {
+    destroyed: false,
+    sendChannelMessage: () => {},
+    close: () => {
+      if (link.destroyed) return;
+      link.destroyed = true;
+      created.emit('destroyed');
+    },
+  };
+  const created = new WebContents(
     { id: ids, type: 'window', url: 'http://127.0.0.1/', origin: 'http://127.0.0.1', processId: ids },
-    { sendChannelMessage: () => {}, close: () => markDestroyed(created) },
+    link,
   );
   return created;
 }
