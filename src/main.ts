@@ -24,11 +24,15 @@ export {
   typedWebContents,
 } from './api/typed-ipc-main.js';
 export { createWorkerRenderer, type WorkerRendererOptions, workerOf } from './api/worker-renderer.js';
-export { type InvokeHandler, IpcMain } from './core/main/ipc-main-impl.js';
 export type { Logger } from './core/main/logger.js';
-export type { IpcMainEvent, IpcMainInvokeEvent, SenderFrame } from './core/main/main-events.js';
 export type { RendererInfo, WebContentsModule } from './core/main/main-world.js';
-export { WebContents, type WebContentsType } from './core/main/web-contents-impl.js';
+export type { IpcMainEvent, IpcMainInvokeEvent, SenderFrame } from './core/main/web-contents-impl.js';
+export {
+  type InvokeHandler,
+  IpcMain,
+  WebContents,
+  type WebContentsType,
+} from './core/main/web-contents-impl.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 export type { DecodeLimits } from './protocol/limits.js';

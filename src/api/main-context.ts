@@ -1,5 +1,4 @@
 import type { ClaimResult } from '../core/main/guest-registry.js';
-import type { IpcMain } from '../core/main/ipc-main-impl.js';
 import type { Logger } from '../core/main/logger.js';
 import {
   MainWorld,
@@ -7,7 +6,7 @@ import {
   type RendererInfo,
   type WebContentsModule,
 } from '../core/main/main-world.js';
-import type { WebContents } from '../core/main/web-contents-impl.js';
+import type { IpcMain, WebContents } from '../core/main/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { describeValue } from '../protocol/options.js';
 import type { MainTransport } from '../transports/transport.js';

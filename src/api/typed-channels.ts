@@ -1,4 +1,4 @@
-import type { IpcMainEvent } from '../core/main/main-events.js';
+import type { IpcMainEvent } from '../core/main/web-contents-impl.js';
 
 /**
  * What one channel carries; every key is optional and says which calls the channel allows:

@@ -1,8 +1,6 @@
-import type { IpcMain } from '../core/main/ipc-main-impl.js';
 import type { Logger } from '../core/main/logger.js';
-import type { IpcMainInvokeEvent } from '../core/main/main-events.js';
 import { loggerOfIpcMain } from '../core/main/main-world.js';
-import type { WebContents } from '../core/main/web-contents-impl.js';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from '../core/main/web-contents-impl.js';
 import { replyWasNeverSent } from '../core/shared/electron-texts.js';
 import type {
   ArgsValidator,

@@ -1,8 +1,8 @@
 import { addRenderer, createMain, type MainOptions } from '../api/main-context.js';
-import { type IpcMain, invokeChannelsOf, invokeHandlerOf } from '../core/main/ipc-main-impl.js';
 import { createInvokeEvent } from '../core/main/main-events.js';
 import type { WebContentsModule } from '../core/main/main-world.js';
 import type { WebContents } from '../core/main/web-contents-impl.js';
+import { type IpcMain, invokeChannelsOf, invokeHandlerOf } from '../core/main/web-contents-impl.js';
 import { attachTransport, closeRenderer, IpcRenderer } from '../core/renderer/ipc-renderer-impl.js';
 import type { RendererSessionOptions } from '../core/renderer/renderer-session.js';
 import { noHandlerMessage } from '../core/shared/electron-texts.js';

@@ -5,10 +5,18 @@ import {
   replyWasNeverSent,
   sendSyncWithoutListenersWarning,
 } from '../shared/electron-texts.js';
-import { invokeHandlerOf } from './ipc-main-impl.js';
+import type { Logger } from './logger.js';
 import { createInvokeEvent, createMessageEvent, createSyncEvent } from './main-events.js';
-import type { MainWorld } from './main-world.js';
-import type { WebContents } from './web-contents-impl.js';
+import { type IpcMain, invokeHandlerOf, type WebContents } from './web-contents-impl.js';
+
+/** What the cascade needs from the main world it runs in (`MainWorld` has it). */
+export interface DispatchWorld {
+  readonly ipcMain: IpcMain;
+  /** Where listener and handler errors and sync warnings are reported. */
+  readonly logger: Logger;
+  /** How long a sync event may stay unanswered (ms). */
+  readonly syncReplyTimeout: number;
+}
 
 /*
  * Electron's cascade for a renderer message: the WebContents' 'ipc-message' event, then
@@ -23,7 +31,7 @@ import type { WebContents } from './web-contents-impl.js';
  * control what reaches these listeners.
  */
 function emitSafely(
-  world: MainWorld,
+  world: DispatchWorld,
   emitter: EventEmitter,
   name: string,
   event: unknown,
@@ -39,7 +47,7 @@ function emitSafely(
 
 /** The WebContents' `'ipc-message'` / `'ipc-message-sync'` event: `(event, channel, ...args)`. */
 function emitOnContents(
-  world: MainWorld,
+  world: DispatchWorld,
   sender: WebContents,
   name: string,
   event: unknown,
@@ -54,11 +62,16 @@ function emitOnContents(
   }
 }
 
-function reportListenerError(world: MainWorld, what: string, error: unknown): void {
+function reportListenerError(world: DispatchWorld, what: string, error: unknown): void {
   world.logger.error(`ipc-anywhere: a listener for ${what} threw:`, error);
 }
 
-export function dispatchSend(world: MainWorld, sender: WebContents, channel: string, args: unknown[]): void {
+export function dispatchSend(
+  world: DispatchWorld,
+  sender: WebContents,
+  channel: string,
+  args: unknown[],
+): void {
   const event = createMessageEvent(sender);
   emitOnContents(world, sender, 'ipc-message', event, channel, args);
   emitSafely(world, sender.ipc, channel, event, args);
@@ -71,7 +84,7 @@ const droppedSyncEvents =
     : undefined;
 
 export function dispatchSendSync(
-  world: MainWorld,
+  world: DispatchWorld,
   sender: WebContents,
   channel: string,
   args: unknown[],
@@ -128,7 +141,7 @@ export function dispatchSendSync(
 export type InvokeOutcome = { ok: true; value: unknown } | { ok: false; error: string };
 
 export function dispatchInvoke(
-  world: MainWorld,
+  world: DispatchWorld,
   sender: WebContents,
   channel: string,
   args: unknown[],

@@ -1,40 +1,11 @@
-import type { WebContents } from './web-contents-impl.js';
+import {
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+  MAIN_FRAME_ID,
+  type WebContents,
+} from './web-contents-impl.js';
 
-/** The frame a message came from. `origin` is verified by the transport (e.g. the upgrade's Origin). */
-export interface SenderFrame {
-  readonly url: string;
-  readonly origin: string;
-  readonly frameId: number;
-  readonly processId: number;
-}
-
-/** What main listeners get for `send` and `sendSync` (Electron's `IpcMainEvent`). */
-export interface IpcMainEvent {
-  readonly type: 'frame';
-  readonly sender: WebContents;
-  readonly frameId: number;
-  readonly processId: number;
-  readonly senderFrame: SenderFrame;
-  readonly ports: MessagePort[];
-  /** Sends to the frame the message came from. */
-  reply(channel: string, ...args: unknown[]): void;
-  /**
-   * For `sendSync` only: the value the renderer's call returns. Write-only (reads give `undefined`);
-   * the first assignment wins and later ones are ignored, as in Electron.
-   */
-  returnValue: unknown;
-}
-
-/** What `handle` handlers get (Electron's `IpcMainInvokeEvent`): no `reply`, no `returnValue`. */
-export interface IpcMainInvokeEvent {
-  readonly type: 'frame';
-  readonly sender: WebContents;
-  readonly frameId: number;
-  readonly processId: number;
-  readonly senderFrame: SenderFrame;
-}
-
-export const MAIN_FRAME_ID = 1;
+/* How main builds the event objects its listeners get (their types are in web-contents-impl.ts). */
 
 export function createInvokeEvent(sender: WebContents): IpcMainInvokeEvent {
   return {

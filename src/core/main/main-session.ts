@@ -1,5 +1,5 @@
 import { codedErrorText, IpcError, IpcErrorCode, isIpcError } from '../../protocol/errors.js';
-import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+import { DEFAULT_LIMITS, type DecodeLimits } from '../../protocol/limits.js';
 import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
@@ -13,13 +13,30 @@ import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { MainTransport, MainTransportEvents, SyncResponder } from '../../transports/transport.js';
 import { handlerErrorLogPrefix } from '../shared/electron-texts.js';
 import { type FrameSink, Outbox } from '../shared/outbox.js';
-import { dispatchInvoke, dispatchSend, dispatchSendSync, type InvokeOutcome } from './dispatch.js';
-import { MAIN_FRAME_ID } from './main-events.js';
-import type { MainWorld } from './main-world.js';
-import type { RendererLink, WebContents } from './web-contents-impl.js';
+import {
+  type DispatchWorld,
+  dispatchInvoke,
+  dispatchSend,
+  dispatchSendSync,
+  type InvokeOutcome,
+} from './dispatch.js';
+import type { GuestRegistry } from './guest-registry.js';
+import { MAIN_FRAME_ID, type RendererLink, type WebContents } from './web-contents-impl.js';
 
 /** Sync requests that may wait for earlier async messages still in flight on the other path. */
 const MAX_EARLY_SYNC_REQUESTS = 4;
+
+/** What a session needs from the main world it belongs to (`MainWorld` has it). */
+export interface SessionWorld extends DispatchWorld {
+  /** Hostile-input limits for what renderers send (the hello announces `maxPayload`). */
+  readonly limits: DecodeLimits;
+  readonly allowSendTo: ((sender: WebContents, target: WebContents) => boolean) | undefined;
+  readonly guests: GuestRegistry;
+  /** Another connected renderer's session, for relays (`undefined` once it is destroyed). */
+  sessionFor(id: number): MainSession | undefined;
+  /** This session's renderer is gone: the world forgets it (before `'destroyed'` is emitted). */
+  removeSession(session: MainSession): void;
+}
 
 /**
  * Main's side of one renderer connection: decodes and validates its frames, dispatches them strictly
@@ -44,7 +61,7 @@ export class MainSession implements RendererLink {
   destroyed = false;
 
   constructor(
-    private readonly world: MainWorld,
+    private readonly world: SessionWorld,
     /** @internal */
     readonly transport: MainTransport,
   ) {}

@@ -3,10 +3,9 @@ import { checkFunction, checkLogger, checkOptionNames, checkOptionsObject } from
 import type { MainTransport } from '../../transports/transport.js';
 import { checkDeadline } from '../shared/deadline.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
-import { IpcMain } from './ipc-main-impl.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { MainSession } from './main-session.js';
-import { WebContents, type WebContentsType } from './web-contents-impl.js';
+import { MainSession, type SessionWorld } from './main-session.js';
+import { IpcMain, WebContents, type WebContentsType } from './web-contents-impl.js';
 
 /** The logger of the world each `IpcMain` belongs to (`ipcMain` and every `webContents.ipc`). */
 const loggers = new WeakMap<IpcMain, Logger>();
@@ -62,7 +61,7 @@ export interface WebContentsModule {
  * One isolated main process: its `ipcMain`, its renderers and their ids. The package's singletons are
  * the default world; tests and multi-tenant servers create their own.
  */
-export class MainWorld {
+export class MainWorld implements SessionWorld {
   readonly ipcMain = new IpcMain();
   readonly logger: Logger;
   readonly limits: DecodeLimits;
