@@ -43,8 +43,10 @@
  *   tag/prototype. Object.create(Promise.prototype) throws (a Promise has no side-effect-free brand check).
  * - Getters that mutate arrays while they are cloned may produce a different (still valid) result.
  * - Decoding limits (hostile input): containers may not nest deeper than `limits.maxDepth` (the encoder
- *   refuses deeper values with ERR_IPC_LIMIT_EXCEEDED too, default limit); a sparse array's length may
- *   not exceed `limits.maxPayload` (64 MiB by default), so a few bytes cannot produce an array of length
+ *   refuses deeper values with ERR_IPC_LIMIT_EXCEEDED too, default limit); what one decode (or frame)
+ *   allocates is charged against `limits.maxAllocations` before it is built (decode-budget.ts); a
+ *   BigInt may have at most `limits.maxBigIntBytes` bytes; a sparse array's length may not exceed
+ *   `limits.maxSparseArrayLength` (2^20 by default), so a few bytes cannot produce an array of length
  *   2^32-1 that hangs a consumer looping over it; resizable ArrayBuffers may reserve at most
  *   `limits.maxPayload` bytes (sum of maxByteLength) per value.
  * - Typed array contents travel in the sender's byte order (every supported platform is little-endian).
@@ -77,7 +79,8 @@ export function encode(value: unknown): Uint8Array {
 
 /**
  * Decodes bytes produced by {@link encode}. Throws IpcError ERR_IPC_DECODE for malformed input (also for
- * trailing bytes) and ERR_IPC_LIMIT_EXCEEDED when a limit is exceeded; never anything else.
+ * trailing bytes) and ERR_IPC_LIMIT_EXCEEDED when a limit is exceeded (`limits` fills what it leaves out
+ * from DEFAULT_LIMITS; the allocation budget is per call); never anything else.
  */
 export function decode(bytes: Uint8Array, limits?: Partial<DecodeLimits>): unknown {
   const resolved = resolveLimits(limits);
