@@ -1,8 +1,6 @@
 import { codedErrorText, IpcError, IpcErrorCode, isIpcError } from '../../protocol/errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../../protocol/limits.js';
-import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../../protocol/message-codec.js';
 import {
-  type MainToRendererMessage,
   MessageKind,
   PROTOCOL_MIN_PAYLOAD,
   type RendererToMainInvoke,
@@ -12,7 +10,8 @@ import {
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { MainTransport, MainTransportEvents, SyncResponder } from '../../transports/transport.js';
 import { handlerErrorLogPrefix } from '../shared/electron-texts.js';
-import { type FrameSink, Outbox } from '../shared/outbox.js';
+import type { FrameSink, Outbox } from '../shared/outbox.js';
+import { SequencedLink } from '../shared/sequenced-link.js';
 import {
   type DispatchWorld,
   dispatchInvoke,
@@ -40,20 +39,15 @@ export interface SessionWorld extends DispatchWorld {
 
 /**
  * Main's side of one renderer connection: decodes and validates its frames, dispatches them strictly
- * in sequence order, and sends main's messages to it through a coalescing outbox.
+ * in sequence order, and sends main's messages to it (numbering, size checks and the coalescing
+ * outbox are the {@link SequencedLink}'s).
  */
-export class MainSession implements RendererLink {
+export class MainSession extends SequencedLink<'main'> implements RendererLink {
   private contents!: WebContents;
-  private expectedSeq = 1;
-  private outgoingSeq = 0;
-  /** The largest message the renderer accepts (its `limits.maxPayload`, if it told us). */
-  private peerMaxPayload = DEFAULT_LIMITS.maxPayload;
   /** Created on demand: an idle connection holds nothing it does not need (servers hold thousands). */
   private earlySyncRequests:
     | Map<number, { message: RendererToMainSendSync; respond: SyncResponder }>
     | undefined;
-  /** Created when main sends and dropped once drained, like everything an idle connection need not hold. */
-  private outbox: Outbox | undefined;
   private readonly events = new TransportEventsOf(this);
   /** Nothing more is sent or dispatched. */
   private closed = false;
@@ -64,7 +58,14 @@ export class MainSession implements RendererLink {
     private readonly world: SessionWorld,
     /** @internal */
     readonly transport: MainTransport,
-  ) {}
+  ) {
+    super('main', world.limits);
+    this.setSink(this.events);
+  }
+
+  protected get peerName(): string {
+    return `WebContents #${this.contents.id}`;
+  }
 
   start(contents: WebContents): void {
     this.contents = contents;
@@ -74,7 +75,7 @@ export class MainSession implements RendererLink {
       this.reject(tooSmallLimit(announced));
       return;
     }
-    this.peerMaxPayload = announced;
+    this.setPeerMaxPayload(announced);
     // The hello is message 1: queue it before the transport can replay early frames whose listeners
     // might answer synchronously.
     this.enqueue({
@@ -174,25 +175,6 @@ export class MainSession implements RendererLink {
     this.terminate(reason);
   }
 
-  /** Encodes with the next sequence number; the number is only used when encoding succeeded. */
-  private enqueue(message: MainToRendererMessage): void {
-    const seq = this.outgoingSeq + 1;
-    // Callers pass a fresh literal (with `seq: 0`), so numbering it in place is safe and far cheaper
-    // than `{ ...message, seq }`, which costs more than encoding the message itself.
-    (message as { seq: number }).seq = seq;
-    let outbox = this.outbox;
-    if (outbox === undefined) {
-      outbox = this.outbox = new Outbox(this.peerMaxPayload);
-      outbox.setSink(this.events);
-    }
-    const bytes = outbox.add(message);
-    if (bytes > this.peerMaxPayload) {
-      outbox.dropLast();
-      throw this.tooLarge(message, bytes);
-    }
-    this.outgoingSeq = seq;
-  }
-
   /**
    * `webContents.send` (or a relayed message) that this renderer cannot take: the caller goes on (a
    * broadcast loop must not stop at one renderer); the drop is logged and told on the WebContents.
@@ -211,23 +193,14 @@ export class MainSession implements RendererLink {
     }
   }
 
-  /** Sending it would make the renderer close the connection: refused here instead. */
-  private tooLarge(message: MainToRendererMessage, bytes: number): IpcError {
-    const what = 'channel' in message ? `Message on '${message.channel}'` : 'A reply';
-    return new IpcError(
-      IpcErrorCode.PayloadTooLarge,
-      `${what} is ${bytes} bytes; WebContents #${this.contents.id} accepts at most ${this.peerMaxPayload} (its maxPayload).`,
-    );
-  }
-
   /** @internal A frame from the transport (see {@link TransportEventsOf}). */
   receiveFrame(frame: Uint8Array, respond?: SyncResponder): void {
     if (this.closed) return;
     let messages: RendererToMainMessage[];
     try {
-      messages = decodeFrame(frame, 'main', this.world.limits);
+      messages = this.decode(frame);
     } catch (error) {
-      this.reject(asIpcError(error));
+      this.reject(error as IpcError);
       return;
     }
     try {
@@ -269,13 +242,11 @@ export class MainSession implements RendererLink {
   }
 
   private accept(message: RendererToMainMessage, respond?: SyncResponder): void {
-    if (message.seq !== this.expectedSeq) {
-      this.reject(
-        new IpcError(IpcErrorCode.Protocol, `Expected message ${this.expectedSeq}, received ${message.seq}.`),
-      );
+    const outOfOrder = this.receive(message.seq);
+    if (outOfOrder) {
+      this.reject(outOfOrder);
       return;
     }
-    this.expectedSeq += 1;
     this.dispatch(message, respond);
     const early = this.earlySyncRequests?.get(this.expectedSeq);
     if (early) {
@@ -296,12 +267,8 @@ export class MainSession implements RendererLink {
           return;
         }
         dispatchSendSync(this.world, contents, message.channel, message.args, (value) => {
-          const reply: MainToRendererMessage = { kind: MessageKind.SyncReply, seq: 0, id: message.id, value };
-          const frame = encodeMessageFrame(reply);
-          const bytes = messageBytesOf(frame);
-          // Thrown to whoever set `returnValue`, like a value that cannot be cloned.
-          if (bytes > this.peerMaxPayload) throw this.tooLarge(reply, bytes);
-          respond(frame);
+          // Throws to whoever set `returnValue` (too large, not cloneable), who may set another.
+          respond(this.encodeAlone({ kind: MessageKind.SyncReply, id: message.id, value }, false));
         });
         return;
       case MessageKind.Limits:
@@ -309,8 +276,7 @@ export class MainSession implements RendererLink {
           this.reject(tooSmallLimit(message.maxPayload));
           return;
         }
-        this.peerMaxPayload = message.maxPayload;
-        this.outbox?.setMaxFrameBytes(message.maxPayload);
+        this.setPeerMaxPayload(message.maxPayload);
         return;
       case MessageKind.Invoke:
         this.dispatchInvoke(message);
@@ -387,21 +353,15 @@ export class MainSession implements RendererLink {
   private terminate(reason: IpcError): void {
     if (this.closed) return;
     this.closed = true;
-    this.outbox?.flush();
+    this.flush();
     this.transport.close(reason);
     this.transportClosed();
-  }
-
-  /** @internal The outbox sent everything it had (see {@link TransportEventsOf}). */
-  outboxDrained(outbox: Outbox): void {
-    if (this.outbox === outbox) this.outbox = undefined;
   }
 
   /** @internal The transport is gone (see {@link TransportEventsOf}). */
   transportClosed(): void {
     this.closed = true;
-    this.outbox?.clear();
-    this.outbox = undefined;
+    this.clearOutgoing();
     this.earlySyncRequests = undefined;
     if (this.destroyed) return;
     // Off the world's list before any 'destroyed' listener runs: fromId no longer finds it.
@@ -444,9 +404,4 @@ function tooSmallLimit(announced: number): IpcError {
     IpcErrorCode.Protocol,
     `The renderer announced a maxPayload of ${announced} bytes; the protocol needs at least ${PROTOCOL_MIN_PAYLOAD}.`,
   );
-}
-
-function asIpcError(error: unknown): IpcError {
-  if (error instanceof IpcError) return error;
-  return new IpcError(IpcErrorCode.Decode, `Undecodable frame: ${String(error)}`, { cause: error });
 }

@@ -1,6 +1,6 @@
 import { codeInErrorText, IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../../protocol/limits.js';
-import { decodeFrame, encodeMessageFrame, messageBytesOf } from '../../protocol/message-codec.js';
+import { messageBytesOf } from '../../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
   MessageKind,
@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { RendererTransport } from '../../transports/transport.js';
 import { checkDeadlines } from '../shared/deadline.js';
 import { invokeErrorMessage } from '../shared/electron-texts.js';
-import { Outbox } from '../shared/outbox.js';
+import { SequencedLink, type Unnumbered } from '../shared/sequenced-link.js';
 import { PendingCalls } from './pending-calls.js';
 import { now, type RendererTrafficListener, trafficKindOf } from './renderer-traffic.js';
 
@@ -43,23 +43,21 @@ export interface RendererSessionEvents {
   closed(error: IpcError): void;
 }
 
-type Outgoing = RendererToMainMessage extends infer M
-  ? M extends RendererToMainMessage
-    ? Omit<M, 'seq'>
-    : never
-  : never;
+type Outgoing = Unnumbered<RendererToMainMessage>;
+
+/** The decode limits of a renderer's options, once its deadlines passed their checks. */
+function checkedLimits(options: RendererSessionOptions): DecodeLimits {
+  checkDeadlines(options);
+  return resolveLimits(options.limits);
+}
 
 /**
- * A renderer's connection engine: sequence numbers, coalescing outbox, pending invokes, the sync path,
- * and dispatch of what main sends. Calls made before a transport is attached are queued in order.
+ * A renderer's connection engine: pending invokes, the sync path, traffic records and dispatch of
+ * what main sends (numbering, size checks and the coalescing outbox are the {@link SequencedLink}'s).
+ * Calls made before a transport is attached are queued in order.
  */
-export class RendererSession {
+export class RendererSession extends SequencedLink<'renderer'> {
   private transport: RendererTransport | undefined;
-  private outgoingSeq = 0;
-  private expectedSeq = 1;
-  private peerMaxPayload = DEFAULT_LIMITS.maxPayload;
-  private readonly limits: DecodeLimits;
-  private readonly outbox: Outbox;
   private readonly invokes = new PendingCalls<unknown>();
   private nextSyncId = 0;
   private closedWith: IpcError | undefined;
@@ -72,13 +70,15 @@ export class RendererSession {
     private readonly events: RendererSessionEvents,
     private options: RendererSessionOptions = {},
   ) {
-    checkDeadlines(options);
-    this.limits = resolveLimits(options.limits);
-    this.outbox = new Outbox(this.peerMaxPayload);
+    super('renderer', checkedLimits(options));
     // Message 1: main checks what it sends against this from the moment the message arrives (before
     // that, against the default; see docs/protocol.md).
     const maxPayload = this.limits.maxPayload;
-    if (maxPayload !== DEFAULT_LIMITS.maxPayload) this.enqueue({ kind: MessageKind.Limits, maxPayload });
+    if (maxPayload !== DEFAULT_LIMITS.maxPayload) this.post({ kind: MessageKind.Limits, maxPayload });
+  }
+
+  protected get peerName(): string {
+    return 'main';
   }
 
   get isAttached(): boolean {
@@ -96,7 +96,7 @@ export class RendererSession {
       frame: (frame) => this.receiveFrame(frame),
       close: (error) => this.onClosed(error),
     });
-    this.outbox.setSink(transport);
+    this.setSink(transport);
   }
 
   setTrafficListener(listener: RendererTrafficListener | undefined): void {
@@ -106,7 +106,9 @@ export class RendererSession {
 
   /** Queues an async message; throws synchronously for non-cloneable or oversize arguments. */
   post(message: Outgoing): void {
-    this.enqueue(message);
+    if (this.closedWith) throw this.closedWith;
+    const bytes = this.enqueue(message);
+    if (this.traffic) this.recordOutgoing(message, bytes);
   }
 
   invoke(
@@ -117,7 +119,7 @@ export class RendererSession {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.invokes.nextId();
     try {
-      this.enqueue({ kind: MessageKind.Invoke, id, channel, args });
+      this.post({ kind: MessageKind.Invoke, id, channel, args });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -145,11 +147,13 @@ export class RendererSession {
     }
     this.nextSyncId += 1;
     const id = this.nextSyncId;
-    const request = this.encodeFrame({ kind: MessageKind.SendSync, id, channel, args });
-    this.outbox.flush();
+    const message: Outgoing = { kind: MessageKind.SendSync, id, channel, args };
+    const request = this.encodeAlone(message, true);
+    if (this.traffic) this.recordOutgoing(message, messageBytesOf(request));
+    this.flush();
     const started = this.traffic ? now() : 0;
     const replyFrame = transport.sendSync(request, timeoutMs);
-    const [reply] = decodeFrame(replyFrame, 'renderer', this.limits);
+    const [reply] = this.decode(replyFrame);
     if (reply?.kind !== MessageKind.SyncReply || reply.id !== id) {
       throw new IpcError(IpcErrorCode.Protocol, `sendSync('${channel}') received a reply for another call.`);
     }
@@ -168,42 +172,10 @@ export class RendererSession {
     this.transport?.close();
   }
 
-  /** Encodes an async message into the outbox with the next sequence number. */
-  private enqueue(message: Outgoing): void {
-    const seq = this.number(message);
-    const bytes = this.outbox.add(message as RendererToMainMessage);
-    if (bytes > this.peerMaxPayload) {
-      this.outbox.dropLast();
-      throw this.tooLarge(message, bytes);
-    }
-    this.commit(message, seq, bytes);
-  }
-
-  /** Encodes a message as a frame of its own (the sync request) with the next sequence number. */
-  private encodeFrame(message: Outgoing): Uint8Array {
-    const seq = this.number(message);
-    const frame = encodeMessageFrame(message as RendererToMainMessage);
-    const bytes = messageBytesOf(frame);
-    if (bytes > this.peerMaxPayload) throw this.tooLarge(message, bytes);
-    this.commit(message, seq, bytes);
-    return frame;
-  }
-
-  /** Numbers `message`; the number only counts once {@link commit} says it was encoded. */
-  private number(message: Outgoing): number {
-    if (this.closedWith) throw this.closedWith;
-    const seq = this.outgoingSeq + 1;
-    // Callers pass a fresh literal, so numbering it in place is safe; `{ ...message, seq }` made every
-    // send ~5x slower (the spread itself, and a slow-shaped object for the encoder).
-    (message as { seq?: number }).seq = seq;
-    return seq;
-  }
-
-  private commit(message: Outgoing, seq: number, bytes: number): void {
-    this.outgoingSeq = seq;
+  private recordOutgoing(message: Outgoing, bytes: number): void {
     // `<webview>` bookkeeping (guest register/release) carries no channel and is not traffic.
-    if (this.traffic && 'channel' in message)
-      this.traffic({
+    if ('channel' in message)
+      this.traffic?.({
         direction: 'out',
         kind: trafficKindOf[message.kind]!,
         channel: message.channel,
@@ -211,35 +183,23 @@ export class RendererSession {
       });
   }
 
-  private tooLarge(message: Outgoing, bytes: number): IpcError {
-    return new IpcError(
-      IpcErrorCode.PayloadTooLarge,
-      `Message on '${'channel' in message ? message.channel : ''}' is ${bytes} bytes; main accepts at most ${this.peerMaxPayload}.`,
-    );
-  }
-
   private receiveFrame(frame: Uint8Array): void {
     let messages: MainToRendererMessage[];
     const sizes = this.traffic ? [] : undefined;
     try {
-      messages = decodeFrame(frame, 'renderer', this.limits, sizes);
+      messages = this.decode(frame, sizes);
     } catch (error) {
-      this.fail(error instanceof IpcError ? error : new IpcError(IpcErrorCode.Decode, String(error)));
+      this.fail(error as IpcError);
       return;
     }
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
       if (this.closedWith) return;
-      if (message.seq !== this.expectedSeq) {
-        this.fail(
-          new IpcError(
-            IpcErrorCode.Protocol,
-            `Expected message ${this.expectedSeq} from main, got ${message.seq}.`,
-          ),
-        );
+      const outOfOrder = this.receive(message.seq);
+      if (outOfOrder) {
+        this.fail(outOfOrder);
         return;
       }
-      this.expectedSeq += 1;
       if (sizes) this.recordIncoming(message, sizes[i]!);
       this.dispatch(message);
     }
@@ -258,8 +218,7 @@ export class RendererSession {
           return;
         }
         this.webContentsId = message.webContentsId;
-        this.peerMaxPayload = message.maxPayload;
-        this.outbox.setMaxFrameBytes(message.maxPayload);
+        this.setPeerMaxPayload(message.maxPayload);
         this.events.connected(message.webContentsId);
         return;
       case MessageKind.Message:
@@ -307,7 +266,7 @@ export class RendererSession {
       error.code === IpcErrorCode.Closed
         ? error
         : new IpcError(IpcErrorCode.Closed, error.message, { cause: error });
-    this.outbox.clear();
+    this.clearOutgoing();
     this.invokes.rejectAll(this.closedWith);
     this.events.closed(this.closedWith);
   }
