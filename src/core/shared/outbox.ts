@@ -4,14 +4,6 @@ import { prefixLength, writeMessage } from '../../protocol/message-codec.js';
 import type { AnyMessage } from '../../protocol/messages.js';
 
 /**
- * Coalesces the messages queued in one task into one frame, flushed on a microtask: a lone message
- * leaves before any timer or I/O callback could run, and a burst costs one transport frame instead of
- * one per message. Frames never exceed `maxFrameBytes`, so the peer's frame limit holds.
- *
- * Messages are encoded straight into the frame being built (no buffer per message, no copy into the
- * frame): the frame's bytes are copied out once, when it is sent.
- */
-/**
  * A frame holding this much starts no more messages: the next one opens a new frame (sent in the same
  * flush, in order). Coalescing pays for small messages; past this size a frame's fixed cost is noise,
  * and one growing buffer would be copied at every doubling.
@@ -30,6 +22,14 @@ export interface FrameSink {
   drained?(outbox: Outbox): void;
 }
 
+/**
+ * Coalesces the messages queued in one task into one frame, flushed on a microtask: a lone message
+ * leaves before any timer or I/O callback could run, and a burst costs one transport frame instead of
+ * one per message. Frames never exceed `maxFrameBytes`, so the peer's frame limit holds.
+ *
+ * Messages are encoded straight into the frame being built (no buffer per message, no copy into the
+ * frame): the frame's bytes are copied out once, when it is sent.
+ */
 export class Outbox {
   /** The frame being built (`null` while nothing is queued); it holds the codec's pooled buffer. */
   private writer: ByteWriter | null = null;
