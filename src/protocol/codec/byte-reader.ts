@@ -170,7 +170,7 @@ export class ByteReader {
     const kind = header % 4;
     const n = (header - kind) / 4;
     const pos = this.pos;
-    if (n > 1 && (this.budget -= Cost.String) < 0) throw overBudget(this, `string of ${n} characters`, at);
+    if (n > 1 && (this.budget -= Cost.String) < 0) throw overBudget(this, 'string of length', at, n);
     if (kind === StringKind.Latin1) {
       if (n > this.end - pos) throw truncated(pos, n, this.end - pos);
       this.pos = pos + n;

@@ -56,11 +56,16 @@ export const Cost = {
   Message: 12,
 } as const;
 
-/** The error for a frame that needs more than the budget; `what` says what was being decoded. */
-export function overBudget(r: ByteReader, what: string, at: number): IpcError {
+/**
+ * The error for a frame that needs more than the budget: `what` was being decoded at byte `at`, with
+ * `count` elements, keys or bytes when given. Hot paths call this only once the budget is spent, and
+ * pass plain arguments (no string building where the charge is).
+ */
+export function overBudget(r: ByteReader, what: string, at: number, count?: number): IpcError {
+  const detail = count === undefined ? what : `${what} (${count})`;
   return new IpcError(
     IpcErrorCode.LimitExceeded,
-    `Input needs more than maxAllocations (${r.limits.maxAllocations}) allocation units: ${what} at byte ${at}. ` +
+    `Input needs more than maxAllocations (${r.limits.maxAllocations}) allocation units: ${detail} at byte ${at}. ` +
       'If the sender is trusted and the message legitimate, raise limits.maxAllocations.',
   );
 }
@@ -70,5 +75,5 @@ export function overBudget(r: ByteReader, what: string, at: number): IpcError {
  * the subtraction and call {@link overBudget} themselves.
  */
 export function spend(r: ByteReader, units: number, what: string, at: number): void {
-  if ((r.budget -= units) < 0) throw overBudget(r, what, at);
+  if ((r.budget -= units) < 0) throw overBudget(r, `${what} needing ${units} units`, at);
 }
