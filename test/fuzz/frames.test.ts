@@ -115,6 +115,7 @@ describe('frame fuzzer: decodeFrame and MainSession', () => {
     let pristineFrames = 0;
     let maxDecodeMs = 0;
     const totals = { generate: 0, decode: 0, session: 0 };
+    let framesOver10ms = 0;
     let maxSessionMs = 0;
     let slowest: Uint8Array = new Uint8Array();
     const heapSamples: number[] = [];
@@ -179,6 +180,7 @@ describe('frame fuzzer: decodeFrame and MainSession', () => {
       }
       const decodeMs = performance.now() - t;
       totals.decode += decodeMs;
+      if (decodeMs > 10) framesOver10ms++;
       if (decodeMs > maxDecodeMs) {
         maxDecodeMs = decodeMs;
         slowest = frame;
@@ -245,16 +247,16 @@ describe('frame fuzzer: decodeFrame and MainSession', () => {
     const elapsed = performance.now() - started;
 
     // A frame over the bound gets three more tries on its own: only the input, not a busy machine, fails.
+    let slowestRetryMs = Number.POSITIVE_INFINITY;
     if (maxDecodeMs > BOUND_MS) {
-      let best = Number.POSITIVE_INFINITY;
       for (let k = 0; k < 3; k++) {
         const t = performance.now();
         try {
           decodeFrame(slowest, 'main', DEFAULT_LIMITS);
         } catch {}
-        best = Math.min(best, performance.now() - t);
+        slowestRetryMs = Math.min(slowestRetryMs, performance.now() - t);
       }
-      expect(best, `slowest frame ${hex(slowest)}`).toBeLessThanOrEqual(BOUND_MS);
+      expect(slowestRetryMs, `slowest frame ${hex(slowest)}`).toBeLessThanOrEqual(BOUND_MS);
     }
     const summary = {
       seed: SEED,
@@ -269,6 +271,8 @@ describe('frame fuzzer: decodeFrame and MainSession', () => {
       secondsDecoding: +(totals.decode / 1000).toFixed(1),
       secondsInSessions: +(totals.session / 1000).toFixed(1),
       maxDecodeMs: +maxDecodeMs.toFixed(2),
+      framesOver10ms,
+      ...(Number.isFinite(slowestRetryMs) ? { slowestRetryMs: +slowestRetryMs.toFixed(2) } : {}),
       maxSessionMs: +maxSessionMs.toFixed(2),
       heapStartMB: +(heapAtStart / 2 ** 20).toFixed(1),
       heapMaxMB: +(Math.max(...heapSamples, heapAtEnd) / 2 ** 20).toFixed(1),
