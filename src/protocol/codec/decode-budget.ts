@@ -62,7 +62,7 @@ export const Cost = {
  * pass plain arguments (no string building where the charge is).
  */
 export function overBudget(r: ByteReader, what: string, at: number, count?: number): IpcError {
-  const detail = count === undefined ? what : `${what} (${count})`;
+  const detail = count === undefined ? what : `${what} ${count}`;
   return new IpcError(
     IpcErrorCode.LimitExceeded,
     `Input needs more than maxAllocations (${r.limits.maxAllocations}) allocation units: ${detail} at byte ${at}. ` +

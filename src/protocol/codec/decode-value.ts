@@ -161,7 +161,7 @@ function readBigInt(r: ByteReader, negative: boolean): bigint {
         'If the sender is trusted, raise limits.maxBigIntBytes.',
     );
   }
-  if ((r.budget -= Cost.BigInt + n) < 0) throw overBudget(r, 'BigInt of bytes', at, n);
+  if ((r.budget -= Cost.BigInt + n) < 0) throw overBudget(r, 'BigInt of byte length', at, n);
   const p = r.pos;
   r.pos = p + n;
   if (n === 0) return 0n;
@@ -174,7 +174,7 @@ function readObject(r: ByteReader): object {
   if (n > (r.end - r.pos) / 2) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
   if ((r.budget -= Cost.Object + n * (Cost.Key + Cost.Slot)) < 0) {
-    throw overBudget(r, 'object with properties', r.pos, n);
+    throw overBudget(r, 'object with property count', r.pos, n);
   }
   r.depth++;
   const o: Record<string, unknown> = {};
@@ -195,7 +195,7 @@ function readShapeDef(r: ByteReader): object {
   if (n > (r.end - r.pos) / 2) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
   if ((r.budget -= Cost.Object + n * (Cost.Key + Cost.Slot)) < 0) {
-    throw overBudget(r, 'object with properties', r.pos, n);
+    throw overBudget(r, 'object with property count', r.pos, n);
   }
   r.depth++;
   const keys: string[] = new Array(n);
@@ -263,7 +263,7 @@ function readShapeRef(r: ByteReader): object {
   const n = keys.length;
   if (n > r.end - r.pos) throw decodeError(`object with ${n} properties exceeds the input`, r.pos);
   if (r.depth >= r.limits.maxDepth) throw tooDeep(r);
-  if ((r.budget -= Cost.Object + n) < 0) throw overBudget(r, 'object with properties', r.pos, n);
+  if ((r.budget -= Cost.Object + n) < 0) throw overBudget(r, 'object with property count', r.pos, n);
   r.depth++;
   let factory = shape.factory;
   if (factory === null) factory = factoryOf(r, shape);
