@@ -358,6 +358,11 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     this.transportClosed();
   }
 
+  /** @internal The outbox sent everything it had: an idle connection keeps none (see {@link TransportEventsOf}). */
+  outboxDrained(outbox: Outbox): void {
+    if (this.outbox === outbox) this.outbox = undefined;
+  }
+
   /** @internal The transport is gone (see {@link TransportEventsOf}). */
   transportClosed(): void {
     this.closed = true;

@@ -26,13 +26,6 @@ export interface RendererSessionOptions {
 /** Per-connection call deadlines that a transport may bring along (see {@link RendererSession.attach}). */
 export type ConnectionDefaults = Pick<RendererSessionOptions, 'invokeTimeout' | 'sendSyncTimeout'>;
 
-function definedOnly(defaults: ConnectionDefaults): ConnectionDefaults {
-  const out: { invokeTimeout?: number; sendSyncTimeout?: number } = {};
-  if (defaults.invokeTimeout !== undefined) out.invokeTimeout = defaults.invokeTimeout;
-  if (defaults.sendSyncTimeout !== undefined) out.sendSyncTimeout = defaults.sendSyncTimeout;
-  return out;
-}
-
 /** What the renderer-side API does with messages from main. */
 export interface RendererSessionEvents {
   message(channel: string, senderId: number, args: unknown[]): void;
@@ -57,20 +50,22 @@ function checkedLimits(options: RendererSessionOptions): DecodeLimits {
  * Calls made before a transport is attached are queued in order.
  */
 export class RendererSession extends SequencedLink<'renderer'> {
-  private transport: RendererTransport | undefined;
-  private readonly invokes = new PendingCalls<unknown>();
-  private nextSyncId = 0;
-  private closedWith: IpcError | undefined;
+  #transport: RendererTransport | undefined;
+  readonly #invokes = new PendingCalls<unknown>();
+  #nextSyncId = 0;
+  #closedWith: IpcError | undefined;
   /** Set while something inspects traffic; everything it costs is behind this check. */
-  private traffic: RendererTrafficListener | undefined;
-  private readonly invokeStarts = new Map<number, number>();
+  #traffic: RendererTrafficListener | undefined;
+  readonly #invokeStarts = new Map<number, number>();
   webContentsId = 0;
 
-  constructor(
-    private readonly events: RendererSessionEvents,
-    private options: RendererSessionOptions = {},
-  ) {
+  readonly #events: RendererSessionEvents;
+  #options: RendererSessionOptions;
+
+  constructor(events: RendererSessionEvents, options: RendererSessionOptions = {}) {
     super('renderer', checkedLimits(options));
+    this.#events = events;
+    this.#options = options;
     // Message 1: main checks what it sends against this from the moment the message arrives (before
     // that, against the default; see docs/protocol.md).
     const maxPayload = this.limits.maxPayload;
@@ -82,60 +77,65 @@ export class RendererSession extends SequencedLink<'renderer'> {
   }
 
   get isAttached(): boolean {
-    return this.transport !== undefined;
+    return this.#transport !== undefined;
   }
 
   /** `defaults` (e.g. deadlines main chose for a worker it spawned) override the constructor's options. */
   attach(transport: RendererTransport, defaults?: ConnectionDefaults): void {
-    if (this.transport)
+    if (this.#transport)
       throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
     if (defaults) checkDeadlines(defaults);
-    this.transport = transport;
-    if (defaults) this.options = { ...this.options, ...definedOnly(defaults) };
+    this.#transport = transport;
+    if (defaults) {
+      // A deadline the transport leaves undefined keeps the renderer's own.
+      const { invokeTimeout = this.#options.invokeTimeout, sendSyncTimeout = this.#options.sendSyncTimeout } =
+        defaults;
+      this.#options = { ...this.#options, invokeTimeout, sendSyncTimeout };
+    }
     transport.start({
-      frame: (frame) => this.receiveFrame(frame),
-      close: (error) => this.onClosed(error),
+      frame: (frame) => this.#receiveFrame(frame),
+      close: (error) => this.#onClosed(error),
     });
     this.setSink(transport);
   }
 
   setTrafficListener(listener: RendererTrafficListener | undefined): void {
-    this.traffic = listener;
-    if (!listener) this.invokeStarts.clear();
+    this.#traffic = listener;
+    if (!listener) this.#invokeStarts.clear();
   }
 
   /** Queues an async message; throws synchronously for non-cloneable or oversize arguments. */
   post(message: Outgoing): void {
-    if (this.closedWith) throw this.closedWith;
+    if (this.#closedWith) throw this.#closedWith;
     const bytes = this.enqueue(message);
-    if (this.traffic) this.recordOutgoing(message, bytes);
+    if (this.#traffic) this.#recordOutgoing(message, bytes);
   }
 
   invoke(
     channel: string,
     args: unknown[],
-    timeoutMs = this.options.invokeTimeout ?? Number.POSITIVE_INFINITY,
+    timeoutMs = this.#options.invokeTimeout ?? Number.POSITIVE_INFINITY,
   ): Promise<unknown> {
-    if (this.closedWith) return Promise.reject(this.closedWith);
-    const id = this.invokes.nextId();
+    if (this.#closedWith) return Promise.reject(this.#closedWith);
+    const id = this.#invokes.nextId();
     try {
       this.post({ kind: MessageKind.Invoke, id, channel, args });
     } catch (error) {
       return Promise.reject(error);
     }
-    const pending = this.invokes.add(id, timeoutMs, channel);
-    if (this.traffic) {
-      this.invokeStarts.set(id, now());
+    const pending = this.#invokes.add(id, timeoutMs, channel);
+    if (this.#traffic) {
+      this.#invokeStarts.set(id, now());
       // Timed-out and closed calls never get a reply: forget their start time when they settle.
-      const forget = (): void => void this.invokeStarts.delete(id);
+      const forget = (): void => void this.#invokeStarts.delete(id);
       pending.then(forget, forget);
     }
     return pending;
   }
 
-  sendSync(channel: string, args: unknown[], timeoutMs = this.options.sendSyncTimeout ?? 30_000): unknown {
-    if (this.closedWith) throw this.closedWith;
-    const transport = this.transport;
+  sendSync(channel: string, args: unknown[], timeoutMs = this.#options.sendSyncTimeout ?? 30_000): unknown {
+    if (this.#closedWith) throw this.#closedWith;
+    const transport = this.#transport;
     if (!transport) {
       throw new IpcError(IpcErrorCode.NotConnected, 'sendSync needs a connection: call connect() first.');
     }
@@ -145,19 +145,19 @@ export class RendererSession extends SequencedLink<'renderer'> {
         'sendSync is not supported on this transport; use invoke() (see docs/transports.md).',
       );
     }
-    this.nextSyncId += 1;
-    const id = this.nextSyncId;
+    this.#nextSyncId += 1;
+    const id = this.#nextSyncId;
     const message: Outgoing = { kind: MessageKind.SendSync, id, channel, args };
     const request = this.encodeAlone(message, true);
-    if (this.traffic) this.recordOutgoing(message, messageBytesOf(request));
+    if (this.#traffic) this.#recordOutgoing(message, messageBytesOf(request));
     this.flush();
-    const started = this.traffic ? now() : 0;
+    const started = this.#traffic ? now() : 0;
     const replyFrame = transport.sendSync(request, timeoutMs);
     const [reply] = this.decode(replyFrame);
     if (reply?.kind !== MessageKind.SyncReply || reply.id !== id) {
       throw new IpcError(IpcErrorCode.Protocol, `sendSync('${channel}') received a reply for another call.`);
     }
-    this.traffic?.({
+    this.#traffic?.({
       direction: 'in',
       kind: 'syncReply',
       channel,
@@ -169,13 +169,13 @@ export class RendererSession extends SequencedLink<'renderer'> {
   }
 
   close(): void {
-    this.transport?.close();
+    this.#transport?.close();
   }
 
-  private recordOutgoing(message: Outgoing, bytes: number): void {
+  #recordOutgoing(message: Outgoing, bytes: number): void {
     // `<webview>` bookkeeping (guest register/release) carries no channel and is not traffic.
     if ('channel' in message)
-      this.traffic?.({
+      this.#traffic?.({
         direction: 'out',
         kind: trafficKindOf[message.kind]!,
         channel: message.channel,
@@ -183,33 +183,33 @@ export class RendererSession extends SequencedLink<'renderer'> {
       });
   }
 
-  private receiveFrame(frame: Uint8Array): void {
+  #receiveFrame(frame: Uint8Array): void {
     let messages: MainToRendererMessage[];
-    const sizes = this.traffic ? [] : undefined;
+    const sizes = this.#traffic ? [] : undefined;
     try {
       messages = this.decode(frame, sizes);
     } catch (error) {
-      this.fail(error as IpcError);
+      this.#fail(error as IpcError);
       return;
     }
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
-      if (this.closedWith) return;
+      if (this.#closedWith) return;
       const outOfOrder = this.receive(message.seq);
       if (outOfOrder) {
-        this.fail(outOfOrder);
+        this.#fail(outOfOrder);
         return;
       }
-      if (sizes) this.recordIncoming(message, sizes[i]!);
-      this.dispatch(message);
+      if (sizes) this.#recordIncoming(message, sizes[i]!);
+      this.#dispatch(message);
     }
   }
 
-  private dispatch(message: MainToRendererMessage): void {
+  #dispatch(message: MainToRendererMessage): void {
     switch (message.kind) {
       case MessageKind.Hello:
         if (message.protocolVersion !== PROTOCOL_VERSION) {
-          this.fail(
+          this.#fail(
             new IpcError(
               IpcErrorCode.VersionMismatch,
               `Main speaks protocol ${message.protocolVersion}, this renderer ${PROTOCOL_VERSION}; load matching versions.`,
@@ -219,56 +219,56 @@ export class RendererSession extends SequencedLink<'renderer'> {
         }
         this.webContentsId = message.webContentsId;
         this.setPeerMaxPayload(message.maxPayload);
-        this.events.connected(message.webContentsId);
+        this.#events.connected(message.webContentsId);
         return;
       case MessageKind.Message:
-        this.events.message(message.channel, message.senderId, message.args);
+        this.#events.message(message.channel, message.senderId, message.args);
         return;
       case MessageKind.InvokeReply:
-        if (message.ok) this.invokes.resolve(message.id, message.value);
-        else this.invokes.reject(message.id, (channel) => invokeError(channel, message.error));
+        if (message.ok) this.#invokes.resolve(message.id, message.value);
+        else this.#invokes.reject(message.id, (channel) => invokeError(channel, message.error));
         return;
       case MessageKind.HostMessage:
-        this.events.hostMessage(message.guestId, message.frameId, message.channel, message.args);
+        this.#events.hostMessage(message.guestId, message.frameId, message.channel, message.args);
         return;
       case MessageKind.GuestState:
-        this.events.guestState(message.token, message.guestId);
+        this.#events.guestState(message.token, message.guestId);
         return;
       case MessageKind.SyncReply:
-        this.fail(new IpcError(IpcErrorCode.Protocol, 'A sync reply arrived outside the sync path.'));
+        this.#fail(new IpcError(IpcErrorCode.Protocol, 'A sync reply arrived outside the sync path.'));
         return;
     }
   }
 
-  private recordIncoming(message: MainToRendererMessage, bytes: number): void {
+  #recordIncoming(message: MainToRendererMessage, bytes: number): void {
     if (message.kind === MessageKind.InvokeReply) {
-      const started = this.invokeStarts.get(message.id);
-      this.invokeStarts.delete(message.id);
-      const channel = this.invokes.labelOf(message.id);
+      const started = this.#invokeStarts.get(message.id);
+      this.#invokeStarts.delete(message.id);
+      const channel = this.#invokes.labelOf(message.id);
       if (channel === undefined) return;
       const durationMs = started === undefined ? undefined : now() - started;
-      this.traffic?.({ direction: 'in', kind: 'invokeReply', channel, bytes, durationMs, ok: message.ok });
+      this.#traffic?.({ direction: 'in', kind: 'invokeReply', channel, bytes, durationMs, ok: message.ok });
       return;
     }
     const kind = trafficKindOf[message.kind];
     if (kind && 'channel' in message)
-      this.traffic?.({ direction: 'in', kind, channel: message.channel, bytes });
+      this.#traffic?.({ direction: 'in', kind, channel: message.channel, bytes });
   }
 
-  private fail(error: IpcError): void {
-    this.transport?.close();
-    this.onClosed(error);
+  #fail(error: IpcError): void {
+    this.#transport?.close();
+    this.#onClosed(error);
   }
 
-  private onClosed(error: IpcError): void {
-    if (this.closedWith) return;
-    this.closedWith =
+  #onClosed(error: IpcError): void {
+    if (this.#closedWith) return;
+    this.#closedWith =
       error.code === IpcErrorCode.Closed
         ? error
         : new IpcError(IpcErrorCode.Closed, error.message, { cause: error });
     this.clearOutgoing();
-    this.invokes.rejectAll(this.closedWith);
-    this.events.closed(this.closedWith);
+    this.#invokes.rejectAll(this.#closedWith);
+    this.#events.closed(this.#closedWith);
   }
 }
 

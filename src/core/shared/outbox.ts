@@ -32,26 +32,30 @@ export interface FrameSink {
  */
 export class Outbox {
   /** The frame being built (`null` while nothing is queued); it holds the codec's pooled buffer. */
-  private writer: ByteWriter | null = null;
-  private count = 0;
+  #writer: ByteWriter | null = null;
+  #count = 0;
   /** Where the last message (its length prefix) starts, for {@link dropLast}. */
-  private lastStart = 0;
-  private encoding = false;
+  #lastStart = 0;
+  #encoding = false;
   /** Whole frames waiting for a sink (no connection yet, or a frame was full), in order. */
-  private ready: Uint8Array[] | undefined;
-  private scheduled = false;
-  private sink: FrameSink | undefined;
+  #ready: Uint8Array[] | undefined;
+  #scheduled = false;
+  #sink: FrameSink | undefined;
 
-  constructor(private maxFrameBytes: number) {}
+  #maxFrameBytes: number;
+
+  constructor(maxFrameBytes: number) {
+    this.#maxFrameBytes = maxFrameBytes;
+  }
 
   /** Until a sink is set (connection not configured yet), frames wait here in order. */
   setSink(sink: FrameSink | undefined): void {
-    this.sink = sink;
-    if (sink) this.schedule();
+    this.#sink = sink;
+    if (sink) this.#schedule();
   }
 
   setMaxFrameBytes(bytes: number): void {
-    this.maxFrameBytes = bytes;
+    this.#maxFrameBytes = bytes;
   }
 
   /**
@@ -59,64 +63,64 @@ export class Outbox {
    * prefix). Throws what the encoder throws (`ERR_IPC_NOT_CLONEABLE`, ...) with nothing queued.
    */
   add(message: AnyMessage): number {
-    if (this.encoding) {
+    if (this.#encoding) {
       // A getter of the value being encoded sends on the same connection: the frame is mid-message.
       throw new IpcError(
         IpcErrorCode.InvalidArgument,
         'Cannot send on this connection while one of its messages is being serialized.',
       );
     }
-    let writer = this.writer;
+    let writer = this.#writer;
     if (writer !== null && writer.pos >= FULL_FRAME_BYTES) {
       // Large frames gain nothing from coalescing; growing one buffer for them only costs copies.
-      (this.ready ??= []).push(writer.finish());
-      this.count = 0;
+      (this.#ready ??= []).push(writer.finish());
+      this.#count = 0;
       writer = null;
     }
-    if (writer === null) writer = this.writer = new ByteWriter();
+    if (writer === null) writer = this.#writer = new ByteWriter();
     const start = writer.pos;
     let length: number;
-    this.encoding = true;
+    this.#encoding = true;
     try {
       writer.u8(0);
       writeMessage(writer, message);
       length = writer.pos - start - 1;
       prefixLength(writer, start);
     } catch (error) {
-      this.truncate(start);
+      this.#truncate(start);
       throw error;
     } finally {
-      this.encoding = false;
+      this.#encoding = false;
     }
-    this.count += 1;
-    this.lastStart = start;
-    if (this.count > 1 && writer.pos > this.maxFrameBytes) this.splitBefore(start);
-    this.schedule();
+    this.#count += 1;
+    this.#lastStart = start;
+    if (this.#count > 1 && writer.pos > this.#maxFrameBytes) this.#splitBefore(start);
+    this.#schedule();
     return length;
   }
 
   /** Takes back the message {@link add} just queued (the caller refused it, e.g. too large). */
   dropLast(): void {
-    if (this.writer === null || this.count === 0) return;
-    this.count -= 1;
-    this.truncate(this.lastStart);
+    if (this.#writer === null || this.#count === 0) return;
+    this.#count -= 1;
+    this.#truncate(this.#lastStart);
   }
 
   /** Sends everything queued now (sendSync calls this so its request goes after earlier sends). */
   flush(): void {
-    const sink = this.sink;
-    let writer = this.writer;
-    if (writer !== null && this.count > 0) {
-      this.writer = null;
-      this.count = 0;
+    const sink = this.#sink;
+    let writer = this.#writer;
+    if (writer !== null && this.#count > 0) {
+      this.#writer = null;
+      this.#count = 0;
       if (sink?.sendTransient === undefined) {
-        (this.ready ??= []).push(writer.finish());
+        (this.#ready ??= []).push(writer.finish());
         writer = null;
       }
     } else writer = null;
-    const frames = this.ready;
+    const frames = this.#ready;
     if (!sink || (frames === undefined && writer === null)) return;
-    this.ready = undefined;
+    this.#ready = undefined;
     if (frames !== undefined) for (const frame of frames) sink.send(frame);
     if (writer !== null) {
       // The last frame straight from the codec's buffer, which goes back to the codec afterwards.
@@ -126,42 +130,42 @@ export class Outbox {
         writer.release();
       }
     }
-    if (this.count === 0 && this.ready === undefined) sink.drained?.(this);
+    if (this.#count === 0 && this.#ready === undefined) sink.drained?.(this);
   }
 
   /** Drops what is queued (the connection closed for good). */
   clear(): void {
-    this.writer?.release();
-    this.writer = null;
-    this.count = 0;
-    this.ready = undefined;
+    this.#writer?.release();
+    this.#writer = null;
+    this.#count = 0;
+    this.#ready = undefined;
   }
 
   /** The message at `start` does not fit in the frame: the frame before it becomes a ready frame. */
-  private splitBefore(start: number): void {
-    const writer = this.writer!;
-    (this.ready ??= []).push(writer.buf.slice(0, start));
+  #splitBefore(start: number): void {
+    const writer = this.#writer!;
+    (this.#ready ??= []).push(writer.buf.slice(0, start));
     writer.buf.copyWithin(0, start, writer.pos);
     writer.pos -= start;
-    this.lastStart = 0;
-    this.count = 1;
+    this.#lastStart = 0;
+    this.#count = 1;
   }
 
-  private truncate(start: number): void {
-    const writer = this.writer!;
+  #truncate(start: number): void {
+    const writer = this.#writer!;
     writer.pos = start;
-    if (this.count === 0) {
+    if (this.#count === 0) {
       writer.release();
-      this.writer = null;
+      this.#writer = null;
     }
   }
 
-  private schedule(): void {
-    if (this.scheduled || !this.sink || (this.count === 0 && this.ready === undefined)) return;
-    this.scheduled = true;
+  #schedule(): void {
+    if (this.#scheduled || !this.#sink || (this.#count === 0 && this.#ready === undefined)) return;
+    this.#scheduled = true;
     // A closure per flush rather than one kept per outbox: idle connections hold nothing.
     queueMicrotask(() => {
-      this.scheduled = false;
+      this.#scheduled = false;
       this.flush();
     });
   }

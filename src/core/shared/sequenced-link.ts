@@ -6,12 +6,7 @@ import {
   messageBytesOf,
   type Receiver,
 } from '../../protocol/message-codec.js';
-import {
-  type AnyMessage,
-  type MainToRendererMessage,
-  MessageKind,
-  type RendererToMainMessage,
-} from '../../protocol/messages.js';
+import type { AnyMessage, MainToRendererMessage, RendererToMainMessage } from '../../protocol/messages.js';
 import { type FrameSink, Outbox } from './outbox.js';
 
 /** What the end running as `R` receives. */
@@ -37,39 +32,38 @@ export type Unnumbered<M extends AnyMessage> = M extends AnyMessage
  */
 export abstract class SequencedLink<R extends Receiver> {
   /** The number of the last message sent (committed only once it was encoded and accepted). */
-  private sentSeq = 0;
-  /** The number the peer's next message must carry. */
-  private nextIncomingSeq = 1;
-  /** The largest message the peer accepts (its `maxPayload`, once it told us). */
-  private peerLimit = DEFAULT_LIMITS.maxPayload;
-  /** Created by the first send; dropped once drained when the sink says so (see {@link FrameSink.drained}). */
-  private outbox: Outbox | undefined;
-  private sink: FrameSink | undefined;
+  #sentSeq = 0;
+  /** The number the peer's next message must carry. Read-only outside this class: {@link receive} counts. */
+  protected expectedSeq = 1;
+  /** The largest message the peer accepts (its `maxPayload`). Read-only outside: see {@link setPeerMaxPayload}. */
+  protected peerMaxPayload = DEFAULT_LIMITS.maxPayload;
+  /** Created by the first send; a subclass may drop it once drained (see {@link FrameSink.drained}). */
+  protected outbox: Outbox | undefined;
+  #sink: FrameSink | undefined;
+
+  /** Which end this is: selects the messages the decoder accepts. */
+  readonly #receiver: R;
 
   constructor(
-    /** Which end this is: selects the messages the decoder accepts. */
-    private readonly receiver: R,
+    receiver: R,
     /** Hostile-input limits for what the peer sends. */
     protected readonly limits: DecodeLimits,
-  ) {}
+  ) {
+    this.#receiver = receiver;
+  }
 
   /** Who is at the other end, for error texts: `'main'`, `'WebContents #3'`. */
   protected abstract get peerName(): string;
 
-  /** The largest message the peer accepts (its `maxPayload`). */
-  protected get peerMaxPayload(): number {
-    return this.peerLimit;
-  }
-
   /** The peer announced what it accepts (the hello, a limits message); frames are cut to fit it too. */
   protected setPeerMaxPayload(bytes: number): void {
-    this.peerLimit = bytes;
+    this.peerMaxPayload = bytes;
     this.outbox?.setMaxFrameBytes(bytes);
   }
 
   /** Where frames go; until one is set, queued messages wait in order. */
   protected setSink(sink: FrameSink | undefined): void {
-    this.sink = sink;
+    this.#sink = sink;
     this.outbox?.setSink(sink);
   }
 
@@ -79,21 +73,21 @@ export abstract class SequencedLink<R extends Receiver> {
    * refuse it; then nothing is queued and the number is not used.
    */
   protected enqueue(message: Unnumbered<OutgoingAt<R>>): number {
-    const seq = this.sentSeq + 1;
+    const seq = this.#sentSeq + 1;
     // Callers pass a fresh literal, so numbering it in place is safe and far cheaper than
     // `{ ...message, seq }`, which costs more than encoding the message itself.
     (message as { seq: number }).seq = seq;
     let outbox = this.outbox;
     if (outbox === undefined) {
-      outbox = this.outbox = new Outbox(this.peerLimit);
-      outbox.setSink(this.sink);
+      outbox = this.outbox = new Outbox(this.peerMaxPayload);
+      outbox.setSink(this.#sink);
     }
     const bytes = outbox.add(message as OutgoingAt<R>);
-    if (bytes > this.peerLimit) {
+    if (bytes > this.peerMaxPayload) {
       outbox.dropLast();
       throw this.tooLarge(message, bytes);
     }
-    this.sentSeq = seq;
+    this.#sentSeq = seq;
     return bytes;
   }
 
@@ -103,12 +97,12 @@ export abstract class SequencedLink<R extends Receiver> {
    * Throws like {@link enqueue}.
    */
   protected encodeAlone(message: Unnumbered<OutgoingAt<R>>, numbered: boolean): Uint8Array {
-    const seq = this.sentSeq + 1;
+    const seq = this.#sentSeq + 1;
     (message as { seq: number }).seq = numbered ? seq : 0;
     const frame = encodeMessageFrame(message as OutgoingAt<R>);
     const bytes = messageBytesOf(frame);
-    if (bytes > this.peerLimit) throw this.tooLarge(message, bytes);
-    if (numbered) this.sentSeq = seq;
+    if (bytes > this.peerMaxPayload) throw this.tooLarge(message, bytes);
+    if (numbered) this.#sentSeq = seq;
     return frame;
   }
 
@@ -124,30 +118,17 @@ export abstract class SequencedLink<R extends Receiver> {
   }
 
   /**
-   * @internal For the sink's `drained` (see {@link FrameSink.drained}): everything `outbox` held was
-   * sent, so an idle connection keeps no outbox.
-   */
-  outboxDrained(outbox: Outbox): void {
-    if (this.outbox === outbox) this.outbox = undefined;
-  }
-
-  /**
    * Decodes a frame from the peer. `sizes`, when given, receives each message's encoded length.
    * @throws IpcError the decoder's own (`ERR_IPC_LIMIT_EXCEEDED`, ...), or `ERR_IPC_DECODE` for
    * anything else it threw.
    */
   protected decode(frame: Uint8Array, sizes?: number[]): IncomingAt<R>[] {
     try {
-      return decodeFrame(frame, this.receiver, this.limits, sizes) as IncomingAt<R>[];
+      return decodeFrame(frame, this.#receiver, this.limits, sizes) as IncomingAt<R>[];
     } catch (error) {
       if (error instanceof IpcError) throw error;
       throw new IpcError(IpcErrorCode.Decode, `Undecodable frame: ${String(error)}`, { cause: error });
     }
-  }
-
-  /** The number the peer's next message must carry. */
-  protected get expectedSeq(): number {
-    return this.nextIncomingSeq;
   }
 
   /**
@@ -155,27 +136,23 @@ export abstract class SequencedLink<R extends Receiver> {
    * error to close the connection with (a gap or a repeat: something was lost or replayed).
    */
   protected receive(seq: number): IpcError | undefined {
-    if (seq === this.nextIncomingSeq) {
-      this.nextIncomingSeq = seq + 1;
+    if (seq === this.expectedSeq) {
+      this.expectedSeq = seq + 1;
       return undefined;
     }
     return new IpcError(
       IpcErrorCode.Protocol,
-      `Expected message ${this.nextIncomingSeq} from ${this.peerName}, received ${seq}.`,
+      `Expected message ${this.expectedSeq} from ${this.peerName}, received ${seq}.`,
     );
   }
 
   /** Why `message` (of `bytes`) is not sent: the peer would close the connection for it. */
   protected tooLarge(message: Unnumbered<OutgoingAt<R>>, bytes: number): IpcError {
-    const what =
-      'channel' in message
-        ? `Message on '${message.channel}'`
-        : message.kind === MessageKind.InvokeReply || message.kind === MessageKind.SyncReply
-          ? 'A reply'
-          : 'A message';
+    // Without a channel: main's replies (a renderer's channel-less messages are a few bytes).
+    const what = 'channel' in message ? `Message on '${message.channel}'` : 'A reply';
     return new IpcError(
       IpcErrorCode.PayloadTooLarge,
-      `${what} is ${bytes} bytes; ${this.peerName} accepts at most ${this.peerLimit} (its maxPayload).`,
+      `${what} is ${bytes} bytes; ${this.peerName} accepts at most ${this.peerMaxPayload} (its maxPayload).`,
     );
   }
 }
