@@ -1,7 +1,7 @@
 /**
  * Every error the library creates itself carries one of these stable codes. The table with causes and
  * remedies is `docs/errors.md`; tests assert codes, never message wording (except Electron's own texts,
- * which live in `src/core/electron-texts.ts`).
+ * which live in `src/core/shared/electron-texts.ts`).
  */
 export const IpcErrorCode = {
   /** A value passed to send/invoke/... cannot be structured-cloned (functions, symbols, Promises, ...). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lifecycleOf } from '../../dist/core/ipc-renderer-impl.js';
+import { lifecycleOf } from '../../dist/core/renderer/ipc-renderer-impl.js';
 import { encodeMessageFrame } from '../../dist/protocol/message-codec.js';
 import { MessageKind } from '../../dist/protocol/messages.js';
 import { LIMIT_PROTOCOL_PREFIX } from '../../dist/transports/websocket/wire.js';
