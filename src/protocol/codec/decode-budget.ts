@@ -11,7 +11,13 @@
  * contents, ArrayBuffer contents) are bounded by `maxPayload`, not charged here.
  */
 import { IpcError, IpcErrorCode } from '../errors.js';
-import type { ByteReader } from './byte-reader.js';
+
+/** What the budget needs of a reader: the ByteReader's, declared here so the two do not import each other. */
+export interface BudgetedReader {
+  /** Allocation units left. */
+  budget: number;
+  readonly limits: { readonly maxAllocations: number };
+}
 
 export const Cost = {
   /** Any value inside a container: an array element or hole, a property value, a Map key or value. */
@@ -61,7 +67,7 @@ export const Cost = {
  * `count` elements, keys or bytes when given. Hot paths call this only once the budget is spent, and
  * pass plain arguments (no string building where the charge is).
  */
-export function overBudget(r: ByteReader, what: string, at: number, count?: number): IpcError {
+export function overBudget(r: BudgetedReader, what: string, at: number, count?: number): IpcError {
   const detail = count === undefined ? what : `${what} ${count}`;
   return new IpcError(
     IpcErrorCode.LimitExceeded,
@@ -74,6 +80,6 @@ export function overBudget(r: ByteReader, what: string, at: number, count?: numb
  * Charges `units` to the reader's budget; throws {@link overBudget} when it runs out. Hot paths inline
  * the subtraction and call {@link overBudget} themselves.
  */
-export function spend(r: ByteReader, units: number, what: string, at: number): void {
+export function spend(r: BudgetedReader, units: number, what: string, at: number): void {
   if ((r.budget -= units) < 0) throw overBudget(r, `${what} needing ${units} units`, at);
 }
