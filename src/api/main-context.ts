@@ -58,23 +58,28 @@ export function checkMainOption(name: string, value: unknown): void {
 
 /** For transports: connects a renderer to `main` and returns its new WebContents. */
 export function addRenderer(main: Main, transport: MainTransport, info: RendererInfo): WebContents {
-  const world = worlds.get(main);
-  if (!world) throw new IpcError(IpcErrorCode.InvalidArgument, 'Expected a main created by createMain().');
-  return world.addRenderer(transport, info);
+  return worldOf(main).addRenderer(transport, info);
 }
 
 /** For transports: uses up a `<webview>` guest token of `main` (see docs/webview.md). */
 export function claimGuest(main: Main, token: string, successor?: string): ClaimResult {
-  const world = worlds.get(main);
-  if (!world) throw new IpcError(IpcErrorCode.InvalidArgument, 'Expected a main created by createMain().');
-  return world.guests.claim(token, successor);
+  return worldOf(main).guests.claim(token, successor);
 }
 
 /** For transports: where `main` reports problems (the logger given to `createMain`). */
 export function loggerOf(main: Main): Logger {
+  return worldOf(main).logger;
+}
+
+/** For transports: the largest message `main` accepts from a renderer (its `limits.maxPayload`). */
+export function maxPayloadOf(main: Main): number {
+  return worldOf(main).limits.maxPayload;
+}
+
+function worldOf(main: Main): MainWorld {
   const world = worlds.get(main);
   if (!world) throw new IpcError(IpcErrorCode.InvalidArgument, 'Expected a main created by createMain().');
-  return world.logger;
+  return world;
 }
 
 /** The default world behind the `ipcMain` and `webContents` singletons. */

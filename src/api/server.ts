@@ -24,6 +24,7 @@ import {
   defaultMain,
   loggerOf,
   type Main,
+  maxPayloadOf,
 } from './main-context.js';
 
 export type { AllowedHosts } from '../transports/websocket/host-check.js';
@@ -73,6 +74,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
       httpServer,
       {
         logger: loggerOf(main),
+        maxPayload: maxPayloadOf(main),
         addRenderer: (transport, info) => {
           const contents = addRenderer(main, transport, info);
           this.emit('web-contents-created', contents);

@@ -1,5 +1,9 @@
 import { type RendererTrafficRecord, trafficKindOf } from '../core/renderer/renderer-traffic.js';
-import { DEFAULT_LIMITS } from '../protocol/limits.js';
+import { type DecodeLimits, RENDERER_DEFAULT_LIMITS } from '../protocol/limits.js';
+
+/** The recorder only watches: what either side would accept, it records (the sides apply their own limits). */
+const RECORDING_LIMITS: DecodeLimits = { ...RENDERER_DEFAULT_LIMITS, maxPayload: Number.POSITIVE_INFINITY };
+
 import { decodeFrame } from '../protocol/message-codec.js';
 import { type AnyMessage, MessageKind } from '../protocol/messages.js';
 import type { FrameTap } from '../transports/memory/memory-transport.js';
@@ -47,11 +51,16 @@ export class TrafficRecorder {
     const invokes = new Map<number, TrafficRecord>();
     const syncs = new Map<number, TrafficRecord>();
     const record = (direction: TrafficDirection, frame: Uint8Array): void => {
-      const messages: AnyMessage[] = decodeFrame(
-        frame,
-        direction === 'renderer-to-main' ? 'main' : 'renderer',
-        DEFAULT_LIMITS,
-      );
+      let messages: AnyMessage[];
+      try {
+        messages = decodeFrame(
+          frame,
+          direction === 'renderer-to-main' ? 'main' : 'renderer',
+          RECORDING_LIMITS,
+        );
+      } catch {
+        return; // not a valid frame: the receiving session refuses it and says why
+      }
       for (const message of messages) this.add(direction, webContentsId(), message, invokes, syncs);
     };
     return {

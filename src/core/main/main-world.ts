@@ -1,4 +1,4 @@
-import { type DecodeLimits, resolveLimits } from '../../protocol/limits.js';
+import { checkedLimits, type DecodeLimits, MAIN_DEFAULT_LIMITS } from '../../protocol/limits.js';
 import { checkFunction, checkLogger, checkOptionNames, checkOptionsObject } from '../../protocol/options.js';
 import type { MainTransport } from '../../transports/transport.js';
 import { checkDeadline } from '../shared/deadline.js';
@@ -18,7 +18,10 @@ export function loggerOfIpcMain(emitter: IpcMain): Logger {
 export interface MainWorldOptions {
   /** Where handler errors, sync warnings and closed connections are reported. Default: `console`. */
   logger?: Logger;
-  /** Hostile-input limits for everything renderers send (also announced to them). */
+  /**
+   * Hostile-input limits for everything renderers send (`maxPayload` is also announced to them).
+   * Default: 16 MiB messages, depth 256, 2^20 allocation units per frame (docs/security.md).
+   */
   limits?: Partial<DecodeLimits>;
   /**
    * How long main waits for a sync listener that never sets `event.returnValue` before the renderer gets
@@ -84,7 +87,7 @@ export class MainWorld implements SessionWorld {
     checkDeadline('syncReplyTimeout', options.syncReplyTimeout);
     checkFunction('allowSendTo', options.allowSendTo, '(sender, target) => boolean');
     this.logger = options.logger ?? consoleLogger;
-    this.limits = resolveLimits(options.limits);
+    this.limits = checkedLimits(options.limits, MAIN_DEFAULT_LIMITS);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
     this.allowSendTo = options.allowSendTo;
     loggers.set(this.ipcMain, this.logger);

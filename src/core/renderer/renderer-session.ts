@@ -1,5 +1,10 @@
 import { codeInErrorText, IpcError, IpcErrorCode } from '../../protocol/errors.js';
-import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../../protocol/limits.js';
+import {
+  checkedLimits,
+  DEFAULT_LIMITS,
+  type DecodeLimits,
+  RENDERER_DEFAULT_LIMITS,
+} from '../../protocol/limits.js';
 import { messageBytesOf } from '../../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
@@ -19,7 +24,10 @@ export interface RendererSessionOptions {
   invokeTimeout?: number;
   /** Default deadline for `sendSync` (ms); a page or worker never blocks longer. Default 30 000. */
   sendSyncTimeout?: number;
-  /** Limits for what main sends (defaults are generous; main is trusted more than renderers). */
+  /**
+   * Limits for what main sends. Default: 64 MiB messages, depth 256, and no allocation budget: main is
+   * trusted, so whatever structured clone carries passes.
+   */
   limits?: Partial<DecodeLimits>;
 }
 
@@ -39,9 +47,9 @@ export interface RendererSessionEvents {
 type Outgoing = Unnumbered<RendererToMainMessage>;
 
 /** The decode limits of a renderer's options, once its deadlines passed their checks. */
-function checkedLimits(options: RendererSessionOptions): DecodeLimits {
+function limitsOf(options: RendererSessionOptions): DecodeLimits {
   checkDeadlines(options);
-  return resolveLimits(options.limits);
+  return checkedLimits(options.limits, RENDERER_DEFAULT_LIMITS);
 }
 
 /**
@@ -63,7 +71,7 @@ export class RendererSession extends SequencedLink<'renderer'> {
   #options: RendererSessionOptions;
 
   constructor(events: RendererSessionEvents, options: RendererSessionOptions = {}) {
-    super('renderer', checkedLimits(options));
+    super('renderer', limitsOf(options));
     this.#events = events;
     this.#options = options;
     // Message 1: main checks what it sends against this from the moment the message arrives (before

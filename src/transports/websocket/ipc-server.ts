@@ -3,7 +3,6 @@ import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
-import { DEFAULT_LIMITS } from '../../protocol/limits.js';
 import { PROTOCOL_MIN_PAYLOAD } from '../../protocol/messages.js';
 import {
   checkBoolean,
@@ -52,7 +51,7 @@ export interface WebSocketTransportOptions {
   allowedHosts?: AllowedHosts;
   /** Accept clients that send no `Origin` (Node processes). Default `true`. */
   allowMissingOrigin?: boolean;
-  /** Largest message in either direction, announced to renderers. Default: main's limit (64 MiB). */
+  /** Largest message a page may send, announced to it. Default: main's `limits.maxPayload` (16 MiB). */
   maxPayload?: number;
   /**
    * Bytes main may have waiting to be sent to one page (not yet taken by the network). A page over it
@@ -100,6 +99,8 @@ export interface PageInfo<G extends GuestTicket> {
 /** What the server needs from main, supplied by the API layer. */
 export interface ServerHost<G extends GuestTicket = GuestTicket> {
   readonly logger: Logger;
+  /** The largest message main accepts: the server's `maxPayload` unless its options say otherwise. */
+  readonly maxPayload: number;
   /** Connects a renderer; listeners for its creation run before any of its messages is dispatched. */
   addRenderer(transport: MainTransport, info: PageInfo<G>): void;
   /** Uses up a `<webview>` guest token: a ticket naming the guest's host, or why it is refused. */
@@ -170,7 +171,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     checkInterval('heartbeatInterval', options.heartbeatInterval, 'no heartbeat');
     checkTimeout('maxSyncTimeout', options.maxSyncTimeout);
     checkBoolean('allowMissingOrigin', options.allowMissingOrigin);
-    this.maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
+    this.maxPayload = options.maxPayload ?? host.maxPayload;
     const maxTotal =
       options.maxTotalBufferedBytes ??
       Math.max(4 * frameLimitFor(this.maxPayload), MIN_DEFAULT_TOTAL_BUFFERED_BYTES);

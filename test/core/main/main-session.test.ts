@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { addRenderer, createMain } from '../../../src/api/main-context.js';
 import type { IpcError } from '../../../src/protocol/errors.js';
-import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
+import { DEFAULT_LIMITS, MAIN_DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
 import { decodeFrame, encodeFrame, encodeMessage } from '../../../src/protocol/message-codec.js';
 import {
   MessageKind,
@@ -134,7 +134,7 @@ describe('MainSession with a hostile or broken peer', () => {
       kind: MessageKind.Hello,
       seq: 1,
       webContentsId: contents.id,
-      maxPayload: DEFAULT_LIMITS.maxPayload,
+      maxPayload: MAIN_DEFAULT_LIMITS.maxPayload,
     });
   });
 

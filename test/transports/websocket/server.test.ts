@@ -234,12 +234,12 @@ describe('payload limit', () => {
   it('the smaller of main’s limit and the server’s is announced', async () => {
     const { logger } = recordingLogger();
     const { server } = await start({
-      main: createMain({ logger, limits: { maxPayload: 512 } }),
+      main: createMain({ logger, limits: { maxPayload: 2048 } }),
       maxPayload: 4096,
     });
     const renderer = connectNode(server);
     await connected(renderer);
-    expect(() => renderer.send('big', 'x'.repeat(600))).toThrow(
+    expect(() => renderer.send('big', 'x'.repeat(2100))).toThrow(
       expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }),
     );
   });
