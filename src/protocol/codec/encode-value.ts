@@ -40,11 +40,12 @@ const getOwnDesc = Object.getOwnPropertyDescriptor;
 
 /**
  * `v` (just read as `o[k]`) means that a getter deleted the own property `k` meanwhile: the read found
- * nothing, or something inherited (`toString`, `constructor`, ... are functions on the prototypes).
- * Checked only for those two kinds of values, so ordinary values cost nothing.
+ * nothing, or something inherited (`toString`, `constructor`, ... are functions on the prototypes; a
+ * gone own `__proto__` reads as the prototype itself). Checked only for those cases, so ordinary
+ * values cost one comparison.
  */
 function deletedMeanwhile(o: object, k: string, v: unknown): boolean {
-  return (v === undefined || typeof v === 'function') && !hasOwn.call(o, k);
+  return (v === undefined || typeof v === 'function' || k === '__proto__') && !hasOwn.call(o, k);
 }
 
 const dateGetTime = Date.prototype.getTime as AnyFn;

@@ -139,10 +139,7 @@ function build(p: Plan): Record<string, unknown>[] {
   if (p.deleter !== undefined) {
     const target = out[p.deleter % out.length]!;
     const keys = Object.keys(target);
-    // Not an own '__proto__': once deleted, reading it finds Object.prototype's accessor, and the
-    // encoder sends `__proto__: {}` where structuredClone drops the key (a bug in encode-value.ts's
-    // deletedMeanwhile, reported; not a shape compiler matter: such key lists are never compiled).
-    if (keys.length >= 2 && keys[keys.length - 1] !== '__proto__') {
+    if (keys.length >= 2) {
       const first = keys[0]!;
       const last = keys[keys.length - 1]!;
       const value = target[first];

@@ -69,6 +69,24 @@ describe('objects', () => {
     );
   });
 
+  it('skips an own __proto__ key a getter deleted (it would read as the inherited prototype)', () => {
+    const deletesProto = (): Record<string, unknown> => {
+      const o = JSON.parse('{"a":1,"__proto__":2}') as Record<string, unknown>;
+      Object.defineProperty(o, 'a', {
+        get() {
+          Reflect.deleteProperty(o, '__proto__');
+          return 1;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+      return o;
+    };
+    sameFresh(deletesProto);
+    sameFresh(() => Array.from({ length: 6 }, deletesProto));
+    expect(Object.keys(rt(deletesProto()))).toEqual(['a']);
+  });
+
   it('skips a deleted key whose name is inherited (toString, constructor), in every object path', () => {
     const deletesLater = (): Record<string, unknown> => ({
       get a() {
