@@ -27,6 +27,7 @@ function describe(value) {
 
 const main = createMain({
   logger: { warn: (...args) => record('warn', args), error: (...args) => record('error', args) },
+  ...options.main,
 });
 const { ipcMain, webContents } = main;
 

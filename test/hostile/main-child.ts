@@ -10,6 +10,8 @@ const CHILD_HEAP_MB = 4096;
 
 /** What the child's server is created with (JSON: no functions), besides `main` and `static`. */
 export interface ChildOptions {
+  /** Options of the child's `createMain` (besides its logger). */
+  readonly main?: Record<string, unknown>;
   readonly server?: Record<string, unknown>;
 }
 

@@ -16,6 +16,9 @@ const suite = hostileSuite();
 const MiB = 1024 * 1024;
 /** Each of the 16 bodies: 16 x 40 MiB = 640 MiB if main buffers them all, over RSS_CEILING_MB. */
 const SYNC_BODY_BYTES = 40 * MiB;
+/** The issue's setting (64 MiB, the old default): bodies of 40 MiB are within the limit, so only the
+ * one-request-in-flight rule can refuse them. */
+const ROW_5_MAX_PAYLOAD = 64 * MiB;
 const PARALLEL_SYNC_REQUESTS = 16;
 /** The deadline the held request carries (main never answers it: 504 then). */
 const HELD_REQUEST_TIMEOUT_MS = 1_500;
@@ -25,7 +28,7 @@ const STARTUP_SYNC_WITHIN_MS = 5_000;
 
 describe('hostile: sync endpoint (rows 5, 6)', () => {
   it('row 5: 16 parallel sync bodies on one connection key: one is taken, the others refused; RSS stays bounded', async () => {
-    const target = await suite.start();
+    const target = await suite.start({ main: { limits: { maxPayload: ROW_5_MAX_PAYLOAD } } });
     const { child } = target;
     const raw = await openRaw(child.url);
     suite.cleanup.push(() => raw.socket.terminate());
