@@ -74,15 +74,17 @@ class CompiledCache<F> {
   }
 
   add(keys: readonly string[], fn: F): void {
-    if (this.size >= CACHE_MAX) {
-      this.byFirstKey.clear();
-      this.size = 0;
-    }
+    if (this.size >= CACHE_MAX) this.clear();
     const first = keys[0]!;
     let list = this.byFirstKey.get(first);
     if (list === undefined) this.byFirstKey.set(first, (list = []));
     list.push({ keys: keys.slice(), fn });
     this.size++;
+  }
+
+  clear(): void {
+    this.byFirstKey.clear();
+    this.size = 0;
   }
 }
 
@@ -143,6 +145,15 @@ export function compileFactory<
 export type ShapeWriter<S> = (st: S, o: object, depth: number) => void;
 
 const writers = new CompiledCache<ShapeWriter<never>>();
+
+/**
+ * @internal Forgets every compiled function (tests: each cache fills up at its own moment, so a test that
+ * asks whether a key list has both a writer and a factory starts from empty caches).
+ */
+export function clearShapeCaches(): void {
+  writers.clear();
+  factories.clear();
+}
 
 export function cachedWriter<S>(keys: readonly string[]): ShapeWriter<S> | undefined {
   return writers.get(keys) as ShapeWriter<S> | undefined;
