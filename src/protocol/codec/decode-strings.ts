@@ -140,7 +140,7 @@ export function utf8Short(b: Uint8Array, p: number, n: number): string | undefin
       return undefined;
     }
     if (p + need > end) return undefined;
-    for (let k = 0; k < need; k++) {
+    for (let j = 0; j < need; j++) {
       const cc = b[p++]!;
       if ((cc & 0xc0) !== 0x80) return undefined;
       cp = (cp << 6) | (cc & 0x3f);
