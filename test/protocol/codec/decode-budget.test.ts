@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type DecodeLimits, resolveLimits } from '../../../src/p
 import { decodeFrame, encodeFrame, encodeMessage } from '../../../src/protocol/message-codec.js';
 import { MessageKind } from '../../../src/protocol/messages.js';
 import { withReferences } from './arbitraries.js';
+import { codeOf } from './helpers.js';
 
 const runs = Number(process.env.FC_RUNS ?? 1000);
 const { largePayload, mixedPayload, smallPayload } = benchPayloads as Record<
@@ -35,17 +36,6 @@ function arrayOf(n: number, unit: readonly number[]): Uint8Array {
   out.set(head);
   for (let i = 0; i < n; i++) out.set(unit, head.length + i * unit.length);
   return out;
-}
-
-/** The IpcError code `f` throws (fails the test when it throws anything else). */
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(IpcError);
-    return (e as IpcError).code;
-  }
-  return undefined;
 }
 
 function errorOf(f: () => unknown): IpcError {

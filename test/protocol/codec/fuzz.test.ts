@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteWriter, decode, encode, Tag, ViewKind } from '../../../src/protocol/codec/index.js';
 import { IpcError } from '../../../src/protocol/errors.js';
 import { withReferences } from './arbitraries.js';
+import { codeOf } from './helpers.js';
 
 const runs = Number(process.env.FC_RUNS ?? 1000);
 
@@ -15,16 +16,6 @@ function decodesSafely(bytes: Uint8Array, limits?: { maxDepth?: number; maxPaylo
       throw new Error(`unexpected ${String(e)} for ${Buffer.from(bytes).toString('hex').slice(0, 200)}`);
     }
   }
-}
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(IpcError);
-    return (e as IpcError).code;
-  }
-  return undefined;
 }
 
 /** Bytes from a list of tags / varuints / raw strings. */

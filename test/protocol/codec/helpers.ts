@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { decode, encode } from '../../../src/protocol/codec/index.js';
+import { IpcError } from '../../../src/protocol/errors.js';
 import { cloneEqual } from './clone-equal.js';
 
 /** decode(encode(v)). */
@@ -15,4 +16,15 @@ export function same(v: unknown): void {
 export function sameFresh(make: () => unknown): void {
   const problem = cloneEqual(rt(make()), structuredClone(make()));
   expect(problem).toBeNull();
+}
+
+/** The IpcError code `f` throws (it must throw nothing else), or undefined when it returns. */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(IpcError);
+    return (e as IpcError).code;
+  }
+  return undefined;
 }
