@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { lifecycleOf } from '../../../src/core/renderer/ipc-renderer-impl.js';
-import { createMain, createServer, type IpcServer, type WebContents } from '../../../src/main.js';
+import { createMain, createServer, type IpcServer, type Main, type WebContents } from '../../../src/main.js';
 import type { IpcError } from '../../../src/protocol/errors.js';
 import type { IpcRenderer } from '../../../src/renderer.js';
 import { createIpcRenderer, disconnect } from '../../../src/renderer.node.js';
@@ -226,21 +226,29 @@ describe('slow pages against a real server (issue #12 row 7)', () => {
   const bufferedBytes = (server: IpcServer) => server.transport.bufferedBytes;
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-  it('with default options, four pages that stop reading during a broadcast are cut off, and what main held for them is released', async () => {
-    const { server, main, log } = await start();
-    main.ipcMain.handle('ping', () => 'pong');
-    const healthy = connectNode(server);
-    await connected(healthy);
-    const stalled = [];
-    for (let i = 0; i < 4; i++) stalled.push(await stalledPage(server));
+  /**
+   * Broadcasts 1 MiB to every page, a turn apart, until every stalled page is cut; returns the largest
+   * backlog seen. Bounded: at most 300 broadcasts (loopback kernel buffers hold a few MiB per page).
+   */
+  async function broadcastUntilCut(server: IpcServer, main: Main, stalled: WebContents[]): Promise<number> {
     const chunk = 'x'.repeat(MiB);
     let peak = 0;
-    // Bounded: at most 300 broadcasts of 1 MiB (loopback kernel buffers hold a few MiB per page).
     for (let i = 0; i < 300 && stalled.some((contents) => !contents.isDestroyed()); i++) {
       for (const contents of main.webContents.getAllWebContents()) contents.send('broadcast', chunk);
       peak = Math.max(peak, bufferedBytes(server));
       await nextTurn();
     }
+    return peak;
+  }
+
+  it('with default options, four pages that stop reading during a broadcast are cut off, and what main held for them is released', async () => {
+    const { server, main, log } = await start();
+    main.ipcMain.handle('ping', () => 'pong');
+    const healthy = connectNode(server);
+    await connected(healthy);
+    const stalled: WebContents[] = [];
+    for (let i = 0; i < 4; i++) stalled.push(await stalledPage(server));
+    const peak = await broadcastUntilCut(server, main, stalled);
     expect(stalled.map((contents) => contents.isDestroyed())).toEqual([true, true, true, true]);
     // Each page is cut before its backlog passes 4 x 4 MiB plus the largest message in it (1 MiB).
     const perPage = 4 * DEFAULT_MAX_BUFFERED_BYTES + 2 * MiB;
@@ -254,16 +262,9 @@ describe('slow pages against a real server (issue #12 row 7)', () => {
   it('past maxTotalBufferedBytes the page with the largest backlog is cut, and the total stays bounded', async () => {
     const total = 12 * MiB;
     const { server, main, log } = await start({ maxPayload: 2 * MiB, maxTotalBufferedBytes: total });
-    const stalled = [];
+    const stalled: WebContents[] = [];
     for (let i = 0; i < 4; i++) stalled.push(await stalledPage(server));
-    const chunk = 'x'.repeat(MiB);
-    let peak = 0;
-    // Bounded: at most 300 broadcasts of 1 MiB.
-    for (let i = 0; i < 300 && stalled.some((contents) => !contents.isDestroyed()); i++) {
-      for (const contents of main.webContents.getAllWebContents()) contents.send('broadcast', chunk);
-      peak = Math.max(peak, bufferedBytes(server));
-      await nextTurn();
-    }
+    const peak = await broadcastUntilCut(server, main, stalled);
     expect(stalled.every((contents) => contents.isDestroyed())).toBe(true);
     expect(peak).toBeLessThanOrEqual(total);
     expect(log.error.flat().join('\n')).toContain('maxTotalBufferedBytes');
