@@ -12,7 +12,13 @@ import {
   connectRenderer,
   createRendererFor,
 } from './api/renderer-connect.browser.js';
-import { IpcRenderer, onTraffic } from './core/renderer/ipc-renderer-impl.js';
+import {
+  type ConnectionListener,
+  connectionStateOf,
+  IpcRenderer,
+  onConnectionState,
+  onTraffic,
+} from './core/renderer/ipc-renderer-impl.js';
 import type { RendererSessionOptions } from './core/renderer/renderer-session.js';
 import type { RendererTrafficListener } from './core/renderer/renderer-traffic.js';
 import { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
@@ -37,6 +43,9 @@ global.ipcAnywhere = {
   createIpcRenderer: (options?: BrowserConnectOptions & RendererSessionOptions) => createRendererFor(options),
   onTraffic: (listener: RendererTrafficListener, renderer: IpcRenderer = ipcRenderer) =>
     onTraffic(renderer, listener),
+  onConnectionState: (listener: ConnectionListener, renderer: IpcRenderer = ipcRenderer) =>
+    onConnectionState(renderer, listener),
+  connectionState: (renderer: IpcRenderer = ipcRenderer) => connectionStateOf(renderer),
   IpcError,
   IpcErrorCode,
   isIpcError,

@@ -3,14 +3,26 @@
  * @packageDocumentation
  */
 import { ipcRenderer } from './api/ipc-renderer.js';
-import { type IpcRenderer, onTraffic as onRendererTraffic } from './core/renderer/ipc-renderer-impl.js';
+import {
+  type ConnectionListener,
+  connectionStateOf,
+  type IpcRenderer,
+  onConnectionState as onRendererConnectionState,
+  onTraffic as onRendererTraffic,
+} from './core/renderer/ipc-renderer-impl.js';
+import type { ConnectionState } from './core/renderer/renderer-session.js';
 import type { RendererTrafficListener } from './core/renderer/renderer-traffic.js';
 
 export { ipcRenderer } from './api/ipc-renderer.js';
 export type * from './api/typed-channels.js';
 export { type TypedCalls, type TypedIpcRenderer, typedIpcRenderer } from './api/typed-ipc-renderer.js';
+export type { ConnectionListener } from './core/renderer/ipc-renderer-impl.js';
 export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/renderer/ipc-renderer-impl.js';
-export type { RendererSessionOptions } from './core/renderer/renderer-session.js';
+export type {
+  ConnectionEvent,
+  ConnectionState,
+  RendererSessionOptions,
+} from './core/renderer/renderer-session.js';
 export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer/renderer-traffic.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
@@ -24,4 +36,22 @@ export function onTraffic(
   renderer: IpcRenderer = ipcRenderer,
 ): () => void {
   return onRendererTraffic(renderer, listener);
+}
+
+/**
+ * Follows the connection to main: `listener` gets `{ state: 'connected' | 'reconnecting' | 'resumed' |
+ * 'new-session' | 'closed', ... }` at every change (docs/resume.md). After `'new-session'` main has
+ * forgotten this renderer (it restarted, or the renderer was away longer than its grace period): re-sync
+ * the app's state. Returns a function that removes the listener.
+ */
+export function onConnectionState(
+  listener: ConnectionListener,
+  renderer: IpcRenderer = ipcRenderer,
+): () => void {
+  return onRendererConnectionState(renderer, listener);
+}
+
+/** What the connection to main is doing now: `'connecting'`, `'connected'`, `'reconnecting'` or `'closed'`. */
+export function connectionState(renderer: IpcRenderer = ipcRenderer): ConnectionState {
+  return connectionStateOf(renderer);
 }

@@ -4,7 +4,9 @@ import { checkDeadlines } from '../core/shared/deadline.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import { createBrowserTransport } from '../transports/websocket/browser-client.js';
-import { KEEPALIVE_OPTION_NAMES, type KeepaliveOptions } from '../transports/websocket/keepalive.js';
+import { KEEPALIVE_OPTION_NAMES } from '../transports/websocket/keepalive.js';
+import { RECONNECT_OPTION_NAMES } from '../transports/websocket/reconnect.js';
+import type { SocketTransportOptions } from '../transports/websocket/socket-renderer-transport.js';
 import { installWebviewTag } from './webview-element.browser.js';
 import { takeGuestCredentials } from './webview-guest.browser.js';
 
@@ -14,12 +16,18 @@ import { takeGuestCredentials } from './webview-guest.browser.js';
  * (later only while the tab's timers are throttled in the background), then pending calls reject with
  * `ERR_IPC_CLOSED`.
  */
-export interface BrowserConnectOptions extends ConnectionDefaults, KeepaliveOptions {
+export interface BrowserConnectOptions extends ConnectionDefaults, SocketTransportOptions {
   /** The ipc-anywhere server's URL. Default: the page's origin (`location.origin`). */
   url?: string;
 }
 
-const CONNECT_OPTION_NAMES = ['url', 'invokeTimeout', 'sendSyncTimeout', ...KEEPALIVE_OPTION_NAMES];
+const CONNECT_OPTION_NAMES = [
+  'url',
+  'invokeTimeout',
+  'sendSyncTimeout',
+  ...KEEPALIVE_OPTION_NAMES,
+  ...RECONNECT_OPTION_NAMES,
+];
 const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
 const AUTO_CONNECT_NAMES = [...CONNECT_OPTION_NAMES, 'autoConnect', 'webviewTag'];
 const CONNECT_HINTS = { limits: 'only createIpcRenderer() takes limits (ipcRenderer already exists)' };
@@ -38,7 +46,7 @@ function checkOptions(
  * Set `globalThis.ipcAnywhereConfig` before the renderer loads to steer auto-connect:
  * `{ autoConnect: false }` to call `connect()` yourself, `{ url }` to connect elsewhere.
  */
-export interface AutoConnectConfig extends ConnectionDefaults, KeepaliveOptions {
+export interface AutoConnectConfig extends ConnectionDefaults, SocketTransportOptions {
   autoConnect?: boolean;
   url?: string;
   /** `false`: leave `<webview>` elements alone (Electron's `webPreferences.webviewTag`). Default `true`. */

@@ -28,6 +28,13 @@ export const IpcErrorCode = {
   NotConnected: 'ERR_IPC_NOT_CONNECTED',
   /** An argument passed to a library function has the wrong type or value. */
   InvalidArgument: 'ERR_IPC_INVALID_ARGUMENT',
+  /**
+   * The renderer's session ended while it was disconnected (main restarted, or the grace period passed)
+   * and a new one began: calls pending in the old session reject with this; see docs/resume.md.
+   */
+  SessionLost: 'ERR_IPC_SESSION_LOST',
+  /** More was sent over a dropped connection than the replay buffer holds (`maxReplayBytes`). */
+  ReplayOverflow: 'ERR_IPC_REPLAY_OVERFLOW',
   /** The peer speaks a protocol version this build does not understand. */
   VersionMismatch: 'ERR_IPC_VERSION_MISMATCH',
 } as const;

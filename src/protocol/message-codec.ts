@@ -104,10 +104,19 @@ export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
     case MessageKind.Limits:
       writer.varuint(message.maxPayload);
       break;
+    case MessageKind.RendererAck:
+    case MessageKind.MainAck:
+      writer.varuint(message.received);
+      break;
+    case MessageKind.Resumed:
+      writer.varuint(message.received);
+      writer.string(message.token);
+      break;
     case MessageKind.Hello:
       writer.varuint(message.protocolVersion);
       writer.varuint(message.webContentsId);
       writer.varuint(message.maxPayload);
+      writer.string(message.resumeToken);
       break;
     case MessageKind.Message:
       writer.varuint(message.senderId);
@@ -255,6 +264,13 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
       message = { kind, seq, maxPayload };
       break;
     }
+    case MessageKind.RendererAck:
+    case MessageKind.MainAck:
+      message = { kind, seq: unsequenced(seq, kind), received: reader.varuint() };
+      break;
+    case MessageKind.Resumed:
+      message = { kind, seq: unsequenced(seq, kind), received: reader.varuint(), token: readToken(reader) };
+      break;
     case MessageKind.Hello:
       message = {
         kind,
@@ -262,6 +278,7 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
         protocolVersion: reader.varuint(),
         webContentsId: reader.varuint(),
         maxPayload: reader.varuint(),
+        resumeToken: readResumeTokenOrNone(reader),
       };
       break;
     case MessageKind.Message:
@@ -278,9 +295,7 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
       break;
     }
     case MessageKind.SyncReply:
-      if (seq !== 0)
-        throw new IpcError(IpcErrorCode.Protocol, 'A sync reply must not carry a sequence number.');
-      message = { kind, seq, id: reader.varuint(), value: readValue(reader) };
+      message = { kind, seq: unsequenced(seq, kind), id: reader.varuint(), value: readValue(reader) };
       break;
     case MessageKind.HostMessage:
       message = {
@@ -315,13 +330,33 @@ function readArgs(reader: ByteReader): unknown[] {
   return args;
 }
 
+/** Sync replies, acks and resume notices travel outside the sequence: their `seq` must be 0. */
+function unsequenced(seq: number, kind: number): 0 {
+  if (seq !== 0) {
+    throw new IpcError(IpcErrorCode.Protocol, `A message of kind ${kind} must not carry a sequence number.`);
+  }
+  return 0;
+}
+
 function readGuestToken(reader: ByteReader): string {
+  return readToken(reader, 'A guest token');
+}
+
+/** The hello's resume token: a token, or `''` when the transport cannot resume. */
+function readResumeTokenOrNone(reader: ByteReader): string {
+  const at = reader.pos;
+  if (reader.u8() === 0) return '';
+  reader.pos = at;
+  return readToken(reader);
+}
+
+function readToken(reader: ByteReader, what = 'A resume token'): string {
   const token = reader.string();
   const { length } = token;
   if (!isSecretToken(token)) {
     throw new IpcError(
       IpcErrorCode.Decode,
-      `A guest token must be ${SECRET_TOKEN_LENGTH} base64url characters (got ${length} characters).`,
+      `${what} must be ${SECRET_TOKEN_LENGTH} base64url characters (got ${length} characters).`,
     );
   }
   return token;

@@ -14,6 +14,7 @@ export const MessageKind = {
   GuestRegister: 7,
   GuestRelease: 8,
   Limits: 9,
+  RendererAck: 10,
   // main -> renderer
   Hello: 32,
   Message: 33,
@@ -21,6 +22,8 @@ export const MessageKind = {
   SyncReply: 35,
   HostMessage: 36,
   GuestState: 37,
+  MainAck: 38,
+  Resumed: 39,
 } as const;
 
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -113,7 +116,18 @@ export interface RendererToMainLimits {
   readonly maxPayload: number;
 }
 
+/**
+ * Everything up to `received` from main arrived: main may drop those messages from its replay buffer.
+ * Outside the sequence (`seq` 0), like every ack: acks are never replayed or acknowledged themselves.
+ */
+export interface RendererToMainAck {
+  readonly kind: typeof MessageKind.RendererAck;
+  readonly seq: 0;
+  readonly received: number;
+}
+
 export type RendererToMainMessage =
+  | RendererToMainAck
   | RendererToMainSend
   | RendererToMainSendSync
   | RendererToMainInvoke
@@ -131,6 +145,11 @@ export interface MainToRendererHello {
   readonly protocolVersion: number;
   readonly webContentsId: number;
   readonly maxPayload: number;
+  /**
+   * The credential that resumes this session over a new connection (a secret token, used once; see
+   * docs/protocol.md, "Resume"), or `''` when the transport cannot resume.
+   */
+  readonly resumeToken: string;
 }
 
 /** `webContents.send`, `event.reply`, and relayed `sendTo` (then `senderId` is the sending WebContents). */
@@ -190,7 +209,28 @@ export interface MainToRendererGuestState {
   readonly guestId: number;
 }
 
+/** Main's cumulative acknowledgement: everything up to `received` from the renderer arrived. */
+export interface MainToRendererAck {
+  readonly kind: typeof MessageKind.MainAck;
+  readonly seq: 0;
+  readonly received: number;
+}
+
+/**
+ * The first frame on a connection that resumed a session: main received the renderer's messages up to
+ * `received` (the renderer sends again what came after), and `token` is the credential for the next
+ * resume (the one just used is spent).
+ */
+export interface MainToRendererResumed {
+  readonly kind: typeof MessageKind.Resumed;
+  readonly seq: 0;
+  readonly received: number;
+  readonly token: string;
+}
+
 export type MainToRendererMessage =
+  | MainToRendererAck
+  | MainToRendererResumed
   | MainToRendererHello
   | MainToRendererChannelMessage
   | MainToRendererInvokeReply

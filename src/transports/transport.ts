@@ -20,6 +20,17 @@ export interface MainTransportEvents {
   /** The connection is gone (peer left, crashed, or `close` was called). Fires once. */
   close(error: IpcError): void;
   /**
+   * Resumable transports: the connection dropped, but the renderer may come back (see {@link resume}).
+   * Until then main only records what it sends; the transport reports `close` if it does not.
+   */
+  suspended?(reason: IpcError): void;
+  /**
+   * Resumable transports: a new connection presents the session's resume `token` and says it received
+   * main's messages up to `received`. The session answers whether it resumes; when it does, it sends
+   * through the transport again at once (its resume notice first).
+   */
+  resume?(token: string, received: number): boolean;
+  /**
    * The peer broke a rule only the transport can see (a text frame, an oversize frame, a forged sync
    * request): main logs `reason` and closes this connection, as it does for undecodable frames.
    */
@@ -33,6 +44,8 @@ export interface MainTransport {
   readonly maxPayload?: number;
   /** Largest message the renderer accepts, when its handshake said (otherwise the default, 64 MiB). */
   readonly peerMaxPayload?: number;
+  /** The renderer reconnects after a drop, and the session may resume (see {@link MainTransportEvents.resume}). */
+  readonly resumable?: boolean;
   start(events: MainTransportEvents): void;
   send(frame: Uint8Array): void;
   /** Closes with a reason that is logged and, where the transport can, told to the peer. */
@@ -42,19 +55,40 @@ export interface MainTransport {
 export interface RendererTransportEvents {
   frame(frame: Uint8Array): void;
   close(error: IpcError): void;
+  /**
+   * Resumable transports: the connection dropped and the transport reconnects by itself. The first frame
+   * on the new connection answers the resume offer: main's resume notice, or a hello (a new session).
+   * `sessionEnded`: main said it ended the session (it shut down), so there is nothing to resume.
+   */
+  suspended?(error: IpcError, sessionEnded: boolean): void;
+  /** Resumable transports: what to offer main when reconnecting; `undefined` asks for a new session. */
+  resumeOffer?(): ResumeOffer | undefined;
+}
+
+/** A renderer's claim to its session when it reconnects. */
+export interface ResumeOffer {
+  /** The credential main gave for the next resume (single-use). */
+  readonly token: string;
+  /** The number of the last message received from main. */
+  readonly received: number;
 }
 
 /** A renderer's end of its connection to main. */
 export interface RendererTransport {
   readonly capabilities: TransportCapabilities;
+  /** It reconnects after a drop (see {@link RendererTransportEvents.suspended}). */
+  readonly resumable?: boolean;
   start(events: RendererTransportEvents): void;
   /** Sends in order; a transport that is still opening queues the frame. */
   send(frame: Uint8Array): void;
   /**
    * Sends a sync request frame after every frame sent before it and blocks until main answers.
-   * Throws `ERR_IPC_TIMEOUT`, `ERR_IPC_CLOSED`, or `ERR_IPC_SYNC_UNSUPPORTED`.
+   * Throws `ERR_IPC_TIMEOUT`, `ERR_IPC_CLOSED`, or `ERR_IPC_SYNC_UNSUPPORTED`; a resumable transport
+   * whose connection is down also `ERR_IPC_SESSION_LOST` when main no longer knows the session.
+   * `unacknowledged`: a resumable session whose connection is down sends along what main may not have
+   * received yet (main skips what it has), so the request does not wait for the reconnection.
    */
-  sendSync(frame: Uint8Array, timeoutMs: number): Uint8Array;
+  sendSync(frame: Uint8Array, timeoutMs: number, unacknowledged?: readonly Uint8Array[]): Uint8Array;
   close(): void;
 }
 

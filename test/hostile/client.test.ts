@@ -8,8 +8,11 @@ import { expectMainUnharmed, hostileSuite, underAttack } from './harness.js';
  */
 
 const suite = hostileSuite();
-/** Short keepalive settings: a dead link is noticed within 2 x interval + timeout = 1 s. */
-const KEEPALIVE = { keepaliveInterval: 250, keepaliveTimeout: 500 } as const;
+/**
+ * Short keepalive settings: a dead link is noticed within 2 x interval + timeout = 1 s. Without
+ * reconnecting: a resuming client would wait for the link to come back (test/transports/websocket/resume.test.ts).
+ */
+const KEEPALIVE = { keepaliveInterval: 250, keepaliveTimeout: 500, reconnect: false } as const;
 /** How long the pending invoke may stay pending once the link is dead (generous over the 1 s above). */
 const CLOSED_WITHIN_MS = 3_000;
 

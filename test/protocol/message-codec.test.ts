@@ -19,10 +19,28 @@ const toMain: AnyMessage[] = [
   { kind: MessageKind.GuestRegister, seq: 7, token: TOKEN },
   { kind: MessageKind.GuestRelease, seq: 8, token: TOKEN },
   { kind: MessageKind.Limits, seq: 9, maxPayload: 2 ** 40 },
+  { kind: MessageKind.RendererAck, seq: 0, received: 2 ** 30 },
 ];
 
 const toRenderer: AnyMessage[] = [
-  { kind: MessageKind.Hello, seq: 1, protocolVersion: 1, webContentsId: 4, maxPayload: 1024 },
+  {
+    kind: MessageKind.Hello,
+    seq: 1,
+    protocolVersion: 2,
+    webContentsId: 4,
+    maxPayload: 1024,
+    resumeToken: '',
+  },
+  {
+    kind: MessageKind.Hello,
+    seq: 1,
+    protocolVersion: 2,
+    webContentsId: 4,
+    maxPayload: 1024,
+    resumeToken: TOKEN,
+  },
+  { kind: MessageKind.MainAck, seq: 0, received: 12 },
+  { kind: MessageKind.Resumed, seq: 0, received: 3, token: TOKEN },
   { kind: MessageKind.Message, seq: 2, senderId: 0, channel: 'g', args: [new Map([[1, 2]])] },
   { kind: MessageKind.InvokeReply, seq: 3, id: 8, ok: true, value: { deep: [1n] } },
   { kind: MessageKind.InvokeReply, seq: 4, id: 9, ok: false, error: 'Error: boom' },

@@ -1,5 +1,6 @@
 import { codedErrorText, IpcError, IpcErrorCode, isIpcError } from '../../protocol/errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../../protocol/limits.js';
+import { encodeMessageFrame } from '../../protocol/message-codec.js';
 import {
   MessageKind,
   PROTOCOL_MIN_PAYLOAD,
@@ -7,11 +8,12 @@ import {
   type RendererToMainMessage,
   type RendererToMainSendSync,
 } from '../../protocol/messages.js';
+import { createSecretToken } from '../../protocol/secret-token.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { MainTransport, MainTransportEvents, SyncResponder } from '../../transports/transport.js';
 import { handlerErrorLogPrefix } from '../shared/electron-texts.js';
 import type { FrameSink, Outbox } from '../shared/outbox.js';
-import { SequencedLink } from '../shared/sequenced-link.js';
+import { DUPLICATE, SequencedLink } from '../shared/sequenced-link.js';
 import {
   type DispatchWorld,
   dispatchInvoke,
@@ -31,6 +33,10 @@ export interface SessionWorld extends DispatchWorld {
   readonly limits: DecodeLimits;
   readonly allowSendTo: ((sender: WebContents, target: WebContents) => boolean) | undefined;
   readonly guests: GuestRegistry;
+  /** How long a renderer whose connection dropped may take to resume (ms); 0: sessions never resume. */
+  readonly resumeGracePeriod: number;
+  /** The most a session keeps of what its renderer has not acknowledged (see {@link SequencedLink}). */
+  readonly maxReplayBytes: number;
   /** Another connected renderer's session, for relays (`undefined` once it is destroyed). */
   sessionFor(id: number): MainSession | undefined;
   /** This session's renderer is gone: the world forgets it (before `'destroyed'` is emitted). */
@@ -53,6 +59,14 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   private closed = false;
   /** @internal The connection is gone and `'destroyed'` was emitted (`webContents.isDestroyed()`). */
   destroyed = false;
+  /** Resumable sessions: the credential for the next resume, and the one just used (see {@link resume}). */
+  private resumeToken = '';
+  private previousToken: string | undefined;
+  /** Resumable sessions whose connection dropped: when the grace period ends, and since when. */
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  private suspendedAt = 0;
+  /** A resumed renderer sends again what main may have missed, sync requests too (see dispatch). */
+  private resumedOnce = false;
 
   constructor(
     private readonly world: SessionWorld,
@@ -61,6 +75,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   ) {
     super('main', world.limits);
     this.setSink(this.events);
+    if (transport.resumable && world.resumeGracePeriod > 0) {
+      this.enableResume(world.maxReplayBytes);
+      this.resumeToken = createSecretToken();
+    }
   }
 
   protected get peerName(): string {
@@ -84,6 +102,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
       protocolVersion: PROTOCOL_VERSION,
       webContentsId: contents.id,
       maxPayload: Math.min(this.world.limits.maxPayload, this.transport.maxPayload ?? Infinity),
+      resumeToken: this.resumeToken,
     });
     this.transport.start(this.events);
   }
@@ -196,6 +215,11 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   /** @internal A frame from the transport (see {@link TransportEventsOf}). */
   receiveFrame(frame: Uint8Array, respond?: SyncResponder): void {
     if (this.closed) return;
+    // The renderer sends nothing on a resumed connection before it has the new token.
+    if (this.isLinkUp) this.previousToken = undefined;
+    // While its socket is down, frames come only with a sync request, which carries what the renderer
+    // sent since main's last acknowledgement (some of which main may have).
+    else this.expectRepeats();
     let messages: RendererToMainMessage[];
     try {
       messages = this.decode(frame);
@@ -207,9 +231,13 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
       for (let i = 0; i < messages.length && !this.closed; i++) {
         const message = messages[i]!;
         const isLast = i === messages.length - 1;
-        if (respond && isLast) this.acceptSyncRequest(message, respond);
+        if (message.kind === MessageKind.RendererAck) {
+          const wrong = this.acknowledged(message.received);
+          if (wrong) this.reject(wrong);
+        } else if (respond && isLast) this.acceptSyncRequest(message, respond);
         else this.accept(message);
       }
+      this.countReceived(frame.byteLength);
     } catch (error) {
       // Listeners' errors are caught where they run; this is the last line that keeps main running.
       this.world.logger.error(
@@ -243,6 +271,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
 
   private accept(message: RendererToMainMessage, respond?: SyncResponder): void {
     const outOfOrder = this.receive(message.seq);
+    if (outOfOrder === DUPLICATE) return;
     if (outOfOrder) {
       this.reject(outOfOrder);
       return;
@@ -262,6 +291,12 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
         dispatchSend(this.world, contents, message.channel, message.args);
         return;
       case MessageKind.SendSync:
+        if (!respond && this.resumedOnce) {
+          // Sent again after a resume: its caller gave up waiting (the request's answer was lost with
+          // the connection). Its listeners run, once, as they would have; nobody waits for the answer.
+          dispatchSendSync(this.world, contents, message.channel, message.args, ignoreSyncReply);
+          return;
+        }
         if (!respond) {
           this.reject(new IpcError(IpcErrorCode.Protocol, 'A sync request arrived outside the sync path.'));
           return;
@@ -358,6 +393,79 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     this.transportClosed();
   }
 
+  protected override replayOverflow(error: IpcError): void {
+    this.reject(error);
+  }
+
+  /** @internal The connection dropped; the renderer may resume within the grace period. */
+  suspend(reason: IpcError): void {
+    if (this.closed) return;
+    if (!this.resumable) {
+      this.transport.close(reason);
+      return;
+    }
+    if (!this.isLinkUp) return;
+    this.linkDown();
+    this.suspendedAt = Date.now();
+    const grace = this.world.resumeGracePeriod;
+    this.world.logger.warn(
+      `ipc-anywhere: WebContents #${this.contents.id} lost its connection (${reason.message}); it may resume within ${grace} ms.`,
+    );
+    this.graceTimer = setTimeout(() => {
+      const reason = new IpcError(
+        IpcErrorCode.Closed,
+        `WebContents #${this.contents.id} did not reconnect within ${grace} ms (resumeGracePeriod); its session ends.`,
+      );
+      this.world.logger.warn(`ipc-anywhere: ${reason.message}`);
+      this.terminate(reason);
+    }, grace);
+    this.graceTimer.unref?.();
+    this.emitSafely('connection-lost', reason);
+  }
+
+  /** @internal A new connection presents `token`: resumes the session when it is this session's. */
+  resume(token: string, received: number): boolean {
+    if (this.closed || !this.resumable) return false;
+    if (!sameToken(token, this.resumeToken) && !sameToken(token, this.previousToken)) return false;
+    const wrong = this.checkPeerReceived(received);
+    if (wrong) {
+      this.world.logger.warn(
+        `ipc-anywhere: refused to resume WebContents #${this.contents.id}: ${wrong.message}`,
+      );
+      return false;
+    }
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    this.resumedOnce = true;
+    // The token just used is spent; it stays valid only until the renderer shows it has the new one
+    // (its first frame on this connection), in case this connection drops before the notice arrives.
+    this.previousToken = token;
+    this.resumeToken = createSecretToken();
+    const notice = encodeMessageFrame({
+      kind: MessageKind.Resumed,
+      seq: 0,
+      received: this.expectedSeq - 1,
+      token: this.resumeToken,
+    });
+    const wasDown = !this.isLinkUp;
+    const replayed = this.linkUp(received, notice);
+    const downtimeMs = wasDown ? Date.now() - this.suspendedAt : 0;
+    this.world.logger.warn(
+      `ipc-anywhere: WebContents #${this.contents.id} resumed its session after ${downtimeMs} ms; ${replayed} frame(s) sent again.`,
+    );
+    this.emitSafely('connection-resumed', { downtimeMs, replayedFrames: replayed });
+    return true;
+  }
+
+  /** Emits a WebContents event whose listeners must not break the connection's bookkeeping. */
+  private emitSafely(event: string, detail: unknown): void {
+    try {
+      this.contents.emit(event, detail);
+    } catch (error) {
+      this.world.logger.error(`ipc-anywhere: a listener for '${event}' threw:`, error);
+    }
+  }
+
   /** @internal The outbox sent everything it had: an idle connection keeps none (see {@link TransportEventsOf}). */
   outboxDrained(outbox: Outbox): void {
     if (this.outbox === outbox) this.outbox = undefined;
@@ -366,6 +474,9 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   /** @internal The transport is gone (see {@link TransportEventsOf}). */
   transportClosed(): void {
     this.closed = true;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    this.endResume();
     this.clearOutgoing();
     this.earlySyncRequests = undefined;
     if (this.destroyed) return;
@@ -402,6 +513,24 @@ class TransportEventsOf implements MainTransportEvents, FrameSink {
   reject(reason: IpcError): void {
     this.session.reject(reason);
   }
+
+  suspended(reason: IpcError): void {
+    this.session.suspend(reason);
+  }
+
+  resume(token: string, received: number): boolean {
+    return this.session.resume(token, received);
+  }
+}
+
+function ignoreSyncReply(): void {}
+
+/** Compares a presented token with the session's in time independent of where they differ. */
+function sameToken(presented: string, expected: string | undefined): boolean {
+  if (expected === undefined || expected === '' || presented.length !== expected.length) return false;
+  let difference = 0;
+  for (let i = 0; i < presented.length; i++) difference |= presented.charCodeAt(i) ^ expected.charCodeAt(i);
+  return difference === 0;
 }
 
 function tooSmallLimit(announced: number): IpcError {

@@ -1,5 +1,12 @@
 import { checkedLimits, type DecodeLimits, MAIN_DEFAULT_LIMITS } from '../../protocol/limits.js';
-import { checkFunction, checkLogger, checkOptionNames, checkOptionsObject } from '../../protocol/options.js';
+import {
+  checkByteCount,
+  checkFunction,
+  checkInterval,
+  checkLogger,
+  checkOptionNames,
+  checkOptionsObject,
+} from '../../protocol/options.js';
 import type { MainTransport } from '../../transports/transport.js';
 import { checkDeadline } from '../shared/deadline.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
@@ -35,10 +42,33 @@ export interface MainWorldOptions {
    * users should restrict it (or refuse it: `() => false`); a refused message is dropped and logged.
    */
   allowSendTo?: (sender: WebContents, target: WebContents) => boolean;
+  /**
+   * How long (ms) main keeps the session of a renderer whose connection dropped, waiting for it to
+   * reconnect and resume (WebSocket renderers; see docs/resume.md). Meanwhile its WebContents lives on
+   * and what main sends it is kept for replay. `0`: a dropped connection ends the session at once.
+   * Default 30 000.
+   */
+  resumeGracePeriod?: number;
+  /**
+   * The most a resumable session keeps of what its renderer has not acknowledged yet (at least twice
+   * the largest message it accepts); more ends the session with `ERR_IPC_REPLAY_OVERFLOW`.
+   * Default 32 MiB.
+   */
+  maxReplayBytes?: number;
 }
 
 /** The options {@link MainWorld} reads (any other name is refused: it would be a typo). */
-const MAIN_OPTION_NAMES = ['logger', 'limits', 'syncReplyTimeout', 'allowSendTo'] as const;
+const MAIN_OPTION_NAMES = [
+  'logger',
+  'limits',
+  'syncReplyTimeout',
+  'allowSendTo',
+  'resumeGracePeriod',
+  'maxReplayBytes',
+] as const;
+
+export const DEFAULT_RESUME_GRACE_PERIOD_MS = 30_000;
+export const DEFAULT_MAX_REPLAY_BYTES = 32 * 1024 * 1024;
 
 /** Who a new renderer is; filled in by the transport from what it verified. */
 export interface RendererInfo {
@@ -70,6 +100,8 @@ export class MainWorld implements SessionWorld {
   readonly limits: DecodeLimits;
   readonly syncReplyTimeout: number;
   readonly allowSendTo: ((sender: WebContents, target: WebContents) => boolean) | undefined;
+  readonly resumeGracePeriod: number;
+  readonly maxReplayBytes: number;
   readonly webContents: WebContentsModule;
   /** Which host page may receive which `<webview>` guest. */
   readonly guests = new GuestRegistry((host, token, guestId) =>
@@ -86,10 +118,14 @@ export class MainWorld implements SessionWorld {
     checkLogger('logger', options.logger);
     checkDeadline('syncReplyTimeout', options.syncReplyTimeout);
     checkFunction('allowSendTo', options.allowSendTo, '(sender, target) => boolean');
+    checkInterval('resumeGracePeriod', options.resumeGracePeriod, 'no resume');
+    checkByteCount('maxReplayBytes', options.maxReplayBytes, { min: 1 });
     this.logger = options.logger ?? consoleLogger;
     this.limits = checkedLimits(options.limits, MAIN_DEFAULT_LIMITS);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
     this.allowSendTo = options.allowSendTo;
+    this.resumeGracePeriod = options.resumeGracePeriod ?? DEFAULT_RESUME_GRACE_PERIOD_MS;
+    this.maxReplayBytes = options.maxReplayBytes ?? DEFAULT_MAX_REPLAY_BYTES;
     loggers.set(this.ipcMain, this.logger);
     const sessions = this.#sessions;
     this.webContents = {

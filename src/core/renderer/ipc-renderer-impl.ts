@@ -5,7 +5,13 @@ import type { RendererTransport } from '../../transports/transport.js';
 import { assertRendererChannel } from '../shared/channel.js';
 import { checkDeadline } from '../shared/deadline.js';
 import { channelConversionMessage } from '../shared/electron-texts.js';
-import { type ConnectionDefaults, RendererSession, type RendererSessionOptions } from './renderer-session.js';
+import {
+  type ConnectionDefaults,
+  type ConnectionEvent,
+  type ConnectionState,
+  RendererSession,
+  type RendererSessionOptions,
+} from './renderer-session.js';
 import type { RendererTrafficListener } from './renderer-traffic.js';
 import { reportListenerError } from './report-listener-error.js';
 
@@ -32,11 +38,14 @@ export type HostMessageListener = (
 
 export type GuestStateListener = (token: string, guestId: number) => void;
 
+export type ConnectionListener = (event: ConnectionEvent) => void;
+
 interface Internals {
   readonly session: RendererSession;
   readonly hostMessageListeners: Set<HostMessageListener>;
   readonly guestStateListeners: Set<GuestStateListener>;
   readonly lifecycle: EventEmitter;
+  readonly connectionListeners: Set<ConnectionListener>;
 }
 
 const internals = new WeakMap<IpcRenderer, Internals>();
@@ -52,6 +61,7 @@ export class IpcRenderer extends EventEmitter {
     const hostMessageListeners = new Set<HostMessageListener>();
     const guestStateListeners = new Set<GuestStateListener>();
     const lifecycle = new EventEmitter();
+    const connectionListeners = new Set<ConnectionListener>();
     const session = new RendererSession(
       {
         message: (channel, senderId, args) => {
@@ -70,10 +80,25 @@ export class IpcRenderer extends EventEmitter {
         },
         connected: (webContentsId) => lifecycle.emit('connected', webContentsId),
         closed: (error) => lifecycle.emit('closed', error),
+        connection: (event) => {
+          for (const listener of connectionListeners) {
+            try {
+              listener(event);
+            } catch (error) {
+              reportListenerError(error);
+            }
+          }
+        },
       },
       options,
     );
-    internals.set(this, { session, hostMessageListeners, guestStateListeners, lifecycle });
+    internals.set(this, {
+      session,
+      hostMessageListeners,
+      guestStateListeners,
+      lifecycle,
+      connectionListeners,
+    });
   }
 
   /**
@@ -192,6 +217,21 @@ export function onTraffic(renderer: IpcRenderer, listener: RendererTrafficListen
   const session = sessionOf(renderer);
   session.setTrafficListener(listener);
   return () => session.setTrafficListener(undefined);
+}
+
+/**
+ * Calls `listener` whenever `renderer`'s connection changes state: connected, reconnecting after a
+ * drop, resumed, a new session, closed (see {@link ConnectionEvent}). Returns a function that removes it.
+ */
+export function onConnectionState(renderer: IpcRenderer, listener: ConnectionListener): () => void {
+  const listeners = internals.get(renderer)!.connectionListeners;
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** What `renderer`'s connection is doing now. */
+export function connectionStateOf(renderer: IpcRenderer): ConnectionState {
+  return sessionOf(renderer).connectionState;
 }
 
 /** For the `<webview>` host layer: guests' `sendToHost` messages addressed to this page. */

@@ -1,4 +1,4 @@
-import { codeInErrorText, IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { codeInErrorText, IpcError, IpcErrorCode, isIpcError } from '../../protocol/errors.js';
 import {
   checkedLimits,
   DEFAULT_LIMITS,
@@ -15,7 +15,7 @@ import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { RendererTransport } from '../../transports/transport.js';
 import { checkDeadlines } from '../shared/deadline.js';
 import { invokeErrorMessage } from '../shared/electron-texts.js';
-import { SequencedLink, type Unnumbered } from '../shared/sequenced-link.js';
+import { DUPLICATE, SequencedLink, type Unnumbered } from '../shared/sequenced-link.js';
 import { PendingCalls } from './pending-calls.js';
 import { now, type RendererTrafficListener, trafficKindOf } from './renderer-traffic.js';
 
@@ -29,7 +29,32 @@ export interface RendererSessionOptions {
    * trusted, so whatever structured clone carries passes.
    */
   limits?: Partial<DecodeLimits>;
+  /**
+   * Over a connection that resumes after a drop (WebSocket): the most this renderer keeps of what main
+   * has not acknowledged (at least twice the largest message main accepts). Past it, while the
+   * connection is down, the session is given up: pending calls reject with `ERR_IPC_REPLAY_OVERFLOW` and
+   * the renderer starts a new session when it reconnects. Default 32 MiB.
+   */
+  maxReplayBytes?: number;
 }
+
+/** What a renderer's connection is doing (see {@link RendererSessionEvents.connection}). */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/**
+ * What happened to the connection: the first hello (`'connected'`), a drop that the transport tries
+ * to resume (`'reconnecting'`), the same session back with nothing lost (`'resumed'`), a new session
+ * because main no longer had the old one (`'new-session'`: pending calls rejected with
+ * `ERR_IPC_SESSION_LOST`, `unconfirmed` messages sent before may not have arrived), the end (`'closed'`).
+ */
+export type ConnectionEvent =
+  | { readonly state: 'connected'; readonly webContentsId: number }
+  | { readonly state: 'reconnecting'; readonly error: IpcError }
+  | { readonly state: 'resumed'; readonly webContentsId: number }
+  | { readonly state: 'new-session'; readonly webContentsId: number; readonly unconfirmed: number }
+  | { readonly state: 'closed'; readonly error: IpcError };
+
+const DEFAULT_MAX_REPLAY_BYTES = 32 * 1024 * 1024;
 
 /** Per-connection call deadlines that a transport may bring along (see {@link RendererSession.attach}). */
 export type ConnectionDefaults = Pick<RendererSessionOptions, 'invokeTimeout' | 'sendSyncTimeout'>;
@@ -42,6 +67,8 @@ export interface RendererSessionEvents {
   guestState(token: string, guestId: number): void;
   connected(webContentsId: number): void;
   closed(error: IpcError): void;
+  /** Every change of the connection's state, `'connected'` and `'closed'` included. */
+  connection(event: ConnectionEvent): void;
 }
 
 type Outgoing = Unnumbered<RendererToMainMessage>;
@@ -66,6 +93,16 @@ export class RendererSession extends SequencedLink<'renderer'> {
   #traffic: RendererTrafficListener | undefined;
   readonly #invokeStarts = new Map<number, number>();
   webContentsId = 0;
+  #state: ConnectionState = 'connecting';
+  /** Resumable transports: the credential main gave for the next resume ('' when there is none). */
+  #resumeToken = '';
+  /** The connection dropped: the next frame from main answers the resume offer. */
+  #awaitingResume = false;
+  /**
+   * The session was given up while disconnected (its replay buffer overflowed): numbering restarted,
+   * and what is sent meanwhile goes to the next session.
+   */
+  #startedOver = false;
 
   readonly #events: RendererSessionEvents;
   #options: RendererSessionOptions;
@@ -100,12 +137,100 @@ export class RendererSession extends SequencedLink<'renderer'> {
         defaults;
       this.#options = { ...this.#options, invokeTimeout, sendSyncTimeout };
     }
+    if (transport.resumable) this.enableResume(this.#options.maxReplayBytes ?? DEFAULT_MAX_REPLAY_BYTES);
     transport.start({
       frame: (frame) => this.#receiveFrame(frame),
       close: (error) => this.#onClosed(error),
+      suspended: (error, sessionEnded) => this.#suspended(error, sessionEnded),
+      resumeOffer: () =>
+        this.#resumeToken === '' || this.#startedOver
+          ? undefined
+          : { token: this.#resumeToken, received: this.expectedSeq - 1 },
     });
     this.setSink(transport);
   }
+
+  get connectionState(): ConnectionState {
+    return this.#state;
+  }
+
+  #setState(event: ConnectionEvent): void {
+    this.#state = event.state === 'resumed' || event.state === 'new-session' ? 'connected' : event.state;
+    this.#events.connection(event);
+  }
+
+  /** The transport lost its socket and reconnects: what is sent meanwhile waits for the resume. */
+  #suspended(error: IpcError, sessionEnded: boolean): void {
+    if (this.#closedWith) return;
+    this.linkDown();
+    this.#awaitingResume = true;
+    if (sessionEnded && !this.#startedOver) {
+      // Main ended the session itself: what is pending can never be answered, and what is sent from
+      // now on goes to the next session.
+      this.#startOver(sessionLost('main ended the session (it shut down)'));
+    }
+    if (this.#state !== 'reconnecting') this.#setState({ state: 'reconnecting', error });
+  }
+
+  /** This session is over while disconnected: pending calls reject, numbering restarts for the next one. */
+  #startOver(error: IpcError): void {
+    this.#lostBeforeNewSession = this.resetSession();
+    this.#startedOver = true;
+    this.#invokes.rejectAll(error);
+  }
+
+  protected override replayOverflow(error: IpcError): void {
+    if (this.isLinkUp) {
+      this.#fail(error);
+      return;
+    }
+    // Main cannot get all of it any more: this session is over. What is sent from now on starts the
+    // next one, which the renderer asks for when it reconnects.
+    this.#startOver(error);
+  }
+
+  /** Messages sent in a session given up while disconnected, for the `'new-session'` event. */
+  #lostBeforeNewSession = 0;
+
+  /**
+   * The first frame on a new socket: main's resume notice (the session goes on), or a hello (main did
+   * not know the session any more: a new one starts, and the old one's pending calls reject).
+   * Returns false when the frame broke the protocol (the connection is closed).
+   */
+  #answerToResume(first: MainToRendererMessage): boolean {
+    this.#awaitingResume = false;
+    if (first.kind === MessageKind.Resumed) {
+      const wrong = this.#startedOver
+        ? new IpcError(IpcErrorCode.Protocol, 'Main resumed a session this renderer gave up.')
+        : this.checkPeerReceived(first.received);
+      if (wrong) {
+        this.#fail(wrong);
+        return false;
+      }
+      this.#resumeToken = first.token;
+      this.linkUp(first.received);
+      this.#setState({ state: 'resumed', webContentsId: this.webContentsId });
+      return true;
+    }
+    if (first.kind !== MessageKind.Hello || first.seq !== 1) {
+      this.#fail(
+        new IpcError(IpcErrorCode.Protocol, `Main answered a resume with message kind ${first.kind}.`),
+      );
+      return false;
+    }
+    if (!this.#startedOver) {
+      this.#startOver(sessionLost('main no longer had it (it restarted, or the grace period passed)'));
+    }
+    const unconfirmed = this.#lostBeforeNewSession;
+    this.#startedOver = false;
+    // What was sent since the session was given up belongs to this new one: it goes now.
+    this.linkUp(0);
+    this.#newSession = unconfirmed;
+    return true;
+  }
+
+  /** Set while the hello of a new session (after a drop) is being handled: how many messages may be lost. */
+  #newSession: number | undefined;
 
   setTrafficListener(listener: RendererTrafficListener | undefined): void {
     this.#traffic = listener;
@@ -156,11 +281,22 @@ export class RendererSession extends SequencedLink<'renderer'> {
     this.#nextSyncId += 1;
     const id = this.#nextSyncId;
     const message: Outgoing = { kind: MessageKind.SendSync, id, channel, args };
-    const request = this.encodeAlone(message, true);
-    if (this.#traffic) this.#recordOutgoing(message, messageBytesOf(request));
     this.flush();
+    // With the connection down, main may lack what was sent since its last acknowledgement: the
+    // request carries it along (main skips what it has) instead of waiting for the reconnection.
+    const unacknowledged = this.isLinkUp ? undefined : this.unacknowledgedFrames();
+    const request = this.encodeAlone(message, true);
+    // Kept like any frame: if the connection drops before main has it, the resume brings it.
+    this.recordForReplay(request);
+    if (this.#traffic) this.#recordOutgoing(message, messageBytesOf(request));
     const started = this.#traffic ? now() : 0;
-    const replyFrame = transport.sendSync(request, timeoutMs);
+    let replyFrame: Uint8Array;
+    try {
+      replyFrame = transport.sendSync(request, timeoutMs, unacknowledged);
+    } catch (error) {
+      if (isIpcError(error, IpcErrorCode.SessionLost) && !this.#startedOver) this.#startOver(error);
+      throw error;
+    }
     const [reply] = this.decode(replyFrame);
     if (reply?.kind !== MessageKind.SyncReply || reply.id !== id) {
       throw new IpcError(IpcErrorCode.Protocol, `sendSync('${channel}') received a reply for another call.`);
@@ -200,10 +336,24 @@ export class RendererSession extends SequencedLink<'renderer'> {
       this.#fail(error as IpcError);
       return;
     }
-    for (let i = 0; i < messages.length; i++) {
+    let i = 0;
+    if (this.#awaitingResume) {
+      if (!this.#answerToResume(messages[0]!)) return;
+      if (messages[0]!.kind === MessageKind.Resumed) i = 1;
+    }
+    for (; i < messages.length; i++) {
       const message = messages[i]!;
       if (this.#closedWith) return;
+      if (message.kind === MessageKind.MainAck) {
+        const wrong = this.acknowledged(message.received);
+        if (wrong) {
+          this.#fail(wrong);
+          return;
+        }
+        continue;
+      }
       const outOfOrder = this.receive(message.seq);
+      if (outOfOrder === DUPLICATE) continue;
       if (outOfOrder) {
         this.#fail(outOfOrder);
         return;
@@ -211,6 +361,7 @@ export class RendererSession extends SequencedLink<'renderer'> {
       if (sizes) this.#recordIncoming(message, sizes[i]!);
       this.#dispatch(message);
     }
+    this.countReceived(frame.byteLength);
   }
 
   #dispatch(message: MainToRendererMessage): void {
@@ -226,8 +377,21 @@ export class RendererSession extends SequencedLink<'renderer'> {
           return;
         }
         this.webContentsId = message.webContentsId;
+        this.#resumeToken = message.resumeToken;
         this.setPeerMaxPayload(message.maxPayload);
         this.#events.connected(message.webContentsId);
+        if (this.#newSession === undefined) {
+          this.#setState({ state: 'connected', webContentsId: message.webContentsId });
+        } else {
+          const unconfirmed = this.#newSession;
+          this.#newSession = undefined;
+          this.#setState({ state: 'new-session', webContentsId: message.webContentsId, unconfirmed });
+        }
+        return;
+      case MessageKind.Resumed:
+        this.#fail(new IpcError(IpcErrorCode.Protocol, 'Main sent a resume notice on a live connection.'));
+        return;
+      case MessageKind.MainAck:
         return;
       case MessageKind.Message:
         this.#events.message(message.channel, message.senderId, message.args);
@@ -275,9 +439,18 @@ export class RendererSession extends SequencedLink<'renderer'> {
         ? error
         : new IpcError(IpcErrorCode.Closed, error.message, { cause: error });
     this.clearOutgoing();
+    this.endResume();
     this.#invokes.rejectAll(this.#closedWith);
     this.#events.closed(this.#closedWith);
+    this.#setState({ state: 'closed', error: this.#closedWith });
   }
+}
+
+function sessionLost(why: string): IpcError {
+  return new IpcError(
+    IpcErrorCode.SessionLost,
+    `The connection to main dropped and this renderer's session ended: ${why}. A new session begins when it reconnects.`,
+  );
 }
 
 /** Electron's rejection, plus the `code` when main's text carries one (`codedErrorText` in protocol/errors). */

@@ -6,8 +6,22 @@ import {
   messageBytesOf,
   type Receiver,
 } from '../../protocol/message-codec.js';
-import type { AnyMessage, MainToRendererMessage, RendererToMainMessage } from '../../protocol/messages.js';
+import {
+  type AnyMessage,
+  type MainToRendererMessage,
+  MessageKind,
+  type RendererToMainMessage,
+} from '../../protocol/messages.js';
 import { type FrameSink, Outbox } from './outbox.js';
+import { ReplayBuffer } from './replay-buffer.js';
+
+/** Bytes received since the last acknowledgement that make the next one go at once. */
+const ACK_BYTES = 256 * 1024;
+/** Otherwise the first unacknowledged frame is acknowledged within this time. */
+const ACK_DELAY_MS = 200;
+
+/** What {@link SequencedLink.receive} answers for a message the peer sent again after a resume. */
+export const DUPLICATE = 'duplicate';
 
 /** What the end running as `R` receives. */
 export type IncomingAt<R extends Receiver> = R extends 'main' ? RendererToMainMessage : MainToRendererMessage;
@@ -27,8 +41,10 @@ export type Unnumbered<M extends AnyMessage> = M extends AnyMessage
  *
  * `MainSession` and `RendererSession` extend it (a base class rather than a member: servers hold
  * thousands of idle connections, and a second object per connection would cost memory for nothing).
- * Resume (acks, a replay buffer of unacknowledged messages) and transfer lists belong here: this is
- * the one place that numbers, sends and receives.
+ * A resumable link (see {@link enableResume}) also keeps what it sent in a {@link ReplayBuffer} until
+ * the peer acknowledges it, acknowledges what it receives, and after a reconnection sends again what
+ * the peer missed and skips what it already had: docs/protocol.md, "Resume". Transfer lists belong
+ * here too: this is the one place that numbers, sends and receives.
  */
 export abstract class SequencedLink<R extends Receiver> {
   /** The number of the last message sent (committed only once it was encoded and accepted). */
@@ -40,6 +56,19 @@ export abstract class SequencedLink<R extends Receiver> {
   /** Created by the first send; a subclass may drop it once drained (see {@link FrameSink.drained}). */
   protected outbox: Outbox | undefined;
   #sink: FrameSink | undefined;
+  /** Resumable links only: what was sent and not acknowledged, and where frames go through it. */
+  #replay: ReplayBuffer | undefined;
+  #replaySink: FrameSink | undefined;
+  #maxReplayBytes = 0;
+  /** Whether frames reach the peer now (a resumable link that lost its connection only records them). */
+  #linkUp = true;
+  /** Bytes received since the last acknowledgement, and the timer that sends one. */
+  #unackedBytes = 0;
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The replay buffer overflowed; the session learns it on the next microtask. */
+  #overflowed = false;
+  /** Messages up to this number may arrive again after a resume: they are skipped, not refused. */
+  #duplicatesThrough = 0;
 
   /** Which end this is: selects the messages the decoder accepts. */
   readonly #receiver: R;
@@ -64,7 +93,190 @@ export abstract class SequencedLink<R extends Receiver> {
   /** Where frames go; until one is set, queued messages wait in order. */
   protected setSink(sink: FrameSink | undefined): void {
     this.#sink = sink;
-    this.outbox?.setSink(sink);
+    this.outbox?.setSink(this.#outboxSink());
+  }
+
+  #outboxSink(): FrameSink | undefined {
+    return this.#replay !== undefined && this.#sink !== undefined ? this.#replaySink : this.#sink;
+  }
+
+  /**
+   * Makes this link resumable: every frame sent is kept until the peer acknowledges it (at most
+   * `maxReplayBytes`; more ends the link through {@link replayOverflow}), and what arrives is
+   * acknowledged. Call before anything is sent.
+   */
+  protected enableResume(maxReplayBytes: number): void {
+    this.#replay = new ReplayBuffer();
+    this.#maxReplayBytes = maxReplayBytes;
+    // Not `sendTransient`: the replay buffer keeps each frame, so the outbox must hand over a copy.
+    this.#replaySink = {
+      send: (frame) => this.#record(frame),
+      drained: (outbox) => this.#sink?.drained?.(outbox),
+    };
+    this.outbox?.setSink(this.#outboxSink());
+  }
+
+  protected get resumable(): boolean {
+    return this.#replay !== undefined;
+  }
+
+  /** The number of the last message sent. */
+  protected get sentSeq(): number {
+    return this.#sentSeq;
+  }
+
+  /** What the replay buffer holds (0 for a link that cannot resume). */
+  get replayBytes(): number {
+    return this.#replay?.bytes ?? 0;
+  }
+
+  #record(frame: Uint8Array): void {
+    if (this.#overflowed) return;
+    const replay = this.#replay!;
+    // Every message queued so far is in this flush: the frame holds nothing later than this number.
+    replay.add(frame, this.#sentSeq);
+    if (this.#linkUp) this.#sink?.send(frame);
+    const limit = Math.max(this.#maxReplayBytes, 2 * this.peerMaxPayload + ACK_BYTES);
+    if (replay.bytes <= limit) return;
+    const error = new IpcError(
+      IpcErrorCode.ReplayOverflow,
+      `${replay.bytes} bytes sent to ${this.peerName} are not acknowledged yet (limit ${limit}, maxReplayBytes); the session ends rather than buffer more.`,
+    );
+    // Not from inside the outbox's flush, which this was called by: frames until then are dropped.
+    this.#overflowed = true;
+    replay.clear();
+    queueMicrotask(() => {
+      this.#overflowed = false;
+      this.replayOverflow(error);
+    });
+  }
+
+  /** The replay buffer outgrew its limit: the session ends with `error` (or starts afresh). */
+  protected replayOverflow(_error: IpcError): void {}
+
+  /**
+   * The connection is gone but the session may resume: frames are only recorded from now on, and
+   * nothing is acknowledged.
+   */
+  protected linkDown(): void {
+    this.#linkUp = false;
+    this.#unackedBytes = 0;
+    this.#stopAckTimer();
+  }
+
+  get isLinkUp(): boolean {
+    return this.#linkUp;
+  }
+
+  /**
+   * Checks what the peer says it received from us when it resumes (it must lie between what it
+   * acknowledged and what we sent); `undefined` when it may resume.
+   */
+  protected checkPeerReceived(received: number): IpcError | undefined {
+    const acked = this.#replay?.acked ?? 0;
+    if (received >= acked && received <= this.#sentSeq) return undefined;
+    return new IpcError(
+      IpcErrorCode.Protocol,
+      `${this.peerName} says it received up to message ${received}; it acknowledged ${acked} and was sent ${this.#sentSeq}.`,
+    );
+  }
+
+  /**
+   * The connection is back: `prefix` (a resume notice) goes first, then every frame the peer has not
+   * received (it said up to `peerReceived`, checked with {@link checkPeerReceived}), and the link
+   * sends normally again. What the peer sends again up to what we received is skipped.
+   * Returns how many frames were sent again.
+   */
+  protected linkUp(peerReceived: number, prefix?: Uint8Array): number {
+    const replay = this.#replay!;
+    replay.ack(peerReceived);
+    this.expectRepeats();
+    const sink = this.#sink;
+    const frames = replay.framesAfter(peerReceived);
+    this.#linkUp = true;
+    if (prefix) sink?.send(prefix);
+    for (const frame of frames) sink?.send(frame);
+    return frames.length;
+  }
+
+  /**
+   * Forgets the session: numbering restarts at 1 both ways, and what was not acknowledged is dropped.
+   * Returns how many messages were sent but never acknowledged (they may or may not have arrived).
+   */
+  protected resetSession(): number {
+    const unconfirmed = this.#sentSeq - (this.#replay?.acked ?? this.#sentSeq);
+    this.#sentSeq = 0;
+    this.expectedSeq = 1;
+    this.#duplicatesThrough = 0;
+    this.#unackedBytes = 0;
+    this.#stopAckTimer();
+    this.#replay?.clear();
+    this.outbox?.clear();
+    this.outbox = undefined;
+    return unconfirmed;
+  }
+
+  /** What the peer has not acknowledged, oldest first (everything it may not have received). */
+  protected unacknowledgedFrames(): Uint8Array[] {
+    const replay = this.#replay;
+    return replay === undefined ? [] : replay.framesAfter(replay.acked);
+  }
+
+  /**
+   * Frames arriving now may repeat messages already received (a sync request sent while the
+   * connection is down carries what the peer sent since its last acknowledgement): those are skipped.
+   */
+  protected expectRepeats(): void {
+    this.#duplicatesThrough = this.expectedSeq - 1;
+  }
+
+  /** An acknowledgement from the peer. */
+  protected acknowledged(received: number): IpcError | undefined {
+    if (received > this.#sentSeq) {
+      return new IpcError(
+        IpcErrorCode.Protocol,
+        `${this.peerName} acknowledged message ${received}; only ${this.#sentSeq} were sent.`,
+      );
+    }
+    this.#replay?.ack(received);
+    return undefined;
+  }
+
+  /** A frame of `bytes` was received and handled: acknowledges it soon (resumable links). */
+  protected countReceived(bytes: number): void {
+    if (this.#replay === undefined || !this.#linkUp) return;
+    this.#unackedBytes += bytes;
+    if (this.#unackedBytes >= ACK_BYTES) this.sendAck();
+    else if (this.#ackTimer === undefined) {
+      this.#ackTimer = setTimeout(sendAckOf, ACK_DELAY_MS, this);
+      (this.#ackTimer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** @internal Acknowledges everything received so far. */
+  sendAck(): void {
+    this.#stopAckTimer();
+    this.#unackedBytes = 0;
+    if (!this.#linkUp || this.#sink === undefined) return;
+    const kind = this.#receiver === 'main' ? MessageKind.MainAck : MessageKind.RendererAck;
+    this.#sink.send(encodeMessageFrame({ kind, seq: 0, received: this.expectedSeq - 1 } as AnyMessage));
+  }
+
+  #stopAckTimer(): void {
+    if (this.#ackTimer === undefined) return;
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+  }
+
+  /** Stops the acknowledgement timer and drops the replay buffer: the session is over. */
+  protected endResume(): void {
+    this.#stopAckTimer();
+    this.#replay?.clear();
+  }
+
+  /** Keeps a frame sent outside the outbox (a sync request) for replay, as if the outbox had sent it. */
+  protected recordForReplay(frame: Uint8Array): void {
+    this.#replay?.add(frame, this.#sentSeq);
   }
 
   /**
@@ -80,7 +292,7 @@ export abstract class SequencedLink<R extends Receiver> {
     let outbox = this.outbox;
     if (outbox === undefined) {
       outbox = this.outbox = new Outbox(this.peerMaxPayload);
-      outbox.setSink(this.#sink);
+      outbox.setSink(this.#outboxSink());
     }
     const bytes = outbox.add(message as OutgoingAt<R>);
     if (bytes > this.peerMaxPayload) {
@@ -132,14 +344,16 @@ export abstract class SequencedLink<R extends Receiver> {
   }
 
   /**
-   * Counts `seq` as received when it is the one expected; otherwise returns the `ERR_IPC_PROTOCOL`
-   * error to close the connection with (a gap or a repeat: something was lost or replayed).
+   * Counts `seq` as received when it is the one expected; {@link DUPLICATE} for a message the peer sent
+   * again after a resume (skip it); otherwise returns the `ERR_IPC_PROTOCOL` error to close the
+   * connection with (a gap or a repeat: something was lost or replayed).
    */
-  protected receive(seq: number): IpcError | undefined {
+  protected receive(seq: number): IpcError | undefined | typeof DUPLICATE {
     if (seq === this.expectedSeq) {
       this.expectedSeq = seq + 1;
       return undefined;
     }
+    if (seq !== 0 && seq <= this.#duplicatesThrough) return DUPLICATE;
     return new IpcError(
       IpcErrorCode.Protocol,
       `Expected message ${this.expectedSeq} from ${this.peerName}, received ${seq}.`,
@@ -155,4 +369,8 @@ export abstract class SequencedLink<R extends Receiver> {
       `${what} is ${bytes} bytes; ${this.peerName} accepts at most ${this.peerMaxPayload} (its maxPayload).`,
     );
   }
+}
+
+function sendAckOf(link: SequencedLink<Receiver>): void {
+  link.sendAck();
 }

@@ -1,6 +1,11 @@
 import { endpointsFor } from './endpoints.js';
-import { checkKeepaliveOptions, type KeepaliveOptions } from './keepalive.js';
-import { SocketRendererTransport, type WebSocketLike } from './socket-renderer-transport.js';
+import { checkKeepaliveOptions } from './keepalive.js';
+import { checkReconnectOptions } from './reconnect.js';
+import {
+  SocketRendererTransport,
+  type SocketTransportOptions,
+  type WebSocketLike,
+} from './socket-renderer-transport.js';
 import { createXhrSyncPoster } from './sync-xhr.js';
 import {
   createConnectionKey,
@@ -8,6 +13,8 @@ import {
   KEY_PROTOCOL_PREFIX,
   limitProtocols,
   NEXT_GUEST_PROTOCOL_PREFIX,
+  RESUMABLE_PROTOCOL,
+  resumeProtocols,
   SUBPROTOCOL,
 } from './wire.js';
 
@@ -32,19 +39,27 @@ export function createBrowserTransport(
   guest?: GuestCredentials,
   /** What the renderer accepts (its `limits.maxPayload`), announced at the handshake. */
   announcedMaxPayload?: number,
-  keepalive: KeepaliveOptions = {},
+  options: SocketTransportOptions = {},
 ): SocketRendererTransport {
   const endpoints = endpointsFor(serverUrl, href);
-  checkKeepaliveOptions(keepalive);
+  checkKeepaliveOptions(options);
+  checkReconnectOptions(options);
   const key = createConnectionKey();
   const protocols = [SUBPROTOCOL, KEY_PROTOCOL_PREFIX + key, ...limitProtocols(announcedMaxPayload)];
-  if (guest) {
-    protocols.push(GUEST_PROTOCOL_PREFIX + guest.token, NEXT_GUEST_PROTOCOL_PREFIX + guest.successor);
-  }
-  const socket = new WebSocket(endpoints.socket, protocols);
+  if (options.reconnect !== false) protocols.push(...resumeProtocols(undefined));
+  // A guest's tokens are used up by its first connection; a resumed one is known by its key.
+  const firstProtocols = guest
+    ? [...protocols, GUEST_PROTOCOL_PREFIX + guest.token, NEXT_GUEST_PROTOCOL_PREFIX + guest.successor]
+    : protocols;
   return new SocketRendererTransport(
-    socket as unknown as WebSocketLike,
+    (offer) =>
+      new WebSocket(
+        endpoints.socket,
+        offer
+          ? [...protocols.filter((p) => p !== RESUMABLE_PROTOCOL), ...resumeProtocols(offer)]
+          : firstProtocols,
+      ) as unknown as WebSocketLike,
     createXhrSyncPoster(endpoints.sync, key),
-    keepalive,
+    options,
   );
 }

@@ -29,6 +29,9 @@ import {
   KEY_PROTOCOL_PREFIX,
   LIMIT_PROTOCOL_PREFIX,
   NEXT_GUEST_PROTOCOL_PREFIX,
+  RECEIVED_PROTOCOL_PREFIX,
+  RESUMABLE_PROTOCOL,
+  RESUME_PROTOCOL_PREFIX,
   SCRIPT_PATH,
   SUBPROTOCOL,
   SYNC_PATH,
@@ -287,9 +290,18 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       refuseUpgrade(socket, 400, offer);
       return true;
     }
-    const { key, guest, maxPayload } = offer;
-    if (this.connections.has(key)) {
-      refuseUpgrade(socket, 400, 'Connection key in use');
+    const { key, guest, maxPayload, resumable, resume } = offer;
+    const existing = this.connections.get(key);
+    if (existing) {
+      // Only the page that has the key and its session's resume token may take its connection over.
+      if (resume === undefined || existing.origin !== origin) {
+        refuseUpgrade(socket, 400, 'Connection key in use');
+        return true;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('error', destroyOnError);
+        this.resume(existing, ws, resume);
+      });
       return true;
     }
     let claim: G | undefined;
@@ -308,7 +320,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     const href = hrefOf(req.url, origin);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', destroyOnError);
-      this.accept(ws, key, origin, href, claim, maxPayload);
+      this.accept(ws, key, origin, href, claim, maxPayload, resumable);
     });
     return true;
   }
@@ -345,6 +357,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     href: string,
     guest: G | undefined,
     peerMaxPayload: number | undefined,
+    resumable: boolean,
   ): void {
     if (this.closed || this.connections.has(key)) {
       ws.terminate();
@@ -361,6 +374,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     key = Buffer.from(key, 'latin1').toString('latin1');
     const transport = new SocketMainTransport(ws, key, origin, this.maxPayload, this.sendPolicy, this.forget);
     if (peerMaxPayload !== undefined) transport.peerMaxPayload = peerMaxPayload;
+    transport.resumable = resumable;
     this.connections.set(key, transport);
     this.host.addRenderer(transport, {
       type: origin === undefined ? 'remote' : 'window',
@@ -371,10 +385,25 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     this.sync.joined(key, transport);
   }
 
+  /** A page reconnects to its session (see {@link SocketMainTransport.tryResume}). */
+  private resume(
+    transport: SocketMainTransport,
+    ws: import('ws').WebSocket,
+    offer: { readonly token: string; readonly received: number },
+  ): void {
+    if (this.closed || transport.isClosed || !transport.tryResume(ws, offer.token, offer.received)) {
+      this.host.logger.warn(
+        `ipc-anywhere: refused to resume a session from origin ${transport.origin ?? '(none)'}: wrong token, or the session is over.`,
+      );
+      ws.close(CloseCode.policy, 'Resume refused');
+    }
+  }
+
   private beat(): void {
     for (const transport of this.connections.values()) {
+      if (transport.isSuspended) continue;
       if (!transport.alive) {
-        transport.terminate(new IpcError(IpcErrorCode.Closed, 'The page stopped answering pings.'));
+        transport.lost(new IpcError(IpcErrorCode.Closed, 'The page stopped answering pings.'));
         continue;
       }
       transport.alive = false;
@@ -402,6 +431,10 @@ function hrefOf(url: string | undefined, origin: string | undefined): string {
 
 interface Offer {
   readonly key: string;
+  /** The renderer reconnects after a drop (see {@link RESUMABLE_PROTOCOL}). */
+  readonly resumable: boolean;
+  /** A reconnecting renderer's claim to its session. */
+  readonly resume?: { readonly token: string; readonly received: number };
   /** What the renderer accepts, when it is not the default. */
   readonly maxPayload?: number;
   readonly guest?: { readonly token: string; readonly successor: string | undefined };
@@ -421,14 +454,28 @@ function offerOf(header: string | undefined): Offer | string {
   // Not even main's hello would fit: refused before a WebContents exists.
   if (maxPayload !== undefined && maxPayload < PROTOCOL_MIN_PAYLOAD)
     return 'Limit below the protocol minimum';
+  const resumeToken = single(offered, RESUME_PROTOCOL_PREFIX);
+  const receivedText = single(offered, RECEIVED_PROTOCOL_PREFIX);
+  let resume: Offer['resume'];
+  if (resumeToken !== undefined || receivedText !== undefined) {
+    if (
+      !isSecretToken(resumeToken) ||
+      typeof receivedText !== 'string' ||
+      !/^(0|[1-9][0-9]{0,14})$/.test(receivedText)
+    )
+      return 'Malformed resume offer';
+    resume = { token: resumeToken, received: Number(receivedText) };
+  }
+  const resumable = offered.includes(RESUMABLE_PROTOCOL);
   const token = single(offered, GUEST_PROTOCOL_PREFIX);
   const successor = single(offered, NEXT_GUEST_PROTOCOL_PREFIX);
   if (token === null || successor === null) return 'Malformed guest token';
-  if (token === undefined) return successor === undefined ? { key, maxPayload } : 'Malformed guest token';
+  if (token === undefined)
+    return successor === undefined ? { key, maxPayload, resumable, resume } : 'Malformed guest token';
   if (!isSecretToken(token) || (successor !== undefined && !isSecretToken(successor))) {
     return 'Malformed guest token';
   }
-  return { key, maxPayload, guest: { token, successor } };
+  return { key, maxPayload, resumable, resume, guest: { token, successor } };
 }
 
 /** The value of the one entry starting with `prefix`: `undefined` when there is none, `null` for several. */

@@ -2,11 +2,22 @@ import { randomFillSync } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { endpointsFor } from './endpoints.js';
-import { checkKeepaliveOptions, KEEPALIVE_OPTION_NAMES, type KeepaliveOptions } from './keepalive.js';
-import { SocketRendererTransport, type WebSocketLike } from './socket-renderer-transport.js';
-import { createConnectionKey, KEY_PROTOCOL_PREFIX, limitProtocols, SUBPROTOCOL } from './wire.js';
+import { checkKeepaliveOptions, KEEPALIVE_OPTION_NAMES } from './keepalive.js';
+import { checkReconnectOptions, RECONNECT_OPTION_NAMES } from './reconnect.js';
+import {
+  SocketRendererTransport,
+  type SocketTransportOptions,
+  type WebSocketLike,
+} from './socket-renderer-transport.js';
+import {
+  createConnectionKey,
+  KEY_PROTOCOL_PREFIX,
+  limitProtocols,
+  resumeProtocols,
+  SUBPROTOCOL,
+} from './wire.js';
 
-export interface NodeTransportOptions extends KeepaliveOptions {
+export interface NodeTransportOptions extends SocketTransportOptions {
   /** What main reports as `webContents.getURL()`. Default: this process's main script as a file URL. */
   href?: string;
   /** Sent as the `Origin` header (a server only accepts origins on its allow-list). Default: none. */
@@ -27,6 +38,7 @@ export const NODE_TRANSPORT_OPTION_NAMES: readonly string[] = [
   'maxPayload',
   'announcedMaxPayload',
   ...KEEPALIVE_OPTION_NAMES,
+  ...RECONNECT_OPTION_NAMES,
 ];
 
 /**
@@ -41,19 +53,29 @@ export function createNodeTransport(
   const href = options.href ?? pathToFileURL(process.argv[1] ?? process.cwd()).href;
   const endpoints = endpointsFor(serverUrl, href);
   checkKeepaliveOptions(options);
+  checkReconnectOptions(options);
   const protocols = [
     SUBPROTOCOL,
     KEY_PROTOCOL_PREFIX + createConnectionKey(),
     ...limitProtocols(options.announcedMaxPayload),
   ];
-  const socket = new WebSocket(endpoints.socket, protocols, {
+  const socketOptions = {
     ...(options.origin !== undefined && { origin: options.origin }),
     ...(options.headers !== undefined && { headers: options.headers }),
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024 + 16,
     perMessageDeflate: false,
     generateMask,
-  });
-  return new SocketRendererTransport(socket as unknown as WebSocketLike, undefined, options);
+  };
+  return new SocketRendererTransport(
+    (offer) =>
+      new WebSocket(
+        endpoints.socket,
+        options.reconnect === false ? protocols : [...protocols, ...resumeProtocols(offer)],
+        socketOptions,
+      ) as unknown as WebSocketLike,
+    undefined,
+    options,
+  );
 }
 
 const MASK_POOL_BYTES = 8192;

@@ -39,10 +39,17 @@ export interface SendPolicy {
   readonly budget: BacklogBudget;
 }
 
+/** Close codes with which a renderer ends its session on purpose: anything else may be a drop. */
+const DELIBERATE_CLOSE_CODES = new Set<number>([CloseCode.normal, CloseCode.goingAway]);
+
 /**
- * Main's end of one page's WebSocket. Binary frames go to main in order; a text frame or a frame over
- * `maxPayload` is a violation that closes only this connection, with the reason logged by main. Sync
- * requests arrive through {@link deliverSync} from the sync endpoint, authenticated by `key`.
+ * Main's end of one page's connection, over one WebSocket at a time. Binary frames go to main in order;
+ * a text frame or a frame over `maxPayload` is a violation that closes only this connection, with the
+ * reason logged by main. Sync requests arrive through {@link deliverSync} from the sync endpoint,
+ * authenticated by `key`.
+ *
+ * When the socket drops without the page meaning it (no close code 1000/1001), main's session is told
+ * it is suspended; the page may come back with a new socket that {@link tryResume} takes over.
  */
 export class SocketMainTransport implements MainTransport, BacklogHolder {
   get capabilities(): TransportCapabilities {
@@ -55,6 +62,8 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
   /** Set by the heartbeat: cleared on each ping, set again by the pong. */
   alive = true;
   private goneListeners: Set<() => void> | undefined;
+  /** The socket dropped and the session waits for the page to resume (see {@link tryResume}). */
+  private suspended = false;
   /** What the renderer accepts, when its handshake said (see {@link MainTransport.peerMaxPayload}). */
   peerMaxPayload: number | undefined = undefined;
   /** Pending while the send backlog is over the limit (see {@link send}). */
@@ -74,8 +83,12 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
    * module-level functions that find their transport through the socket, nothing per connection is
    * allocated before it is needed, and the server's bookkeeping is one shared callback (`onGone`).
    */
+  /** The page reconnects after a drop (it offered to at the handshake). */
+  resumable = false;
+
   constructor(
-    readonly socket: WebSocket,
+    /** The current socket: replaced when the page resumes over a new one. */
+    public socket: WebSocket,
     readonly key: string,
     /** The verified `Origin` header of the upgrade, or `undefined` for a non-browser client. */
     readonly origin: string | undefined,
@@ -85,11 +98,7 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
     /** Called once when the connection is gone, before any {@link whenGone} listener. */
     private readonly onGone?: (transport: SocketMainTransport) => void,
   ) {
-    transports.set(socket, this);
-    socket.on('message', onSocketMessage);
-    socket.on('pong', onSocketPong);
-    socket.on('error', onSocketError);
-    socket.on('close', onSocketClose);
+    listenTo(socket, this);
   }
 
   /** @internal A frame arrived on the socket. */
@@ -130,9 +139,65 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
   /** @internal The socket closed (either side). */
   socketClosedWith(code: number, reason: Buffer): void {
     const text = reason.toString();
-    this.gone(
-      new IpcError(IpcErrorCode.Closed, `The page's socket closed (code ${code}${text ? `: ${text}` : ''}).`),
+    const error = new IpcError(
+      IpcErrorCode.Closed,
+      `The page's socket closed (code ${code}${text ? `: ${text}` : ''}).`,
     );
+    if (DELIBERATE_CLOSE_CODES.has(code)) this.gone(error);
+    else this.lost(error);
+  }
+
+  /**
+   * The socket is gone, but the page may come back: main's session decides (it ends at once when it
+   * cannot resume). Drops the socket without a closing handshake that a dead link cannot complete.
+   */
+  lost(reason: IpcError): void {
+    if (this.closed || this.suspended) return;
+    this.socket.terminate();
+    if (!this.events?.suspended) {
+      this.gone(reason);
+      return;
+    }
+    this.suspended = true;
+    this.resetSendState();
+    this.events.suspended(reason);
+  }
+
+  /**
+   * A new socket from the same page (same key and origin) presents the session's resume `token` and
+   * says what it `received`: when main's session accepts, it replaces the old socket (which is dropped)
+   * and main sends again what the page missed. Returns whether it did; the caller closes a refused one.
+   */
+  tryResume(socket: WebSocket, token: string, received: number): boolean {
+    const events = this.events;
+    if (this.closed || !events?.resume) return false;
+    const previous = this.socket;
+    this.socket = socket;
+    transports.set(socket, this);
+    const wasSuspended = this.suspended;
+    this.suspended = false;
+    this.resetSendState();
+    if (!events.resume(token, received)) {
+      transports.delete(socket);
+      this.socket = previous;
+      this.suspended = wasSuspended;
+      return false;
+    }
+    // The old socket may still look open (a half-open link nobody noticed yet): it is done.
+    transports.delete(previous);
+    previous.terminate();
+    this.alive = true;
+    listenTo(socket, this);
+    return true;
+  }
+
+  /** A new socket starts with nothing waiting and nothing counted against the server's budget. */
+  private resetSendState(): void {
+    if (this.drainCheck !== undefined) clearTimeout(this.drainCheck);
+    this.drainCheck = undefined;
+    this.largestFrame = 0;
+    this.cutOff = false;
+    this.sendPolicy.budget.release(this);
   }
 
   start(events: MainTransportEvents): void {
@@ -254,7 +319,7 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
     this.gone(reason);
   }
 
-  /** Drops the connection at once (heartbeat timeout). */
+  /** Drops the connection at once. */
   terminate(reason: IpcError): void {
     this.socket.terminate();
     this.gone(reason);
@@ -276,6 +341,11 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
     const listeners = (this.goneListeners ??= new Set());
     listeners.add(listener);
     return () => listeners.delete(listener);
+  }
+
+  /** Whether the socket dropped and the session waits for the page to resume. */
+  get isSuspended(): boolean {
+    return this.suspended;
   }
 
   /**
@@ -322,6 +392,14 @@ function truncateUtf8(text: string, maxBytes: number): string {
 
 /** The transport of each socket, for the shared listeners below (`this` is the socket). */
 const transports = new WeakMap<WebSocket, SocketMainTransport>();
+
+function listenTo(socket: WebSocket, transport: SocketMainTransport): void {
+  transports.set(socket, transport);
+  socket.on('message', onSocketMessage);
+  socket.on('pong', onSocketPong);
+  socket.on('error', onSocketError);
+  socket.on('close', onSocketClose);
+}
 
 function checkDrainOf(transport: SocketMainTransport): void {
   transport.checkDrain();

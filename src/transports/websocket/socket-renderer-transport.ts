@@ -1,5 +1,10 @@
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
-import type { RendererTransport, RendererTransportEvents, TransportCapabilities } from '../transport.js';
+import type {
+  RendererTransport,
+  RendererTransportEvents,
+  ResumeOffer,
+  TransportCapabilities,
+} from '../transport.js';
 import {
   checkKeepaliveOptions,
   DEFAULT_KEEPALIVE_INTERVAL_MS,
@@ -9,7 +14,8 @@ import {
   type KeepaliveLink,
   type KeepaliveOptions,
 } from './keepalive.js';
-import { encodeSyncBody } from './wire.js';
+import { checkReconnectOptions, Reconnect, type ReconnectOptions } from './reconnect.js';
+import { CloseCode, encodeSyncBody, SyncStatus } from './wire.js';
 
 /** The part of the WebSocket API both the browser's `WebSocket` and the `ws` package implement. */
 export interface WebSocketLike {
@@ -35,39 +41,90 @@ export type SyncPoster = (
   body: Uint8Array<ArrayBuffer>,
   timeoutMs: number,
   beforeOpen: boolean,
+  /** The body also carries what main has not acknowledged (the socket is down). */
+  resend?: boolean,
 ) => Uint8Array;
+
+/** Why a sync request failed, with the HTTP status it got (0: main could not be reached at all). */
+export class SyncPostError extends IpcError {
+  constructor(
+    code: IpcErrorCode,
+    message: string,
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** While main cannot be reached, a sync request sent during a reconnection is tried again this often. */
+const SYNC_RETRY_MS = 100;
 
 const OPEN = 1;
 
 /** A keepalive ping, and main's answer to one (see docs/protocol.md, "Keepalive"). */
 const PING = new Uint8Array(0);
 
+/** Opens a socket to main, offering to resume a session when `offer` is given. */
+export type SocketOpener = (offer: ResumeOffer | undefined) => WebSocketLike;
+
+/**
+ * Close codes from main that end the session for good: main closed this renderer on purpose
+ * (`webContents.close()`), or the renderer broke the protocol. Any other close (a server going down
+ * with 1001, a dropped link with 1006, ...) is a reason to reconnect.
+ */
+const FINAL_CLOSE_CODES = new Set<number>([CloseCode.normal, CloseCode.policy, CloseCode.tooBig]);
+
+export interface SocketTransportOptions extends KeepaliveOptions, ReconnectOptions {}
+
 /**
  * A renderer's connection over a WebSocket: binary frames in order, queued until the socket opens. With a
  * {@link SyncPoster} (browsers: synchronous XHR) `sendSync` blocks; without one the transport declares
  * `sync: false` and the renderer throws `ERR_IPC_SYNC_UNSUPPORTED`. A {@link Keepalive} pings main when
- * nothing arrives, and ends the connection with `ERR_IPC_CLOSED` when even that goes unanswered.
+ * nothing arrives, and drops a socket when even that goes unanswered.
+ *
+ * Once a socket has been open, a drop is not the end: the transport reports it (`suspended`) and
+ * reconnects with backoff ({@link Reconnect}), offering main the session's resume token; main's first
+ * frame on the new socket says whether the session resumed (docs/protocol.md, "Resume").
  */
 export class SocketRendererTransport implements RendererTransport {
   readonly capabilities: TransportCapabilities;
+  readonly resumable: boolean;
+  private socket: WebSocketLike;
   private events: RendererTransportEvents | undefined;
+  /** Frames sent before the first socket opened (later, the session itself sends again what was lost). */
   private queue: Uint8Array[] = [];
   private readonly early: Uint8Array[] = [];
   private closedWith: IpcError | undefined;
   /** A frame arrived since the keepalive last looked: all that receiving costs for liveness. */
   private heard = false;
-  private readonly keepalive: Keepalive | undefined;
+  private keepalive: Keepalive | undefined;
+  /** A socket has been open: from then on a drop reconnects instead of ending the connection. */
+  private everOpened = false;
+  /** Between a drop and the next socket's open. */
+  private suspended = false;
+  private readonly reconnect: Reconnect | undefined;
 
-  /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for bad keepalive options (before anything starts). */
+  /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for bad keepalive or reconnect options (before anything starts). */
   constructor(
-    private readonly socket: WebSocketLike,
+    private readonly openSocket: SocketOpener,
     private readonly postSync?: SyncPoster,
-    keepalive: KeepaliveOptions = {},
+    private readonly options: SocketTransportOptions = {},
   ) {
-    checkKeepaliveOptions(keepalive);
+    checkKeepaliveOptions(options);
+    checkReconnectOptions(options);
     this.capabilities = Object.freeze({ sync: postSync !== undefined, transfer: false });
+    this.resumable = options.reconnect !== false;
+    if (this.resumable) this.reconnect = new Reconnect(options, () => this.reopen());
+    this.socket = this.install(openSocket(undefined));
+  }
+
+  /** Wires a new socket to this transport; the previous one (if any) is already detached. */
+  private install(socket: WebSocketLike): WebSocketLike {
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
+      this.everOpened = true;
+      this.suspended = false;
       const queued = this.queue;
       this.queue = [];
       for (const frame of queued) socket.send(frame);
@@ -85,28 +142,34 @@ export class SocketRendererTransport implements RendererTransport {
       // Main's answer to a ping: proof of life, nothing for the session. (Checked on the view: reading
       // the ArrayBuffer's byteLength first cost ~2 ns per frame, the view's length ~0.5.)
       if (frame.length === 0) return;
+      this.reconnect?.succeeded();
       if (this.events) this.events.frame(frame);
       else this.early.push(frame);
     };
     socket.onclose = (event) => {
       const reason = event.reason ? `: ${event.reason}` : '';
-      this.finish(
+      this.dropped(
         new IpcError(IpcErrorCode.Closed, `The connection to main closed (code ${event.code}${reason}).`),
+        !FINAL_CLOSE_CODES.has(event.code),
+        // Main shutting down says so (1001): the session is over, a restarted main starts a new one.
+        event.code === CloseCode.goingAway,
       );
     };
     // An error is always followed by a close event, which carries what we can tell.
     socket.onerror = () => {};
-    const interval = keepalive.keepaliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL_MS;
+    this.keepalive?.stop();
+    const interval = this.options.keepaliveInterval ?? DEFAULT_KEEPALIVE_INTERVAL_MS;
     if (interval > 0) {
       this.keepalive = new Keepalive(
-        this.keepaliveLink(),
+        this.keepaliveLink(socket),
         interval,
-        keepalive.keepaliveTimeout ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+        this.options.keepaliveTimeout ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
       );
     }
+    return socket;
   }
 
-  private keepaliveLink(): KeepaliveLink {
+  private keepaliveLink(socket: WebSocketLike): KeepaliveLink {
     return {
       takeHeard: () => {
         const heard = this.heard;
@@ -114,21 +177,43 @@ export class SocketRendererTransport implements RendererTransport {
         return heard;
       },
       ping: () => {
-        if (this.socket.readyState !== OPEN) return false;
-        this.socket.send(PING);
+        if (socket.readyState !== OPEN) return false;
+        socket.send(PING);
         return true;
       },
       dead: (error) => {
-        try {
-          // A closing handshake cannot complete on a dead link: `ws` would hold the socket for 30 s.
-          if (this.socket.terminate) this.socket.terminate();
-          else this.socket.close(KEEPALIVE_CLOSE_CODE, 'no answer to keepalive pings');
-        } catch {
-          // already closing
-        }
-        this.finish(error);
+        dropSocket(socket, 'no answer to keepalive pings');
+        this.dropped(error, true);
       },
     };
+  }
+
+  /**
+   * The socket is gone: the connection ends when it never opened, cannot resume, or main meant it;
+   * otherwise the session is told and a new socket follows (after a backoff delay).
+   */
+  private dropped(error: IpcError, mayResume: boolean, sessionEnded = false): void {
+    if (this.closedWith) return;
+    const socket = this.socket;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    this.keepalive?.stop();
+    this.keepalive = undefined;
+    if (!mayResume || !this.reconnect || !this.everOpened || !this.events?.suspended) {
+      this.finish(error);
+      return;
+    }
+    if (!this.suspended || sessionEnded) {
+      this.suspended = true;
+      this.events.suspended(error, sessionEnded);
+    }
+    this.reconnect.schedule();
+  }
+
+  /** The backoff delay is over: a new socket, offering the session's resume token. */
+  private reopen(): void {
+    if (this.closedWith) return;
+    this.heard = false;
+    this.socket = this.install(this.openSocket(this.events?.resumeOffer?.()));
   }
 
   start(events: RendererTransportEvents): void {
@@ -140,7 +225,8 @@ export class SocketRendererTransport implements RendererTransport {
   send(frame: Uint8Array): void {
     if (this.closedWith) return;
     if (this.socket.readyState === OPEN && this.queue.length === 0) this.socket.send(frame);
-    else this.queue.push(frame);
+    // Before the first open, frames wait; later, a session that lost its socket sends them again itself.
+    else if (!this.everOpened) this.queue.push(frame);
   }
 
   /**
@@ -151,10 +237,10 @@ export class SocketRendererTransport implements RendererTransport {
   sendTransient(frame: Uint8Array): void {
     if (this.closedWith) return;
     if (this.socket.readyState === OPEN && this.queue.length === 0) this.socket.send(frame);
-    else this.queue.push(frame.slice());
+    else if (!this.everOpened) this.queue.push(frame.slice());
   }
 
-  sendSync(frame: Uint8Array, timeoutMs: number): Uint8Array {
+  sendSync(frame: Uint8Array, timeoutMs: number, unacknowledged?: readonly Uint8Array[]): Uint8Array {
     if (this.closedWith)
       throw new IpcError(IpcErrorCode.Closed, 'The connection to main is closed.', {
         cause: this.closedWith,
@@ -162,6 +248,8 @@ export class SocketRendererTransport implements RendererTransport {
     if (!this.postSync) {
       throw new IpcError(IpcErrorCode.SyncUnsupported, 'sendSync is not supported by this WebSocket client.');
     }
+    if (this.suspended && unacknowledged !== undefined)
+      return this.sendSyncSuspended(frame, timeoutMs, unacknowledged);
     // Frames still queued (socket not open) cannot wait for it while we block: they travel first, in the
     // same request, so main sees them before the sync message.
     const beforeOpen = this.queue.length > 0 || this.socket.readyState !== OPEN;
@@ -169,13 +257,60 @@ export class SocketRendererTransport implements RendererTransport {
     this.queue = [];
     frames.push(frame);
     try {
-      return this.postSync(encodeSyncBody(frames), timeoutMs, beforeOpen);
+      return this.postSync(encodeSyncBody(frames), timeoutMs, beforeOpen && !this.everOpened);
     } catch (error) {
       // After a timeout main has the request and the sequence is intact; after anything else it may not.
       if (!(error instanceof IpcError && error.code === IpcErrorCode.Timeout)) {
-        this.fail(error instanceof IpcError ? error : new IpcError(IpcErrorCode.Closed, String(error)));
+        const reason = error instanceof IpcError ? error : new IpcError(IpcErrorCode.Closed, String(error));
+        // A session that resumes gets the request to main with the rest of what main may lack.
+        if (this.resumable && this.everOpened) {
+          dropSocket(this.socket, 'sync request failed');
+          this.dropped(reason, true);
+        } else this.fail(reason);
       }
       throw error;
+    }
+  }
+
+  /**
+   * A sync request while the socket is down: the page is blocked, so it cannot wait for the reconnection
+   * (which needs its event loop). The request goes on the sync path with what main has not acknowledged;
+   * while main cannot be reached it is tried again until its deadline. A main that does not know the
+   * connection's key any more (it restarted) means the session is lost.
+   */
+  private sendSyncSuspended(
+    frame: Uint8Array,
+    timeoutMs: number,
+    unacknowledged: readonly Uint8Array[],
+  ): Uint8Array {
+    const body = encodeSyncBody([...unacknowledged, frame]);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return this.postSync!(body, Math.max(1, deadline - Date.now()), false, true);
+      } catch (error) {
+        if (!(error instanceof SyncPostError)) throw error;
+        if (error.status === SyncStatus.forbidden) {
+          throw new IpcError(
+            IpcErrorCode.SessionLost,
+            'sendSync: main no longer knows this renderer (it restarted while the connection was down); a new session begins when it reconnects.',
+            { cause: error },
+          );
+        }
+        if (error.status !== 0) throw error;
+        if (Date.now() + SYNC_RETRY_MS >= deadline) {
+          throw new IpcError(
+            IpcErrorCode.Timeout,
+            `sendSync: main could not be reached within ${timeoutMs} ms while the connection was down.`,
+            { cause: error },
+          );
+        }
+        // The page is blocked in sendSync anyway: waiting here only spaces the attempts out.
+        const until = Date.now() + SYNC_RETRY_MS;
+        while (Date.now() < until) {
+          // spin
+        }
+      }
     }
   }
 
@@ -196,8 +331,20 @@ export class SocketRendererTransport implements RendererTransport {
     if (this.closedWith) return;
     this.closedWith = error;
     this.keepalive?.stop();
+    this.reconnect?.stop();
     this.queue = [];
     this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
     this.events?.close(error);
+  }
+}
+
+/** Drops a socket whose link is dead, without a closing handshake that cannot complete. */
+function dropSocket(socket: WebSocketLike, why: string): void {
+  try {
+    // `ws` would hold the socket for 30 s waiting for the handshake; a page can only close.
+    if (socket.terminate) socket.terminate();
+    else socket.close(KEEPALIVE_CLOSE_CODE, why);
+  } catch {
+    // already closing
   }
 }

@@ -149,7 +149,8 @@ export class SyncEndpoint {
     }
     // An open socket means nothing was queued: the body is the sync message alone.
     const frameLimit = frameLimitFor(transport.maxPayload);
-    const body = await readBody(req, beforeOpen ? 2 * (4 + frameLimit) : 4 + frameLimit);
+    const carriesMore = beforeOpen || req.headers[SyncHeader.resend] === '1';
+    const body = await readBody(req, carriesMore ? 2 * (4 + frameLimit) : 4 + frameLimit);
     if (body === 'too-large') {
       release();
       end(res, SyncStatus.tooLarge, 'The sync request is larger than the server accepts.', {
@@ -275,7 +276,7 @@ export class SyncEndpoint {
     }
     res.writeHead(204, {
       'access-control-allow-methods': 'POST',
-      'access-control-allow-headers': `content-type, ${SyncHeader.key}, ${SyncHeader.timeout}, ${SyncHeader.beforeOpen}`,
+      'access-control-allow-headers': `content-type, ${SyncHeader.key}, ${SyncHeader.timeout}, ${SyncHeader.beforeOpen}, ${SyncHeader.resend}`,
       'access-control-max-age': '600',
     });
     res.end();

@@ -1,5 +1,5 @@
-import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
-import type { SyncPoster } from './socket-renderer-transport.js';
+import { IpcErrorCode } from '../../protocol/errors.js';
+import { SyncPostError, type SyncPoster } from './socket-renderer-transport.js';
 import { SyncHeader, SyncStatus } from './wire.js';
 
 /**
@@ -9,25 +9,26 @@ import { SyncHeader, SyncStatus } from './wire.js';
  * answers 504 when main has not replied in time.
  */
 export function createXhrSyncPoster(syncUrl: string, key: string): SyncPoster {
-  return (body, timeoutMs, beforeOpen) => {
+  return (body, timeoutMs, beforeOpen, resend) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', syncUrl, false);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.setRequestHeader(SyncHeader.key, key);
     xhr.setRequestHeader(SyncHeader.timeout, String(timeoutMs));
     if (beforeOpen) xhr.setRequestHeader(SyncHeader.beforeOpen, '1');
+    if (resend) xhr.setRequestHeader(SyncHeader.resend, '1');
     xhr.overrideMimeType('text/plain; charset=x-user-defined');
     try {
       xhr.send(body);
     } catch (error) {
-      throw new IpcError(IpcErrorCode.Closed, 'sendSync could not reach main.', { cause: error });
+      throw new SyncPostError(IpcErrorCode.Closed, 'sendSync could not reach main.', 0, { cause: error });
     }
     const status = xhr.status;
     if (status === SyncStatus.ok) return bytesOf(xhr.responseText);
     const detail = `sendSync failed (HTTP ${status}): ${xhr.responseText.slice(0, 200)}`;
-    if (status === SyncStatus.timeout) throw new IpcError(IpcErrorCode.Timeout, detail);
-    if (status === SyncStatus.tooLarge) throw new IpcError(IpcErrorCode.PayloadTooLarge, detail);
-    throw new IpcError(IpcErrorCode.Closed, detail);
+    if (status === SyncStatus.timeout) throw new SyncPostError(IpcErrorCode.Timeout, detail, status);
+    if (status === SyncStatus.tooLarge) throw new SyncPostError(IpcErrorCode.PayloadTooLarge, detail, status);
+    throw new SyncPostError(IpcErrorCode.Closed, detail, status);
   };
 }
 

@@ -26,6 +26,28 @@ export const NEXT_GUEST_PROTOCOL_PREFIX = 'guest-next.';
  * what it sends against that from the first message on (see docs/protocol.md).
  */
 export const LIMIT_PROTOCOL_PREFIX = 'limit.';
+/**
+ * A renderer reconnecting after a drop offers its session's resume token (`resume.<token>`) and the
+ * number of the last message it received from main (`received.<n>`), with the key it had.
+ */
+export const RESUME_PROTOCOL_PREFIX = 'resume.';
+/**
+ * Offered by a renderer that reconnects after a drop: main then keeps its session for the grace period
+ * when the socket drops. Without it a drop ends the session at once, as for a renderer that cannot come
+ * back.
+ */
+export const RESUMABLE_PROTOCOL = 'resumable';
+export const RECEIVED_PROTOCOL_PREFIX = 'received.';
+
+/**
+ * The subprotocols of a renderer that can resume: the flag, and its claim to a session when there is
+ * one to resume.
+ */
+export function resumeProtocols(offer: { token: string; received: number } | undefined): string[] {
+  return offer === undefined
+    ? [RESUMABLE_PROTOCOL]
+    : [RESUMABLE_PROTOCOL, RESUME_PROTOCOL_PREFIX + offer.token, RECEIVED_PROTOCOL_PREFIX + offer.received];
+}
 
 /** The subprotocols that announce what a renderer accepts: none for the default. */
 export function limitProtocols(maxPayload: number | undefined): string[] {
@@ -42,6 +64,11 @@ export const SyncHeader = {
   timeout: 'x-ipc-anywhere-timeout',
   /** `1` when the socket was not open yet: the server waits (briefly) for it to arrive. */
   beforeOpen: 'x-ipc-anywhere-before-open',
+  /**
+   * `1` when the socket dropped and the renderer is reconnecting: the body also carries what main has
+   * not acknowledged (main skips what it has), so it may be as large as before the socket opened.
+   */
+  resend: 'x-ipc-anywhere-resend',
 } as const;
 
 /** Status codes of the sync endpoint and what the client makes of them. */

@@ -103,8 +103,46 @@ export const messageFixtures: MessageFixture[] = [
   {
     name: 'hello',
     receiver: 'renderer',
-    message: { kind: K.Hello, seq: 1, protocolVersion: 1, webContentsId: 1, maxPayload: 64 * 1024 * 1024 },
-    hex: '20 01 01 01 80 80 80 20',
+    message: {
+      kind: K.Hello,
+      seq: 1,
+      protocolVersion: 2,
+      webContentsId: 1,
+      maxPayload: 64 * 1024 * 1024,
+      resumeToken: '',
+    },
+    hex: '20 01 02 01 80 80 80 20 00',
+  },
+  {
+    name: 'hello with a resume token',
+    receiver: 'renderer',
+    message: {
+      kind: K.Hello,
+      seq: 1,
+      protocolVersion: 2,
+      webContentsId: 3,
+      maxPayload: 1024,
+      resumeToken: 'A'.repeat(43),
+    },
+    hex: `20 01 02 03 80 08 ac 01 ${'41 '.repeat(43).trim()}`,
+  },
+  {
+    name: 'renderer ack',
+    receiver: 'main',
+    message: { kind: K.RendererAck, seq: 0, received: 300 },
+    hex: '0a 00 ac 02',
+  },
+  {
+    name: 'main ack',
+    receiver: 'renderer',
+    message: { kind: K.MainAck, seq: 0, received: 5 },
+    hex: '26 00 05',
+  },
+  {
+    name: 'resumed',
+    receiver: 'renderer',
+    message: { kind: K.Resumed, seq: 0, received: 7, token: 'b'.repeat(43) },
+    hex: `27 00 07 ac 01 ${'62 '.repeat(43).trim()}`,
   },
   {
     name: 'message from main',
@@ -193,10 +231,10 @@ export const frameFixtures: FrameFixture[] = [
     name: 'hello and a message towards the renderer',
     receiver: 'renderer',
     messages: [
-      { kind: K.Hello, seq: 1, protocolVersion: 1, webContentsId: 2, maxPayload: 1024 },
+      { kind: K.Hello, seq: 1, protocolVersion: 2, webContentsId: 2, maxPayload: 1024, resumeToken: '' },
       { kind: K.Message, seq: 2, senderId: 0, channel: 'c', args: [null] },
     ],
-    hex: '06 20 01 01 02 80 08 08 21 02 00 04 63 0c 01 01',
+    hex: '07 20 01 02 02 80 08 00 08 21 02 00 04 63 0c 01 01',
   },
   {
     name: 'a 139-byte message (2-byte length prefix) and a short one',

@@ -6,7 +6,7 @@
  * here. New fixtures are added here without a bump (the test prints their lines too).
  */
 export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures: Record<string, string> } = {
-  protocolVersion: 1,
+  protocolVersion: 2,
   fixtures: {
     'value: undefined': 'f1534392279bddbf',
     'value: null': '938db8c9f82c8cb5',
@@ -134,7 +134,11 @@ export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures:
     'message: guestRelease': '1bacb924348b9e91',
     'message: limits': '6d2be36081d0f25d',
     'message: send with a 3-byte seq': 'fe649cec24d6ee3b',
-    'message: hello': 'e9749b3e526c5147',
+    'message: hello': '6f0d4ae12546ff00',
+    'message: hello with a resume token': 'cef7bea0dd9bbbf5',
+    'message: renderer ack': '96ed6914e2bde77f',
+    'message: main ack': '4da0f614f17c3b59',
+    'message: resumed': '85605dfc593f59b5',
     'message: message from main': '09542d1359bd6fe3',
     'message: message relayed from renderer 7': 'a5d7b047393b5934',
     'message: invokeReply ok': 'c630feeeecb377c7',
@@ -144,7 +148,7 @@ export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures:
     'message: guestState no guest': '79bb6fdedef8bdb4',
     'message: guestState guest 12': '08f78f9dd941ffbe',
     'frame: three messages towards main': '3b0dea8b90e27882',
-    'frame: hello and a message towards the renderer': 'bb588e16db947618',
+    'frame: hello and a message towards the renderer': 'd58771c44c065945',
     'frame: a 139-byte message (2-byte length prefix) and a short one': 'b60ac6aa00028ba0',
   },
 };

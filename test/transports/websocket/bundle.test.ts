@@ -21,7 +21,8 @@ describe('browser bundle', () => {
     for (const pattern of NODE_ONLY)
       expect([pattern.source, pattern.test(code)]).toEqual([pattern.source, false]);
     const gzipped = gzipSync(code, { level: 9 }).byteLength;
-    expect(gzipped).toBeLessThan(24 * 1024);
+    // 24 KiB until resume (issue 13: reconnection, replay buffer, connection states) added 2.4 KiB.
+    expect(gzipped).toBeLessThan(28 * 1024);
   });
 
   it('the ESM browser entry pulls in no Node module (ws, worker_threads, node:*)', async () => {

@@ -80,9 +80,11 @@ describe('Chromium page as a renderer', () => {
         'IpcError',
         'IpcErrorCode',
         'connect',
+        'connectionState',
         'createIpcRenderer',
         'ipcRenderer',
         'isIpcError',
+        'onConnectionState',
         'onTraffic',
       ],
     });

@@ -21,7 +21,12 @@ describe('WebSocket client keepalive in a Chromium page', () => {
     // A renderer of its own, through the proxy (its Origin is still the server's own).
     await page.evaluate(async (url) => {
       const w = window as any;
-      w.viaProxy = w.ipcAnywhere.createIpcRenderer({ url, keepaliveInterval: 200, keepaliveTimeout: 400 });
+      w.viaProxy = w.ipcAnywhere.createIpcRenderer({
+        url,
+        keepaliveInterval: 200,
+        keepaliveTimeout: 400,
+        reconnect: false,
+      });
       await w.viaProxy.invoke('ready');
     }, proxy.url);
     proxy.silence();

@@ -97,7 +97,13 @@ describe('WebSocket client keepalive (Node)', () => {
     const interval = 200;
     const timeout = 400;
     const renderer = track(
-      createIpcRenderer({ url: proxy.url, keepaliveInterval: interval, keepaliveTimeout: timeout }),
+      // Without reconnecting: this is about noticing the dead link (resume.test.ts covers what follows).
+      createIpcRenderer({
+        url: proxy.url,
+        keepaliveInterval: interval,
+        keepaliveTimeout: timeout,
+        reconnect: false,
+      }),
     );
     await connected(renderer);
     proxy.silence();
@@ -115,7 +121,7 @@ describe('WebSocket client keepalive (Node)', () => {
     const received: unknown[] = [];
     main.ipcMain.on('note', (_event, n) => received.push(n));
     const renderer = track(
-      createIpcRenderer({ url: proxy.url, keepaliveInterval: 100, keepaliveTimeout: 200 }),
+      createIpcRenderer({ url: proxy.url, keepaliveInterval: 100, keepaliveTimeout: 200, reconnect: false }),
     );
     const closed = closedWith(renderer);
     await connected(renderer);

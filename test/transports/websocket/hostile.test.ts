@@ -209,6 +209,7 @@ describe('hostile WebSocket client', () => {
           protocolVersion: 1,
           webContentsId: 1,
           maxPayload: 1,
+          resumeToken: '',
         }),
       ]),
       new Uint8Array(MAX_PAYLOAD * 2),

@@ -96,10 +96,12 @@ describe('createServer', () => {
     expect(seen).toEqual([`first from #${id}`]);
   });
 
-  it('closes every page on close(): their WebContents are destroyed and calls reject with ERR_IPC_CLOSED', async () => {
+  it('closes every page on close(): their WebContents are destroyed and calls reject with ERR_IPC_SESSION_LOST', async () => {
     const { server, main } = await start();
     main.ipcMain.handle('hang', () => new Promise(() => {}));
+    // A renderer that reconnects learns that its session ended (it tries a restarted main later).
     const renderer = createIpcRenderer({ url: server.url });
+    cleanup.push(() => disconnect(renderer));
     const contents = nextContents(server);
     await connected(renderer);
     const destroyed = new Promise((resolve) => contents.then((c) => c.once('destroyed', resolve)));
@@ -107,8 +109,19 @@ describe('createServer', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await server.close();
     await destroyed;
-    expect(await pending).toBe('ERR_IPC_CLOSED');
+    expect(await pending).toBe('ERR_IPC_SESSION_LOST');
     expect(main.webContents.getAllWebContents()).toEqual([]);
+  });
+
+  it('a renderer that does not reconnect gets ERR_IPC_CLOSED when the server closes', async () => {
+    const { server, main } = await start();
+    main.ipcMain.handle('hang', () => new Promise(() => {}));
+    const renderer = createIpcRenderer({ url: server.url, reconnect: false });
+    await connected(renderer);
+    const pending = renderer.invoke('hang').catch((error) => error.code);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await server.close();
+    expect(await pending).toBe('ERR_IPC_CLOSED');
   });
 });
 
