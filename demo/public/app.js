@@ -29,14 +29,17 @@ window.ipcAnywhere.onTraffic((record) => {
 });
 
 // 1. sendSync: settings are needed before the page can draw, so it blocks (as Electron would).
-const started = performance.now();
-const settings = ipcRenderer.sendSync('settings:get');
-const blockedMs = performance.now() - started;
-$('title').textContent = settings.boardTitle;
-$('sync-note').textContent =
-  `Settings came from main with sendSync: this page was blocked for ${blockedMs.toFixed(1)} ms while reading them ` +
-  `(main running since ${settings.startedAt.toLocaleTimeString()}).`;
-$('note-input').maxLength = settings.maxNoteLength;
+function loadSettings() {
+  const started = performance.now();
+  const settings = ipcRenderer.sendSync('settings:get');
+  const blockedMs = performance.now() - started;
+  $('title').textContent = settings.boardTitle;
+  $('sync-note').textContent =
+    `Settings came from main with sendSync: this page was blocked for ${blockedMs.toFixed(1)} ms while reading them ` +
+    `(main running since ${settings.startedAt.toLocaleTimeString()}).`;
+  $('note-input').maxLength = settings.maxNoteLength;
+}
+loadSettings();
 
 // 2. send, answered with event.sender.send (the whole board) and event.reply (the ack).
 let latestNote;
@@ -50,7 +53,12 @@ const renderNote = (note) => {
 };
 ipcRenderer.on('notes:all', (_event, notes) => {
   $('notes').replaceChildren();
+  latestNote = undefined;
   for (const note of notes) renderNote(note);
+  if (resyncing) {
+    resyncing = false;
+    showConnection('new-session', 'new session — state re-synced');
+  }
 });
 ipcRenderer.on('note:ack', (_event, id) => {
   $('note-status').textContent = `Main stored your note #${id} (event.reply).`;
@@ -116,6 +124,39 @@ widget.addEventListener('ipc-message', (event) => {
   if (event.channel === 'reaction') {
     const [noteId, emoji] = event.args;
     $('widget-events').textContent = `The widget reacted ${emoji} to note #${noteId} (sendToHost).`;
+  }
+});
+
+// 7. The connection: a dropped link reconnects by itself. Resumed, the session goes on and nothing was
+// lost; a new session means main restarted (or waited too long), so what this page shows is fetched again.
+let resyncing = false;
+function showConnection(state, text, detail = '') {
+  const badge = $('connection');
+  badge.dataset.state = state;
+  badge.textContent = text;
+  badge.title = detail;
+}
+const connectionText = {
+  connecting: 'connecting…',
+  connected: 'connected',
+  reconnecting: 'reconnecting…',
+  resumed: 'resumed',
+  'new-session': 'new session — re-syncing…',
+  closed: 'disconnected',
+};
+const currentState = window.ipcAnywhere.connectionState();
+showConnection(currentState, connectionText[currentState]);
+window.ipcAnywhere.onConnectionState((event) => {
+  showConnection(event.state, connectionText[event.state], event.error?.message);
+  if (event.state === 'new-session') {
+    resyncing = true;
+    // After the listener returns: the connection finishes taking the new session first.
+    setTimeout(() => {
+      loadSettings();
+      ipcRenderer.send('notes:load');
+      // The widget's guest was attached to the old session: a new guest page attaches to this one.
+      widget.src = `/guest.html?session=${event.webContentsId}`;
+    });
   }
 });
 

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,11 +7,11 @@ import { launchChromium } from '../transports/websocket/browser.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Starts the demo the way a user does (`npm start`) on a free port and resolves with its URL. */
-function startDemo(): Promise<{ child: ChildProcess; url: string }> {
+/** Starts the demo the way a user does (`npm start`), on a free port by default, and resolves with its URL. */
+function startDemo(port = 0): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn('npm', ['start', '--silent'], {
     cwd: root,
-    env: { ...process.env, PORT: '0' },
+    env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -34,6 +35,30 @@ function startDemo(): Promise<{ child: ChildProcess; url: string }> {
       clearTimeout(timer);
       reject(new Error(`The demo exited with code ${code}. Output:\n${output}`));
     });
+  });
+}
+
+/** Stops the demo as Ctrl-C does and resolves once nothing listens on its port any more. */
+async function stopDemo(demo: { child: ChildProcess; url: string }): Promise<void> {
+  const exited = new Promise((resolve) => demo.child.once('exit', resolve));
+  process.kill(-demo.child.pid!, 'SIGINT');
+  await exited;
+  // npm may exit before the node process under it has let go of the port.
+  const port = Number(new URL(demo.url).port);
+  for (let attempt = 0; await listening(port); attempt++) {
+    if (attempt === 100) throw new Error(`The demo still listens on ${port} after it was stopped.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }
 
@@ -109,5 +134,36 @@ describe('demo app, driven through its UI in two Chromium tabs', () => {
       true,
     );
     expect(rows.some((row) => row.includes('invokeReply') && row.includes('user:rename'))).toBe(true);
+  });
+
+  it('shows the connection in a badge: reconnecting while main is down, then a new session, re-synced', async () => {
+    for (const tab of [tabA, tabB]) expect(await tab.textContent('#connection')).toBe('connected');
+    const port = Number(new URL(demo.url).port);
+    await stopDemo(demo);
+    for (const tab of [tabA, tabB]) {
+      await expect.poll(() => tab.textContent('#connection')).toBe('reconnecting…');
+      expect(await tab.getAttribute('#connection', 'data-state')).toBe('reconnecting');
+    }
+    const stoppedAt = Date.now();
+    demo = await startDemo(port);
+    const restartedAt = Date.now();
+    for (const tab of [tabA, tabB]) {
+      // The page's reconnect backoff grows to 5 s while main is down.
+      await expect
+        .poll(() => tab.textContent('#connection'), { timeout: 20_000 })
+        .toBe('new session — state re-synced');
+    }
+    console.log(
+      `demo restart: down ${restartedAt - stoppedAt} ms, both tabs re-synced ${Date.now() - restartedAt} ms later`,
+    );
+    // The board is the new main's: its notes (none yet), not the old main's.
+    expect(await tabA.textContent('#notes')).toBe('');
+    await tabA.fill('#note-input', 'Back after a restart');
+    await tabA.click('#note-post');
+    await expect.poll(() => tabB.textContent('#notes')).toContain('Back after a restart');
+    // So is the widget: a new guest, attached to the new session, gets the new note.
+    await expect
+      .poll(() => tabA.frameLocator('#widget iframe').locator('#guest-note').textContent())
+      .toContain('Back after a restart');
   });
 });
