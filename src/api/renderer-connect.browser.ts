@@ -28,7 +28,7 @@ const CONNECT_OPTION_NAMES = [
   ...KEEPALIVE_OPTION_NAMES,
   ...RECONNECT_OPTION_NAMES,
 ];
-const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
+const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits', 'maxReplayBytes'];
 const AUTO_CONNECT_NAMES = [...CONNECT_OPTION_NAMES, 'autoConnect', 'webviewTag'];
 const CONNECT_HINTS = { limits: 'only createIpcRenderer() takes limits (ipcRenderer already exists)' };
 

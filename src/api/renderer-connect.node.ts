@@ -28,7 +28,7 @@ export interface NodeConnectOptions extends NodeTransportOptions, ConnectionDefa
 }
 
 const CONNECT_OPTION_NAMES = ['url', 'invokeTimeout', 'sendSyncTimeout', ...NODE_TRANSPORT_OPTION_NAMES];
-const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits'];
+const RENDERER_OPTION_NAMES = [...CONNECT_OPTION_NAMES, 'limits', 'maxReplayBytes'];
 const CONNECT_HINTS = { limits: 'only createIpcRenderer() takes limits (ipcRenderer already exists)' };
 
 function checkOptions(where: string, options: unknown, names: readonly string[]): void {

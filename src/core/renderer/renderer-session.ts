@@ -11,6 +11,7 @@ import {
   MessageKind,
   type RendererToMainMessage,
 } from '../../protocol/messages.js';
+import { checkByteCount } from '../../protocol/options.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { RendererTransport } from '../../transports/transport.js';
 import { checkDeadlines } from '../shared/deadline.js';
@@ -76,6 +77,7 @@ type Outgoing = Unnumbered<RendererToMainMessage>;
 /** The decode limits of a renderer's options, once its deadlines passed their checks. */
 function limitsOf(options: RendererSessionOptions): DecodeLimits {
   checkDeadlines(options);
+  checkByteCount('maxReplayBytes', options.maxReplayBytes, { min: 1 });
   return checkedLimits(options.limits, RENDERER_DEFAULT_LIMITS);
 }
 

@@ -293,16 +293,24 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     const { key, guest, maxPayload, resumable, resume } = offer;
     const existing = this.connections.get(key);
     if (existing) {
-      // Only the page that has the key and its session's resume token may take its connection over.
-      if (resume === undefined || existing.origin !== origin) {
+      // Only the page that has the key (a secret) may come back on it, and only from its origin: with
+      // its session's resume token to take the session over, or, once its socket is gone, without one
+      // to give the session up and start a new one (it could not keep all it had to send again).
+      if (existing.origin !== origin || (resume === undefined && !(resumable && existing.isSuspended))) {
         refuseUpgrade(socket, 400, 'Connection key in use');
         return true;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        socket.off('error', destroyOnError);
-        this.resume(existing, ws, resume);
-      });
-      return true;
+      if (resume === undefined) {
+        existing.terminate(
+          new IpcError(IpcErrorCode.Closed, 'The renderer gave its session up and started a new one.'),
+        );
+      } else {
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          socket.off('error', destroyOnError);
+          this.resume(existing, ws, resume);
+        });
+        return true;
+      }
     }
     let claim: G | undefined;
     if (guest) {

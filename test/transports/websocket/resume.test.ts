@@ -259,3 +259,34 @@ describe('when the session cannot resume', () => {
     expect(log.error.flat().join('\n')).toMatch(/ERR_IPC_REPLAY_OVERFLOW/);
   });
 });
+
+describe('a renderer that cannot keep what it sends while away', () => {
+  it('gives its session up past maxReplayBytes and starts a new one with what it sent after that', async () => {
+    const { main, proxy, created } = await setup({ limits: { maxPayload: 64 * 1024 } });
+    main.ipcMain.handle('hang', () => new Promise(() => {}));
+    const got: number[] = [];
+    main.ipcMain.on('bulk', (_event, i: number) => got.push(i));
+    const { ipc, events } = renderer(proxy, { maxReplayBytes: 512 * 1024 });
+    await until(() => connectionState(ipc) === 'connected', 'the first connection');
+    const first = created[0]!;
+    const pending = ipc.invoke('hang').catch((error) => error.code);
+    await sleep(20);
+    proxy.refuse(true);
+    proxy.cutAll();
+    await until(() => connectionState(ipc) === 'reconnecting', 'the drop');
+    const chunk = new Uint8Array(32 * 1024);
+    for (let i = 0; i < 40; i++) {
+      ipc.send('bulk', i, chunk);
+      await sleep(0);
+    }
+    expect(await pending).toBe(IpcErrorCode.ReplayOverflow);
+    proxy.refuse(false);
+    await until(() => states(events).includes('new-session'), 'a new session');
+    await until(() => got.length > 0 && got.at(-1) === 39, 'the sends made after the overflow');
+    // What was sent after the session was given up arrives in order; nothing before it is replayed.
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => 40 - got.length + i));
+    expect(got.length).toBeLessThan(40);
+    expect(first.isDestroyed()).toBe(true);
+    expect(created).toHaveLength(2);
+  });
+});
