@@ -154,8 +154,7 @@ window.ipcAnywhere.onConnectionState((event) => {
     setTimeout(() => {
       loadSettings();
       ipcRenderer.send('notes:load');
-      // The widget's guest was attached to the old session: a new guest page attaches to this one.
-      widget.src = `/guest.html?session=${event.webContentsId}`;
+      // The widget's <webview> loads its guest page again by itself, under the new session.
     });
   }
 });

@@ -5,6 +5,7 @@ import { assertMainChannel } from '../shared/channel.js';
 import {
   type IpcRenderer,
   lifecycleOf,
+  onConnectionState,
   onGuestState,
   onHostMessage,
   registerGuest,
@@ -50,6 +51,12 @@ class HostRouter {
     onHostMessage(renderer, (guestId, frameId, channel, args) =>
       this.byGuestId.get(guestId)?.onMessage(channel, args, frameId),
     );
+    // A new session (main restarted) knows none of this page's frames: each one loads its page again
+    // under a token registered with the new main, as on a navigation.
+    onConnectionState(renderer, (event) => {
+      if (event.state !== 'new-session') return;
+      for (const guest of [...this.live]) guest.reloadForNewSession();
+    });
     lifecycleOf(renderer).once('closed', (error) => {
       this.closedWith = error;
       for (const guest of [...this.live]) guest.onHostClosed(error);
@@ -110,6 +117,17 @@ export class WebviewGuest {
       this.#router.byToken.delete(token);
       this.#token = undefined;
     }
+  }
+
+  /** @internal The host's session is new: a frame that had a page loads it again (see HostRouter). */
+  reloadForNewSession(): void {
+    if (this.#token === undefined) return;
+    // The old token belongs to a session that is gone: nothing to release.
+    this.#router.byToken.delete(this.#token);
+    this.#token = undefined;
+    this.#loaded = false;
+    this.#forgetGuest();
+    this.load();
   }
 
   /** Releases the current frame (its guest is closed by main). Queued sends keep waiting. */
