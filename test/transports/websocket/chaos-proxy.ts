@@ -102,3 +102,18 @@ export async function startChaosProxy(target: string): Promise<ChaosProxy> {
   };
   return proxy;
 }
+
+/**
+ * A small seeded PRNG (mulberry32) for {@link ChaosProxy.cutRandomly}: the same seed gives the same
+ * sequence of cut delays and victims, so a failing chaos run can be replayed with its seed.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
