@@ -4,6 +4,7 @@
  */
 
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
+export { createIPCMock, type IPCMock, type IPCMockMain } from './testing/ipc-mock.js';
 export {
   createMemoryIpc,
   type MemoryIpc,

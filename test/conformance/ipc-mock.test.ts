@@ -1,0 +1,4 @@
+import { ipcMockTarget } from './ipc-mock-target.js';
+import { defineConformanceSuite } from './suite.js';
+
+defineConformanceSuite(ipcMockTarget);
