@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'events';
+import { decode, encode } from '../../protocol/codec/index.js';
 import {
   handlerErrorLogPrefix,
   noHandlerMessage,
@@ -149,7 +150,7 @@ export function dispatchInvoke(
 ): void {
   const fail = (error: unknown): void => {
     world.logger.error(handlerErrorLogPrefix(channel), error);
-    reply({ ok: false, error: errorText(error) });
+    reply(outcomeOfThrown(world, channel, error));
   };
   const handler = invokeHandlerOf(sender.ipc, channel) ?? invokeHandlerOf(world.ipcMain, channel);
   if (!handler) {
@@ -167,11 +168,35 @@ export function dispatchInvoke(
   Promise.resolve(result).then((value) => reply({ ok: true, value }), fail);
 }
 
-/** `error.toString()`, as Electron sends it, without letting a hostile toString throw here. */
-function errorText(error: unknown): string {
+/*
+ * What Electron makes of a thrown value (lib/browser/ipc-dispatch.ts, lib/renderer/api/ipc-renderer.ts):
+ * main replies `{ error: error.toString() }` and the renderer rejects only `if (error)`. So a value
+ * whose toString() gives something falsy (`throw ''`) resolves the invoke with undefined, while
+ * `throw 0` and `throw false` reject with '0' and 'false'. For `throw null`, `throw undefined` and
+ * anything without a callable toString(), the call itself throws inside Electron's catch block: that
+ * TypeError becomes an unhandled rejection in main and no reply is sent until the event is garbage
+ * collected, when the renderer gets 'reply was never sent'. We send that reply at once instead of
+ * leaving the renderer waiting on the collector, and log the TypeError rather than leave it unhandled.
+ */
+function outcomeOfThrown(world: DispatchWorld, channel: string, error: unknown): InvokeOutcome {
+  let text: unknown;
   try {
-    return String(error);
-  } catch {
-    return 'Error: (error could not be converted to a string)';
+    text = (error as { toString(): unknown }).toString();
+  } catch (cause) {
+    world.logger.error(toStringFailedLog(channel), cause);
+    return { ok: false, error: replyWasNeverSent().error };
   }
+  if (!text) return { ok: true, value: undefined };
+  if (typeof text === 'string') return { ok: false, error: text };
+  // Electron clones the reply, then the renderer formats the copy with a template literal.
+  try {
+    return { ok: false, error: String(decode(encode(text))) };
+  } catch (cause) {
+    world.logger.error(toStringFailedLog(channel), cause);
+    return { ok: false, error: replyWasNeverSent().error };
+  }
+}
+
+function toStringFailedLog(channel: string): string {
+  return `ipc-anywhere: what the handler for '${channel}' threw has no usable toString(), so the renderer gets 'reply was never sent':`;
 }
