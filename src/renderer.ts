@@ -1,5 +1,6 @@
 /**
- * `ipc-anywhere/renderer`: the renderer side (browser page, worker thread, or any JS process).
+ * `ipc-anywhere/renderer`: the renderer side (browser page, worker thread, or any JS process), with
+ * the names a preload imports from `electron` (`ipcRenderer`, `contextBridge`, `webFrame`, `webUtils`).
  * @packageDocumentation
  */
 import { ipcRenderer } from './api/ipc-renderer.js';
@@ -13,9 +14,26 @@ import {
 import type { ConnectionState } from './core/renderer/renderer-session.js';
 import type { RendererTrafficListener } from './core/renderer/renderer-traffic.js';
 
+export {
+  type ContextBridge,
+  contextBridge,
+  EXISTING_PROPERTY_MESSAGE,
+  type ExecutionScript,
+} from './api/context-bridge.js';
+export type {
+  ElectronAPI,
+  ElectronAPIIpcRenderer,
+  ElectronAPIProcess,
+  ElectronAPIWebFrame,
+  ElectronModule,
+  IpcRendererListener,
+} from './api/electron-api.js';
 export { ipcRenderer } from './api/ipc-renderer.js';
+export type { PreloadProcess } from './api/process-shim.js';
 export type * from './api/typed-channels.js';
 export { type TypedCalls, type TypedIpcRenderer, typedIpcRenderer } from './api/typed-ipc-renderer.js';
+export { type WebFrame, webFrame } from './api/web-frame.js';
+export { type WebUtils, webUtils } from './api/web-utils.js';
 export type { ConnectionListener } from './core/renderer/ipc-renderer-impl.js';
 export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/renderer/ipc-renderer-impl.js';
 export type {

@@ -15,8 +15,12 @@ export interface TransportCapabilities {
 export type SyncResponder = (replyFrame: Uint8Array) => void;
 
 export interface MainTransportEvents {
-  /** A frame from the renderer; `respond` is present when it arrived on the sync path. */
-  frame(frame: Uint8Array, respond?: SyncResponder): void;
+  /**
+   * A frame from the renderer; `respond` is present for the sync request that ends a sync body.
+   * `repeatable`: it came on the sync path, which a client may send again (an HTTP client resends a
+   * request whose connection died), so messages main already has may arrive again.
+   */
+  frame(frame: Uint8Array, respond?: SyncResponder, repeatable?: boolean): void;
   /** The connection is gone (peer left, crashed, or `close` was called). Fires once. */
   close(error: IpcError): void;
   /**

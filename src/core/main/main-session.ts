@@ -54,6 +54,11 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   private earlySyncRequests:
     | Map<number, { message: RendererToMainSendSync; respond: SyncResponder }>
     | undefined;
+  /**
+   * The last sync request dispatched, its answer once there is one, and who gets it: a client may send
+   * the same request again (its HTTP connection died), and gets the same answer without a second run.
+   */
+  private lastSync: { seq: number; respond: SyncResponder; reply: Uint8Array | undefined } | undefined;
   private readonly events = new TransportEventsOf(this);
   /** Nothing more is sent or dispatched. */
   private closed = false;
@@ -213,13 +218,13 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   }
 
   /** @internal A frame from the transport (see {@link TransportEventsOf}). */
-  receiveFrame(frame: Uint8Array, respond?: SyncResponder): void {
+  receiveFrame(frame: Uint8Array, respond?: SyncResponder, repeatable = false): void {
     if (this.closed) return;
+    // A sync body may come twice, and while the socket is down it carries what the renderer sent since
+    // main's last acknowledgement: what main already has is skipped.
+    if (repeatable || !this.isLinkUp) this.expectRepeats();
     // The renderer sends nothing on a resumed connection before it has the new token.
-    if (this.isLinkUp) this.previousToken = undefined;
-    // While its socket is down, frames come only with a sync request, which carries what the renderer
-    // sent since main's last acknowledgement (some of which main may have).
-    else this.expectRepeats();
+    else this.previousToken = undefined;
     let messages: RendererToMainMessage[];
     try {
       messages = this.decode(frame);
@@ -258,8 +263,14 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
       );
       return;
     }
-    if (this.earlySyncRequests?.has(message.seq)) {
-      this.reject(new IpcError(IpcErrorCode.Protocol, `Sync request ${message.seq} arrived twice.`));
+    if (message.seq < this.expectedSeq) {
+      this.answerRepeatedSync(message.seq, respond);
+      return;
+    }
+    const early = this.earlySyncRequests?.get(message.seq);
+    if (early) {
+      // Sent again while held: the answer goes to whoever asked last (the first asker is gone).
+      early.respond = respond;
       return;
     }
     if (message.seq > this.expectedSeq && (this.earlySyncRequests?.size ?? 0) < MAX_EARLY_SYNC_REQUESTS) {
@@ -269,9 +280,22 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     this.accept(message, respond);
   }
 
+  /** A sync request main already dispatched came again: it gets the answer, now or when there is one. */
+  private answerRepeatedSync(seq: number, respond: SyncResponder): void {
+    const sync = this.lastSync;
+    // An older one cannot be asked for by an honest page (it sends one at a time): its asker waits out
+    // its deadline.
+    if (sync?.seq !== seq) return;
+    sync.respond = respond;
+    if (sync.reply !== undefined) respond(sync.reply);
+  }
+
   private accept(message: RendererToMainMessage, respond?: SyncResponder): void {
     const outOfOrder = this.receive(message.seq);
     if (outOfOrder === DUPLICATE) return;
+    // A sync request comes on the sync path and is also kept for replay: its copy arrives later, once
+    // main has dispatched it (maybe past the point a resume said it had).
+    if (outOfOrder && message.kind === MessageKind.SendSync && message.seq === this.lastSync?.seq) return;
     if (outOfOrder) {
       this.reject(outOfOrder);
       return;
@@ -290,22 +314,26 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
       case MessageKind.Send:
         dispatchSend(this.world, contents, message.channel, message.args);
         return;
-      case MessageKind.SendSync:
-        if (!respond && this.resumedOnce) {
-          // Sent again after a resume: its caller gave up waiting (the request's answer was lost with
-          // the connection). Its listeners run, once, as they would have; nobody waits for the answer.
-          dispatchSendSync(this.world, contents, message.channel, message.args, ignoreSyncReply);
-          return;
-        }
-        if (!respond) {
+      case MessageKind.SendSync: {
+        // Sent again after a resume (no `respond`): its caller gave up waiting. Its listeners run, once,
+        // as they would have; the answer is kept in case the request also comes on the sync path.
+        if (!respond && !this.resumedOnce) {
           this.reject(new IpcError(IpcErrorCode.Protocol, 'A sync request arrived outside the sync path.'));
           return;
         }
+        const sync = {
+          seq: message.seq,
+          respond: respond ?? ignoreSyncReply,
+          reply: undefined as Uint8Array | undefined,
+        };
+        this.lastSync = sync;
         dispatchSendSync(this.world, contents, message.channel, message.args, (value) => {
           // Throws to whoever set `returnValue` (too large, not cloneable), who may set another.
-          respond(this.encodeAlone({ kind: MessageKind.SyncReply, id: message.id, value }, false));
+          sync.reply = this.encodeAlone({ kind: MessageKind.SyncReply, id: message.id, value }, false);
+          sync.respond(sync.reply);
         });
         return;
+      }
       case MessageKind.Limits:
         if (!(message.maxPayload >= PROTOCOL_MIN_PAYLOAD)) {
           this.reject(tooSmallLimit(message.maxPayload));
@@ -502,8 +530,8 @@ class TransportEventsOf implements MainTransportEvents, FrameSink {
     this.session.outboxDrained(outbox);
   }
 
-  frame(frame: Uint8Array, respond?: SyncResponder): void {
-    this.session.receiveFrame(frame, respond);
+  frame(frame: Uint8Array, respond?: SyncResponder, repeatable?: boolean): void {
+    this.session.receiveFrame(frame, respond, repeatable);
   }
 
   close(): void {

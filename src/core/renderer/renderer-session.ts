@@ -56,6 +56,11 @@ export type ConnectionEvent =
   | { readonly state: 'closed'; readonly error: IpcError };
 
 const DEFAULT_MAX_REPLAY_BYTES = 32 * 1024 * 1024;
+/**
+ * A sync request carries what main has not acknowledged up to this much; more (a burst just before it)
+ * goes without, and waits for the socket.
+ */
+const MAX_SYNC_RESEND_BYTES = 1024 * 1024;
 
 /** Per-connection call deadlines that a transport may bring along (see {@link RendererSession.attach}). */
 export type ConnectionDefaults = Pick<RendererSessionOptions, 'invokeTimeout' | 'sendSyncTimeout'>;
@@ -284,9 +289,10 @@ export class RendererSession extends SequencedLink<'renderer'> {
     const id = this.#nextSyncId;
     const message: Outgoing = { kind: MessageKind.SendSync, id, channel, args };
     this.flush();
-    // With the connection down, main may lack what was sent since its last acknowledgement: the
-    // request carries it along (main skips what it has) instead of waiting for the reconnection.
-    const unacknowledged = this.isLinkUp ? undefined : this.unacknowledgedFrames();
+    // Main may lack what was sent since its last acknowledgement: the socket may be down (or dead
+    // without anyone knowing yet), and a blocked page cannot reconnect to send it again. So the request
+    // carries it along, when it is not much (main skips what it has).
+    const unacknowledged = this.unacknowledgedFrames(MAX_SYNC_RESEND_BYTES);
     const request = this.encodeAlone(message, true);
     // Kept like any frame: if the connection drops before main has it, the resume brings it.
     this.recordForReplay(request);

@@ -33,6 +33,23 @@ export class ReplayBuffer {
     this.#bytes += frame.byteLength;
   }
 
+  /**
+   * Keeps a copy of `frame`, whose bytes are valid only during the call, and returns it. The copy's
+   * memory comes from frames acknowledged earlier when it can: a stream of frames then reuses a few
+   * buffers instead of touching fresh memory for each (slow on the machines this was measured on).
+   */
+  addCopy(frame: Uint8Array, lastSeq: number): Uint8Array {
+    const copy = takeBuffer(frame.byteLength);
+    copy.set(frame);
+    this.add(copy, lastSeq);
+    this.#owned ??= new WeakSet();
+    this.#owned.add(copy);
+    return copy;
+  }
+
+  /** Copies made by {@link addCopy}: their memory goes back to the pool once acknowledged. */
+  #owned: WeakSet<Uint8Array> | undefined;
+
   /** The peer has every message up to `received`: frames that hold nothing later are dropped. */
   ack(received: number): void {
     if (received <= this.#acked) return;
@@ -40,8 +57,11 @@ export class ReplayBuffer {
     const frames = this.#frames;
     const lastSeqs = this.#lastSeqs;
     let head = this.#head;
+    const owned = this.#owned;
     while (head < frames.length && lastSeqs[head]! <= received) {
-      this.#bytes -= frames[head]!.byteLength;
+      const frame = frames[head]!;
+      this.#bytes -= frame.byteLength;
+      if (owned?.has(frame)) giveBack(frame);
       frames[head] = EMPTY;
       head++;
     }
@@ -76,3 +96,31 @@ export class ReplayBuffer {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Free buffers by capacity (powers of two), shared by every replay buffer of the process. */
+const pool = new Map<number, ArrayBuffer[]>();
+/** Pooled memory is bounded: a burst's worth of frames, not every frame ever sent. */
+const MAX_POOLED_BYTES = 4 * 1024 * 1024;
+let pooledBytes = 0;
+
+function capacityFor(length: number): number {
+  return length <= 64 ? 64 : 2 ** Math.ceil(Math.log2(length));
+}
+
+function takeBuffer(length: number): Uint8Array {
+  const capacity = capacityFor(length);
+  const free = pool.get(capacity)?.pop();
+  if (free === undefined) return new Uint8Array(new ArrayBuffer(capacity), 0, length);
+  pooledBytes -= capacity;
+  return new Uint8Array(free, 0, length);
+}
+
+function giveBack(frame: Uint8Array): void {
+  const buffer = frame.buffer as ArrayBuffer;
+  const capacity = buffer.byteLength;
+  if (pooledBytes + capacity > MAX_POOLED_BYTES) return;
+  pooledBytes += capacity;
+  let free = pool.get(capacity);
+  if (free === undefined) pool.set(capacity, (free = []));
+  free.push(buffer);
+}

@@ -59,6 +59,8 @@ export abstract class SequencedLink<R extends Receiver> {
   /** Resumable links only: what was sent and not acknowledged, and where frames go through it. */
   #replay: ReplayBuffer | undefined;
   #replaySink: FrameSink | undefined;
+  /** The sink {@link #replaySink} was made for. */
+  #replaySinkOf: FrameSink | undefined;
   #maxReplayBytes = 0;
   /** Whether frames reach the peer now (a resumable link that lost its connection only records them). */
   #linkUp = true;
@@ -97,7 +99,19 @@ export abstract class SequencedLink<R extends Receiver> {
   }
 
   #outboxSink(): FrameSink | undefined {
-    return this.#replay !== undefined && this.#sink !== undefined ? this.#replaySink : this.#sink;
+    const sink = this.#sink;
+    if (this.#replay === undefined || sink === undefined) return sink;
+    if (this.#replaySink === undefined || this.#replaySinkOf !== sink) {
+      this.#replaySinkOf = sink;
+      // Frames the outbox hands over are kept as they are; transient ones (a sink that copies what it
+      // sends, like a client socket) are copied into the replay buffer, which is then what is sent.
+      this.#replaySink = {
+        send: (frame) => this.#record(frame, false),
+        ...(sink.sendTransient && { sendTransient: (frame: Uint8Array) => this.#record(frame, true) }),
+        drained: (outbox) => this.#sink?.drained?.(outbox),
+      };
+    }
+    return this.#replaySink;
   }
 
   /**
@@ -108,11 +122,6 @@ export abstract class SequencedLink<R extends Receiver> {
   protected enableResume(maxReplayBytes: number): void {
     this.#replay = new ReplayBuffer();
     this.#maxReplayBytes = maxReplayBytes;
-    // Not `sendTransient`: the replay buffer keeps each frame, so the outbox must hand over a copy.
-    this.#replaySink = {
-      send: (frame) => this.#record(frame),
-      drained: (outbox) => this.#sink?.drained?.(outbox),
-    };
     this.outbox?.setSink(this.#outboxSink());
   }
 
@@ -130,12 +139,19 @@ export abstract class SequencedLink<R extends Receiver> {
     return this.#replay?.bytes ?? 0;
   }
 
-  #record(frame: Uint8Array): void {
+  #record(frame: Uint8Array, transient: boolean): void {
     if (this.#overflowed) return;
     const replay = this.#replay!;
+    const sink = this.#sink;
     // Every message queued so far is in this flush: the frame holds nothing later than this number.
-    replay.add(frame, this.#sentSeq);
-    if (this.#linkUp) this.#sink?.send(frame);
+    if (transient) {
+      const kept = replay.addCopy(frame, this.#sentSeq);
+      // The copy's memory is reused once acknowledged: only a sink that copies may get it.
+      if (this.#linkUp) sink?.sendTransient!(kept);
+    } else {
+      replay.add(frame, this.#sentSeq);
+      if (this.#linkUp) sink?.send(frame);
+    }
     const limit = Math.max(this.#maxReplayBytes, 2 * this.peerMaxPayload + ACK_BYTES);
     if (replay.bytes <= limit) return;
     const error = new IpcError(
@@ -195,7 +211,11 @@ export abstract class SequencedLink<R extends Receiver> {
     const frames = replay.framesAfter(peerReceived);
     this.#linkUp = true;
     if (prefix) sink?.send(prefix);
-    for (const frame of frames) sink?.send(frame);
+    // Kept copies are reused once acknowledged: a sink that copies what it sends gets them that way.
+    for (const frame of frames) {
+      if (sink?.sendTransient) sink.sendTransient(frame);
+      else sink?.send(frame);
+    }
     return frames.length;
   }
 
@@ -216,10 +236,14 @@ export abstract class SequencedLink<R extends Receiver> {
     return unconfirmed;
   }
 
-  /** What the peer has not acknowledged, oldest first (everything it may not have received). */
-  protected unacknowledgedFrames(): Uint8Array[] {
+  /**
+   * What the peer has not acknowledged, oldest first (everything it may not have received), or
+   * `undefined` when the link cannot resume or that is more than `maxBytes`.
+   */
+  protected unacknowledgedFrames(maxBytes: number): Uint8Array[] | undefined {
     const replay = this.#replay;
-    return replay === undefined ? [] : replay.framesAfter(replay.acked);
+    if (replay === undefined || replay.bytes > maxBytes) return undefined;
+    return replay.framesAfter(replay.acked);
   }
 
   /**

@@ -10,12 +10,13 @@ import {
   checkInterval,
   checkNonEmptyString,
   checkTimeout,
+  describeValue,
   MAX_TIMER_MS,
 } from '../../protocol/options.js';
 import { isSecretToken } from '../../protocol/secret-token.js';
 import type { Logger, MainTransport } from '../transport.js';
 import { BacklogBudget } from './backlog-budget.js';
-import { ClientScript } from './client-script.js';
+import { ClientScript, PreloadScripts } from './client-script.js';
 import { type AllowedHosts, HostCheck } from './host-check.js';
 import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
 import { type SendPolicy, SocketMainTransport } from './socket-main-transport.js';
@@ -73,6 +74,13 @@ export interface WebSocketTransportOptions {
   maxSyncTimeout?: number;
   /** Serve this file at `/ipc-anywhere/renderer.js` instead of the packaged bundle. */
   clientScript?: string;
+  /**
+   * Electron's `webPreferences.preload`: a script file (or several, run in order) that runs in every
+   * HTML page of `static`, after the classic script and before any script of the page, with
+   * `require('electron')` and a sandboxed preload's `require`, `process`, `exports` and `module`. The
+   * files are CommonJS-style classic scripts: bundle ESM or TypeScript preloads first (docs/preload.md).
+   */
+  preload?: string | readonly string[];
 }
 
 /**
@@ -132,6 +140,7 @@ export const TRANSPORT_OPTION_NAMES = [
   'heartbeatInterval',
   'maxSyncTimeout',
   'clientScript',
+  'preload',
 ] as const;
 
 /**
@@ -145,6 +154,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private readonly connections = new Map<string, SocketMainTransport>();
   private readonly sync: SyncEndpoint;
   private readonly script: ClientScript;
+  private readonly preloads: PreloadScripts | undefined;
   private readonly files: StaticFiles | undefined;
   private readonly hosts: HostCheck;
   private readonly maxPayload: number;
@@ -200,6 +210,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     if (clientScript !== undefined) checkPath('clientScript', clientScript, 'file');
     const root = options.static;
     if (root !== undefined) checkPath('static', root, 'directory');
+    const preloadFiles = checkPreload(options.preload);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: frameLimitFor(this.maxPayload),
@@ -217,12 +228,27 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       host.logger,
     );
     this.script = new ClientScript(host.logger, clientScript);
-    this.files = root !== undefined ? new StaticFiles(root) : undefined;
+    const preloads = preloadFiles.length > 0 ? new PreloadScripts(preloadFiles, host.logger) : undefined;
+    this.preloads = preloads;
+    this.files =
+      root !== undefined
+        ? new StaticFiles(root, preloads && ((nonce) => preloads.tags(nonce)), (text) =>
+            host.logger.warn(text),
+          )
+        : undefined;
     const interval = options.heartbeatInterval ?? 30_000;
     if (interval > 0) {
       this.heartbeat = setInterval(() => this.beat(), interval);
       this.heartbeat.unref();
     }
+  }
+
+  /**
+   * The `<script>` tags that run the preloads (the classic script first), for pages the server does not
+   * serve itself; `''` without the `preload` option.
+   */
+  get preloadTags(): string {
+    return this.preloads?.tags() ?? '';
   }
 
   /** Bytes counted against `maxTotalBufferedBytes` right now (an upper bound; for tests and diagnostics). */
@@ -243,6 +269,14 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
         return;
       }
       this.script.serve(req.method, res).catch((error) => fail(res, error, this.host.logger));
+      return;
+    }
+    if (this.preloads?.handles(path)) {
+      if (!this.hosts.allows(req.headers.host)) {
+        this.hosts.refuse(req, res);
+        return;
+      }
+      this.preloads.serve(path, req.method, res).catch((error) => fail(res, error, this.host.logger));
       return;
     }
     const notFound =
@@ -512,6 +546,23 @@ function checkPath(name: string, path: unknown, kind: 'file' | 'directory'): voi
       `${name}: ${JSON.stringify(path)} is a ${found}; expected a ${kind}.`,
     );
   }
+}
+
+/** The `preload` option as a list of files that exist (the server refuses to start otherwise). */
+function checkPreload(preload: unknown): readonly string[] {
+  if (preload === undefined) return [];
+  if (typeof preload === 'string') {
+    checkPath('preload', preload, 'file');
+    return [preload];
+  }
+  if (!Array.isArray(preload)) {
+    throw new IpcError(
+      IpcErrorCode.InvalidArgument,
+      `preload: expected the path of a file or a list of them (got ${describeValue(preload)}).`,
+    );
+  }
+  preload.forEach((file, index) => checkPath(`preload[${index}]`, file, 'file'));
+  return [...preload];
 }
 
 function destroyOnError(this: Duplex): void {

@@ -356,8 +356,8 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
     const events = this.events;
     if (this.closed || !events) return;
     const last = frames.length - 1;
-    for (let i = 0; i < last && !this.closed; i++) events.frame(frames[i]!);
-    if (!this.closed) events.frame(frames[last]!, respond);
+    for (let i = 0; i < last && !this.closed; i++) events.frame(frames[i]!, undefined, true);
+    if (!this.closed) events.frame(frames[last]!, respond, true);
   }
 
   /** The peer broke a rule: main logs it and closes this connection (through {@link close}). */

@@ -248,19 +248,33 @@ export class SocketRendererTransport implements RendererTransport {
     if (!this.postSync) {
       throw new IpcError(IpcErrorCode.SyncUnsupported, 'sendSync is not supported by this WebSocket client.');
     }
-    if (this.suspended && unacknowledged !== undefined)
-      return this.sendSyncSuspended(frame, timeoutMs, unacknowledged);
+    if (this.suspended && unacknowledged === undefined) {
+      throw new IpcError(
+        IpcErrorCode.Closed,
+        'sendSync: the connection to main is down and too much waits to be sent again to send it along.',
+      );
+    }
+    if (this.everOpened && unacknowledged !== undefined) {
+      // The page is blocked, so it cannot wait for a reconnection (which needs its event loop): the
+      // request carries what main has not acknowledged, and main skips what it has.
+      return this.postRetrying([...unacknowledged, frame], timeoutMs, false, true);
+    }
     // Frames still queued (socket not open) cannot wait for it while we block: they travel first, in the
     // same request, so main sees them before the sync message.
-    const beforeOpen = this.queue.length > 0 || this.socket.readyState !== OPEN;
+    const beforeOpen = (this.queue.length > 0 || this.socket.readyState !== OPEN) && !this.everOpened;
     const frames = this.queue;
     this.queue = [];
     frames.push(frame);
     try {
-      return this.postSync(encodeSyncBody(frames), timeoutMs, beforeOpen && !this.everOpened);
+      if (this.resumable) return this.postRetrying(frames, timeoutMs, beforeOpen, false);
+      return this.postSync(encodeSyncBody(frames), timeoutMs, beforeOpen);
     } catch (error) {
-      // After a timeout main has the request and the sequence is intact; after anything else it may not.
-      if (!(error instanceof IpcError && error.code === IpcErrorCode.Timeout)) {
+      // After main's own timeout (504) it has the request and the sequence is intact; otherwise it may not.
+      const mainHasIt =
+        error instanceof IpcError &&
+        error.code === IpcErrorCode.Timeout &&
+        !(error instanceof SyncPostError && error.status === 0);
+      if (!mainHasIt) {
         const reason = error instanceof IpcError ? error : new IpcError(IpcErrorCode.Closed, String(error));
         // A session that resumes gets the request to main with the rest of what main may lack.
         if (this.resumable && this.everOpened) {
@@ -273,35 +287,37 @@ export class SocketRendererTransport implements RendererTransport {
   }
 
   /**
-   * A sync request while the socket is down: the page is blocked, so it cannot wait for the reconnection
-   * (which needs its event loop). The request goes on the sync path with what main has not acknowledged;
-   * while main cannot be reached it is tried again until its deadline. A main that does not know the
-   * connection's key any more (it restarted) means the session is lost.
+   * Posts a sync request of a resumable session, trying again until its deadline while main cannot be
+   * reached (the HTTP connection was cut) or still holds the previous attempt (409): main answers a
+   * request it already has with the same reply, so sending it again is safe. With `resend` (the socket
+   * is down), a main that does not know the key any more (it restarted) means the session is lost.
    */
-  private sendSyncSuspended(
-    frame: Uint8Array,
+  private postRetrying(
+    frames: readonly Uint8Array[],
     timeoutMs: number,
-    unacknowledged: readonly Uint8Array[],
+    beforeOpen: boolean,
+    resend: boolean,
   ): Uint8Array {
-    const body = encodeSyncBody([...unacknowledged, frame]);
+    const body = encodeSyncBody(frames);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        return this.postSync!(body, Math.max(1, deadline - Date.now()), false, true);
+        return this.postSync!(body, Math.max(1, deadline - Date.now()), beforeOpen, resend);
       } catch (error) {
         if (!(error instanceof SyncPostError)) throw error;
-        if (error.status === SyncStatus.forbidden) {
+        if (resend && error.status === SyncStatus.forbidden) {
           throw new IpcError(
             IpcErrorCode.SessionLost,
             'sendSync: main no longer knows this renderer (it restarted while the connection was down); a new session begins when it reconnects.',
             { cause: error },
           );
         }
-        if (error.status !== 0) throw error;
+        if (error.status !== 0 && error.status !== SyncStatus.busy) throw error;
         if (Date.now() + SYNC_RETRY_MS >= deadline) {
-          throw new IpcError(
+          throw new SyncPostError(
             IpcErrorCode.Timeout,
-            `sendSync: main could not be reached within ${timeoutMs} ms while the connection was down.`,
+            `sendSync: main could not be reached within ${timeoutMs} ms.`,
+            0,
             { cause: error },
           );
         }
