@@ -39,16 +39,21 @@ export class ReplayBuffer {
    * buffers instead of touching fresh memory for each (slow on the machines this was measured on).
    */
   addCopy(frame: Uint8Array, lastSeq: number): Uint8Array {
+    // Small copies are cheap to allocate; pooling pays for large frames only.
+    if (frame.byteLength < MIN_POOLED_FRAME) {
+      const copy = frame.slice();
+      this.add(copy, lastSeq);
+      return copy;
+    }
     const copy = takeBuffer(frame.byteLength);
     copy.set(frame);
     this.add(copy, lastSeq);
-    this.#owned ??= new WeakSet();
-    this.#owned.add(copy);
+    this.#owned[this.#frames.length - 1] = true;
     return copy;
   }
 
-  /** Copies made by {@link addCopy}: their memory goes back to the pool once acknowledged. */
-  #owned: WeakSet<Uint8Array> | undefined;
+  /** Which held frames are copies from the pool (by index, like the frames): their memory goes back. */
+  #owned: boolean[] = [];
 
   /** The peer has every message up to `received`: frames that hold nothing later are dropped. */
   ack(received: number): void {
@@ -61,17 +66,22 @@ export class ReplayBuffer {
     while (head < frames.length && lastSeqs[head]! <= received) {
       const frame = frames[head]!;
       this.#bytes -= frame.byteLength;
-      if (owned?.has(frame)) giveBack(frame);
+      if (owned[head] === true) {
+        giveBack(frame);
+        owned[head] = false;
+      }
       frames[head] = EMPTY;
       head++;
     }
     if (head === frames.length) {
       this.#frames = [];
       this.#lastSeqs = [];
+      this.#owned = [];
       head = 0;
     } else if (head >= 1024 && head * 2 >= frames.length) {
       frames.splice(0, head);
       lastSeqs.splice(0, head);
+      owned.splice(0, head);
       head = 0;
     }
     this.#head = head;
@@ -87,6 +97,7 @@ export class ReplayBuffer {
   }
 
   clear(): void {
+    this.#owned = [];
     this.#frames = [];
     this.#lastSeqs = [];
     this.#head = 0;
@@ -97,6 +108,8 @@ export class ReplayBuffer {
 
 const EMPTY = new Uint8Array(0);
 
+/** Copies at least this large come from the pool. */
+const MIN_POOLED_FRAME = 64 * 1024;
 /** Free buffers by capacity (powers of two), shared by every replay buffer of the process. */
 const pool = new Map<number, ArrayBuffer[]>();
 /** Pooled memory is bounded: a burst's worth of frames, not every frame ever sent. */
@@ -104,7 +117,7 @@ const MAX_POOLED_BYTES = 4 * 1024 * 1024;
 let pooledBytes = 0;
 
 function capacityFor(length: number): number {
-  return length <= 64 ? 64 : 2 ** Math.ceil(Math.log2(length));
+  return 2 ** Math.ceil(Math.log2(length));
 }
 
 function takeBuffer(length: number): Uint8Array {
