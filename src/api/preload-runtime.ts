@@ -68,7 +68,7 @@ export function createPreloadRequire(electron: ElectronModule): (name: string) =
     ['url', url],
   ]);
   return function require(name: string): unknown {
-    const bare = typeof name === 'string' && name.startsWith('node:') ? name.slice(5) : name;
+    const bare = typeof name === 'string' ? name.replace(/^node:/, '') : name;
     // `node:` names only for Node's modules, as Electron's list has them.
     if (modules.has(bare) && (bare === name || !bare.startsWith('electron'))) return modules.get(bare);
     throw new Error(moduleNotFoundMessage(name));

@@ -99,6 +99,15 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
   }
 
   /**
+   * The `<script>` tags that run the `preload` files (the classic script first, then each preload), for
+   * HTML the server does not serve itself (an app's own routes under {@link attach}, a dev server's
+   * `transformIndexHtml`): put them before the page's first script. `''` without `preload`.
+   */
+  get preloadTags(): string {
+    return this.transport.preloadTags;
+  }
+
+  /**
    * Disconnects every page (their WebContents emit `'destroyed'`) and stops serving. A server from
    * {@link createServer} also stops listening; after {@link attach} the http server keeps running.
    */
@@ -156,11 +165,12 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
 
 /**
  * Starts an http server for pages: the WebSocket endpoint, the sync endpoint, the classic script at
- * `/ipc-anywhere/renderer.js`, and the `static` directory at `/`.
+ * `/ipc-anywhere/renderer.js`, and the `static` directory at `/`. With `preload`, every HTML page of
+ * `static` runs those files first, as Electron runs `webPreferences.preload` (docs/preload.md).
  * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` (as a rejection) naming the option, for an unknown
- * option name, a value of the wrong type or out of range, or a `static` directory that does not exist.
+ * option name, a value of the wrong type or out of range, or a `static` directory or `preload` file that does not exist.
  * @example
- * const server = await createServer({ static: './public' });
+ * const server = await createServer({ static: './public', preload: './preload.js' });
  * console.log(`open ${server.url}`);
  * server.on('web-contents-created', (contents) => contents.send('welcome'));
  */

@@ -561,7 +561,7 @@ function checkPreload(preload: unknown): readonly string[] {
       `preload: expected the path of a file or a list of them (got ${describeValue(preload)}).`,
     );
   }
-  preload.forEach((file, index) => checkPath(`preload[${index}]`, file, 'file'));
+  for (const [index, file] of preload.entries()) checkPath(`preload[${index}]`, file, 'file');
   return [...preload];
 }
 

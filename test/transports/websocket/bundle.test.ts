@@ -21,8 +21,10 @@ describe('browser bundle', () => {
     for (const pattern of NODE_ONLY)
       expect([pattern.source, pattern.test(code)]).toEqual([pattern.source, false]);
     const gzipped = gzipSync(code, { level: 9 }).byteLength;
-    // 24 KiB until resume (issue 13: reconnection, replay buffer, connection states) added 2.4 KiB.
-    expect(gzipped).toBeLessThan(28 * 1024);
+    // 24 KiB until resume (issue 13: reconnection, replay buffer, connection states) added 2.4 KiB;
+    // 28 KiB until issue 14 added 2.6 KiB: contextBridge with Electron's copy rules, webFrame, webUtils,
+    // the preload `process`, the preload runner and its `require`, and the toolkit's window.electron.
+    expect(gzipped).toBeLessThan(32 * 1024);
   });
 
   it('the ESM browser entry pulls in no Node module (ws, worker_threads, node:*)', async () => {
