@@ -39,21 +39,48 @@ export class ReplayBuffer {
    * buffers instead of touching fresh memory for each (slow on the machines this was measured on).
    */
   addCopy(frame: Uint8Array, lastSeq: number): Uint8Array {
-    // Small copies are cheap to allocate; pooling pays for large frames only.
-    if (frame.byteLength < MIN_POOLED_FRAME) {
-      const copy = frame.slice();
-      this.add(copy, lastSeq);
-      return copy;
+    const length = frame.byteLength;
+    let copy: Uint8Array;
+    let holder: Slab | typeof POOLED;
+    if (length > SLAB_BYTES / 2) {
+      copy = takeBuffer(length);
+      holder = POOLED;
+    } else {
+      // Small frames share slabs: one ArrayBuffer per frame cost more than encoding the frame.
+      let slab = this.#slab;
+      if (slab === undefined || slab.used + length > SLAB_BYTES) {
+        slab = this.#slab = takeSlab();
+      }
+      copy = slab.bytes.subarray(slab.used, slab.used + length);
+      slab.used += length;
+      slab.live++;
+      holder = slab;
     }
-    const copy = takeBuffer(frame.byteLength);
     copy.set(frame);
     this.add(copy, lastSeq);
-    this.#owned[this.#frames.length - 1] = true;
+    this.#holders[this.#frames.length - 1] = holder;
     return copy;
   }
 
-  /** Which held frames are copies from the pool (by index, like the frames): their memory goes back. */
-  #owned: boolean[] = [];
+  /** Where each held copy's memory comes from (by index, like the frames): it goes back once acknowledged. */
+  #holders: (Slab | typeof POOLED | undefined)[] = [];
+  /** The slab small copies go to now. */
+  #slab: Slab | undefined;
+
+  #release(index: number): void {
+    const holder = this.#holders[index];
+    if (holder === undefined) return;
+    this.#holders[index] = undefined;
+    if (holder === POOLED) {
+      giveBack(this.#frames[index]!);
+      return;
+    }
+    holder.live--;
+    if (holder.live > 0) return;
+    if (holder === this.#slab)
+      holder.used = 0; // empty: filled again from the start
+    else giveBackSlab(holder);
+  }
 
   /** The peer has every message up to `received`: frames that hold nothing later are dropped. */
   ack(received: number): void {
@@ -62,26 +89,21 @@ export class ReplayBuffer {
     const frames = this.#frames;
     const lastSeqs = this.#lastSeqs;
     let head = this.#head;
-    const owned = this.#owned;
     while (head < frames.length && lastSeqs[head]! <= received) {
-      const frame = frames[head]!;
-      this.#bytes -= frame.byteLength;
-      if (owned[head] === true) {
-        giveBack(frame);
-        owned[head] = false;
-      }
+      this.#bytes -= frames[head]!.byteLength;
+      this.#release(head);
       frames[head] = EMPTY;
       head++;
     }
     if (head === frames.length) {
       this.#frames = [];
       this.#lastSeqs = [];
-      this.#owned = [];
+      this.#holders = [];
       head = 0;
     } else if (head >= 1024 && head * 2 >= frames.length) {
       frames.splice(0, head);
       lastSeqs.splice(0, head);
-      owned.splice(0, head);
+      this.#holders.splice(0, head);
       head = 0;
     }
     this.#head = head;
@@ -97,7 +119,9 @@ export class ReplayBuffer {
   }
 
   clear(): void {
-    this.#owned = [];
+    // Nothing is shared with other buffers: the memory is simply left to the garbage collector.
+    this.#holders = [];
+    this.#slab = undefined;
     this.#frames = [];
     this.#lastSeqs = [];
     this.#head = 0;
@@ -108,8 +132,34 @@ export class ReplayBuffer {
 
 const EMPTY = new Uint8Array(0);
 
-/** Copies at least this large come from the pool. */
-const MIN_POOLED_FRAME = 64 * 1024;
+/** Small copies are packed into slabs of this size; larger ones get a pooled buffer of their own. */
+const SLAB_BYTES = 64 * 1024;
+/** Slabs kept for reuse, process-wide. */
+const MAX_FREE_SLABS = 64;
+
+interface Slab {
+  readonly bytes: Uint8Array;
+  /** Bytes handed out from the start. */
+  used: number;
+  /** Copies in it not acknowledged yet. */
+  live: number;
+}
+
+/** Marks a held copy that has a pooled buffer of its own. */
+const POOLED = 1;
+const freeSlabs: Slab[] = [];
+
+function takeSlab(): Slab {
+  const slab = freeSlabs.pop();
+  if (slab === undefined) return { bytes: new Uint8Array(SLAB_BYTES), used: 0, live: 0 };
+  slab.used = 0;
+  slab.live = 0;
+  return slab;
+}
+
+function giveBackSlab(slab: Slab): void {
+  if (freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(slab);
+}
 /** Free buffers by capacity (powers of two), shared by every replay buffer of the process. */
 const pool = new Map<number, ArrayBuffer[]>();
 /** Pooled memory is bounded: a burst's worth of frames, not every frame ever sent. */

@@ -37,6 +37,22 @@ describe('ReplayBuffer', () => {
     expect(replay.framesAfter(1)).toEqual([second]);
   });
 
+  it('packs small copies into shared memory, which is reused once every copy in it is acknowledged', () => {
+    const replay = new ReplayBuffer();
+    const a = replay.addCopy(frameOf(1, 100), 1);
+    const b = replay.addCopy(frameOf(2, 100), 2);
+    expect(b.buffer).toBe(a.buffer);
+    expect([a[0], b[0]]).toEqual([1, 2]);
+    replay.ack(1);
+    expect(b[0]).toBe(2); // still held: its memory is not handed out again
+    const c = replay.addCopy(frameOf(3, 100), 3);
+    expect(c.byteOffset).toBe(200);
+    replay.ack(3);
+    const d = replay.addCopy(frameOf(4, 100), 4);
+    expect(d.buffer).toBe(a.buffer);
+    expect(d.byteOffset).toBe(0);
+  });
+
   it('framesAfter(n) holds every message after n, whatever the acks (property)', () => {
     fc.assert(
       fc.property(
