@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PAGE_RUNTIME_KEY } from '../../../src/api/page-runtime.js';
 import { attach, createMain, createServer, type IpcServer } from '../../../src/main.js';
 import { wrapPreload } from '../../../src/transports/websocket/client-script.js';
 import { insertPrelude } from '../../../src/transports/websocket/static-files.js';
@@ -128,7 +129,8 @@ describe('wrapPreload', () => {
     expect(lines[1]).toBe('line2() // trailing comment');
     expect(lines[2]).toBe('});');
     expect(wrapped).toContain('.runPreload("p.js",');
-    expect(wrapped).toContain('Symbol.for("ipc-anywhere.page")');
+    // The server writes the key the classic script registers its runner under.
+    expect(wrapped).toContain(`Symbol.for(${JSON.stringify(PAGE_RUNTIME_KEY)})`);
   });
 
   it('turns a shebang line into a comment, and is valid JavaScript', () => {
