@@ -113,6 +113,7 @@ describe('createServer options (issue #12 item 8)', () => {
       heartbeatInterval: 0,
       maxSyncTimeout: Number.POSITIVE_INFINITY,
       clientScript: THIS_FILE,
+      preload: [THIS_FILE],
     });
     cleanup.push(() => server.close());
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
