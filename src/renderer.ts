@@ -14,12 +14,7 @@ import {
 import type { ConnectionState } from './core/renderer/renderer-session.js';
 import type { RendererTrafficListener } from './core/renderer/renderer-traffic.js';
 
-export {
-  type ContextBridge,
-  contextBridge,
-  EXISTING_PROPERTY_MESSAGE,
-  type ExecutionScript,
-} from './api/context-bridge.js';
+export { type ContextBridge, contextBridge, type ExecutionScript } from './api/context-bridge.js';
 export type {
   ElectronAPI,
   ElectronAPIIpcRenderer,
@@ -42,6 +37,7 @@ export type {
   RendererSessionOptions,
 } from './core/renderer/renderer-session.js';
 export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer/renderer-traffic.js';
+export { EXISTING_PROPERTY_MESSAGE } from './core/shared/electron-texts.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 

@@ -8,13 +8,7 @@
  * @packageDocumentation
  */
 
-/** Electron's text when a copy nests deeper than it allows (two spaces after the first sentence, as Electron). */
-export const RECURSION_DEPTH_MESSAGE =
-  'Electron contextBridge recursion depth exceeded.  Nested objects deeper than 1000 are not supported.';
-
-/** Electron's text when a bridged function throws something that has no string `message`. */
-export const UNKNOWN_EXCEPTION_MESSAGE =
-  'An unknown exception occurred in the isolated context, an error occurred but a valid exception was not thrown.';
+import { RECURSION_DEPTH_MESSAGE, UNKNOWN_EXCEPTION_MESSAGE } from '../core/shared/electron-texts.js';
 
 const MAX_DEPTH = 1000;
 

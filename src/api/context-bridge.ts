@@ -4,12 +4,8 @@
  * same here; what one world cannot give is the isolation itself (docs/preload.md).
  * @packageDocumentation
  */
-import { channelConversionMessage } from '../core/shared/electron-texts.js';
+import { channelConversionMessage, EXISTING_PROPERTY_MESSAGE } from '../core/shared/electron-texts.js';
 import { copyAcrossBridge, deepFreeze } from './bridge-copy.js';
-
-/** Electron's text when the key is already taken (also by the browser's own globals, such as `chrome`). */
-export const EXISTING_PROPERTY_MESSAGE =
-  'Cannot bind an API on top of an existing property on the window object';
 
 /** Electron's main world; Electron's own isolated world (where preloads run) is 999. */
 const MAIN_WORLD_ID = 0;

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  copyAcrossBridge,
-  deepFreeze,
-  RECURSION_DEPTH_MESSAGE,
-  UNKNOWN_EXCEPTION_MESSAGE,
-} from '../../src/api/bridge-copy.js';
+import { copyAcrossBridge, deepFreeze } from '../../src/api/bridge-copy.js';
+import { RECURSION_DEPTH_MESSAGE, UNKNOWN_EXCEPTION_MESSAGE } from '../../src/core/shared/electron-texts.js';
 
 /*
  * Electron's contextBridge copy rules (shell/renderer/api/electron_api_context_bridge.cc,

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  contextBridge,
-  defineReplaceableGlobal,
-  EXISTING_PROPERTY_MESSAGE,
-} from '../../src/api/context-bridge.js';
+import { contextBridge, defineReplaceableGlobal } from '../../src/api/context-bridge.js';
+import { EXISTING_PROPERTY_MESSAGE } from '../../src/core/shared/electron-texts.js';
 
 const scope = globalThis as Record<string, any>;
 let keyCount = 0;

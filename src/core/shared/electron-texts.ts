@@ -49,3 +49,15 @@ export function channelConversionMessage(channel: unknown, argumentIndex: number
 /** `webview.getWebContentsId()` before a guest is attached (Electron's WEB_VIEW_CONSTANTS.ERROR_MSG_NOT_ATTACHED). */
 export const WEBVIEW_NOT_ATTACHED_MESSAGE =
   'The WebView must be attached to the DOM and the dom-ready event emitted before this method can be called.';
+
+/** contextBridge: the key is already taken (also by the browser's own globals, such as `chrome`). */
+export const EXISTING_PROPERTY_MESSAGE =
+  'Cannot bind an API on top of an existing property on the window object';
+
+/** contextBridge: a copy nests deeper than Electron allows (two spaces after the first sentence, as Electron). */
+export const RECURSION_DEPTH_MESSAGE =
+  'Electron contextBridge recursion depth exceeded.  Nested objects deeper than 1000 are not supported.';
+
+/** contextBridge: a bridged function threw something that has no string `message`. */
+export const UNKNOWN_EXCEPTION_MESSAGE =
+  'An unknown exception occurred in the isolated context, an error occurred but a valid exception was not thrown.';
