@@ -7,9 +7,13 @@ import { IpcError, IpcErrorCode } from './errors.js';
 import type { DecodeLimits } from './limits.js';
 import {
   type AnyMessage,
+  ConsoleLevel,
   type MainToRendererMessage,
   MessageKind,
+  PageCommand,
+  PageEvent,
   type RendererToMainMessage,
+  ScriptOutcome,
 } from './messages.js';
 import { isSecretToken, SECRET_TOKEN_LENGTH } from './secret-token.js';
 
@@ -110,6 +114,35 @@ export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
       break;
     case MessageKind.Resumed:
       writer.varuint(message.received);
+      writer.string(message.token);
+      break;
+    case MessageKind.PageState:
+      writer.u8(message.event);
+      writer.varuint(message.httpStatus);
+      writer.string(message.url);
+      writer.string(message.title);
+      writer.string(message.loadToken);
+      break;
+    case MessageKind.ConsoleMessage:
+      writer.u8(message.level);
+      writer.varuint(message.line);
+      writer.string(message.message);
+      writer.string(message.sourceId);
+      break;
+    case MessageKind.ScriptResult:
+      writer.varuint(message.id);
+      writer.u8(message.outcome);
+      if (message.outcome === ScriptOutcome.Failed) writer.string(message.error);
+      else writeValue(writer, message.value);
+      break;
+    case MessageKind.ExecuteJavaScript:
+      writer.varuint(message.id);
+      writer.u8(message.userGesture ? 1 : 0);
+      writer.string(message.code);
+      break;
+    case MessageKind.PageCommand:
+      writer.u8(message.command);
+      writer.string(message.url);
       writer.string(message.token);
       break;
     case MessageKind.Hello:
@@ -271,6 +304,52 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
     case MessageKind.Resumed:
       message = { kind, seq: unsequenced(seq, kind), received: reader.varuint(), token: readToken(reader) };
       break;
+    case MessageKind.PageState:
+      message = {
+        kind,
+        seq,
+        event: readEnum<PageEvent>(reader, PAGE_EVENTS, 'page event'),
+        httpStatus: reader.varuint(),
+        url: reader.string(),
+        title: reader.string(),
+        loadToken: readTokenOrNone(reader, 'A load token'),
+      };
+      break;
+    case MessageKind.ConsoleMessage:
+      message = {
+        kind,
+        seq,
+        level: readEnum<ConsoleLevel>(reader, CONSOLE_LEVELS, 'console level'),
+        line: reader.varuint(),
+        message: reader.string(),
+        sourceId: reader.string(),
+      };
+      break;
+    case MessageKind.ScriptResult: {
+      const id = reader.varuint();
+      const outcome = readEnum<ScriptOutcome>(reader, SCRIPT_OUTCOMES, 'script outcome');
+      message =
+        outcome === ScriptOutcome.Failed
+          ? { kind, seq, id, outcome, error: reader.string() }
+          : { kind, seq, id, outcome, value: readValue(reader) };
+      break;
+    }
+    case MessageKind.ExecuteJavaScript: {
+      const id = reader.varuint();
+      const gesture = reader.u8();
+      if (gesture > 1) throw new IpcError(IpcErrorCode.Decode, `Invalid user gesture flag ${gesture}.`);
+      message = { kind, seq, id, userGesture: gesture === 1, code: reader.string() };
+      break;
+    }
+    case MessageKind.PageCommand:
+      message = {
+        kind,
+        seq,
+        command: readEnum<PageCommand>(reader, PAGE_COMMANDS, 'page command'),
+        url: reader.string(),
+        token: readTokenOrNone(reader, 'A load token'),
+      };
+      break;
     case MessageKind.Hello:
       message = {
         kind,
@@ -344,10 +423,27 @@ function readGuestToken(reader: ByteReader): string {
 
 /** The hello's resume token: a token, or `''` when the transport cannot resume. */
 function readResumeTokenOrNone(reader: ByteReader): string {
+  return readTokenOrNone(reader, 'A resume token');
+}
+
+/** A token, or `''` (a string header of 0). */
+function readTokenOrNone(reader: ByteReader, what: string): string {
   const at = reader.pos;
   if (reader.u8() === 0) return '';
   reader.pos = at;
-  return readToken(reader);
+  return readToken(reader, what);
+}
+
+const PAGE_EVENTS: ReadonlySet<number> = new Set(Object.values(PageEvent));
+const CONSOLE_LEVELS: ReadonlySet<number> = new Set(Object.values(ConsoleLevel));
+const SCRIPT_OUTCOMES: ReadonlySet<number> = new Set(Object.values(ScriptOutcome));
+const PAGE_COMMANDS: ReadonlySet<number> = new Set(Object.values(PageCommand));
+
+/** A one-byte enumeration value; anything outside `values` is a decode error. */
+function readEnum<T extends number>(reader: ByteReader, values: ReadonlySet<number>, what: string): T {
+  const value = reader.u8();
+  if (!values.has(value)) throw new IpcError(IpcErrorCode.Decode, `Unknown ${what} ${value}.`);
+  return value as T;
 }
 
 function readToken(reader: ByteReader, what = 'A resume token'): string {

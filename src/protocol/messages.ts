@@ -15,6 +15,9 @@ export const MessageKind = {
   GuestRelease: 8,
   Limits: 9,
   RendererAck: 10,
+  PageState: 11,
+  ConsoleMessage: 12,
+  ScriptResult: 13,
   // main -> renderer
   Hello: 32,
   Message: 33,
@@ -24,6 +27,8 @@ export const MessageKind = {
   GuestState: 37,
   MainAck: 38,
   Resumed: 39,
+  ExecuteJavaScript: 40,
+  PageCommand: 41,
 } as const;
 
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -126,8 +131,87 @@ export interface RendererToMainAck {
   readonly received: number;
 }
 
+/** What a page reports in a {@link RendererToMainPageState} (docs/api.md, "Page lifecycle"). */
+export const PageEvent = {
+  /** The document is loading (the first report of every page): `url`, `title`, `httpStatus`, `loadToken`. */
+  Loading: 1,
+  /** `DOMContentLoaded` fired. */
+  DomReady: 2,
+  /** The window's `load` event fired. */
+  Loaded: 3,
+  /** `history.pushState` / `replaceState`, a fragment navigation or `popstate`: `url` is the new one. */
+  InPageNavigation: 4,
+  /** `document.title` changed: `title` is the new one. */
+  TitleChanged: 5,
+} as const;
+
+export type PageEvent = (typeof PageEvent)[keyof typeof PageEvent];
+
+/** A page's lifecycle report. Every report carries the page's current `url` and `title`. */
+export interface RendererToMainPageState {
+  readonly kind: typeof MessageKind.PageState;
+  readonly seq: number;
+  readonly event: PageEvent;
+  /** The HTTP status of the document's response (Loading only); 0 when the page cannot tell. */
+  readonly httpStatus: number;
+  readonly url: string;
+  readonly title: string;
+  /**
+   * Loading only: the token a `webContents.loadURL` left in the tab for the page it navigated to (a
+   * secret token), or `''`.
+   */
+  readonly loadToken: string;
+}
+
+/** Console levels as Electron numbers them in `'console-message'` (verbose, info, warning, error). */
+export const ConsoleLevel = { Debug: 0, Info: 1, Warning: 2, Error: 3 } as const;
+
+export type ConsoleLevel = (typeof ConsoleLevel)[keyof typeof ConsoleLevel];
+
+/** A console message (or an uncaught error) of a page whose main asked for them. */
+export interface RendererToMainConsoleMessage {
+  readonly kind: typeof MessageKind.ConsoleMessage;
+  readonly seq: number;
+  readonly level: ConsoleLevel;
+  readonly line: number;
+  readonly message: string;
+  readonly sourceId: string;
+}
+
+/** How a script run by {@link MainToRendererExecuteJavaScript} ended. */
+export const ScriptOutcome = {
+  /** Its completion value (awaited when it is a Promise). */
+  Resolved: 0,
+  /** What it threw (or its Promise rejected with), structured-cloned: Errors keep name, message, stack. */
+  Threw: 1,
+  /** It could not run or its result could not be sent: an error text (`codedErrorText`). */
+  Failed: 2,
+} as const;
+
+export type ScriptOutcome = (typeof ScriptOutcome)[keyof typeof ScriptOutcome];
+
+/** Answers a {@link MainToRendererExecuteJavaScript} with the same id. */
+export type RendererToMainScriptResult =
+  | {
+      readonly kind: typeof MessageKind.ScriptResult;
+      readonly seq: number;
+      readonly id: number;
+      readonly outcome: typeof ScriptOutcome.Resolved | typeof ScriptOutcome.Threw;
+      readonly value: unknown;
+    }
+  | {
+      readonly kind: typeof MessageKind.ScriptResult;
+      readonly seq: number;
+      readonly id: number;
+      readonly outcome: typeof ScriptOutcome.Failed;
+      readonly error: string;
+    };
+
 export type RendererToMainMessage =
   | RendererToMainAck
+  | RendererToMainPageState
+  | RendererToMainConsoleMessage
+  | RendererToMainScriptResult
   | RendererToMainSend
   | RendererToMainSendSync
   | RendererToMainInvoke
@@ -228,8 +312,44 @@ export interface MainToRendererResumed {
   readonly token: string;
 }
 
+/** `webContents.executeJavaScript(code, userGesture)`: answered by a {@link RendererToMainScriptResult}. */
+export interface MainToRendererExecuteJavaScript {
+  readonly kind: typeof MessageKind.ExecuteJavaScript;
+  readonly seq: number;
+  readonly id: number;
+  readonly userGesture: boolean;
+  readonly code: string;
+}
+
+/** What main asks of a page with a {@link MainToRendererPageCommand}. */
+export const PageCommand = {
+  /** `location.reload()`. */
+  Reload: 1,
+  /** Leave `token` in the tab for the next page, then navigate to `url`. */
+  LoadURL: 2,
+  /** Main has `'console-message'` listeners: report console messages from now on. */
+  ReportConsole: 3,
+  /** Main has none any more. */
+  StopConsole: 4,
+} as const;
+
+export type PageCommand = (typeof PageCommand)[keyof typeof PageCommand];
+
+/** `webContents.reload()`, `loadURL(url)`, and console reporting on or off. */
+export interface MainToRendererPageCommand {
+  readonly kind: typeof MessageKind.PageCommand;
+  readonly seq: number;
+  readonly command: PageCommand;
+  /** LoadURL only (otherwise `''`): an absolute http(s) URL. */
+  readonly url: string;
+  /** LoadURL only (otherwise `''`): a secret token the next page presents in its Loading report. */
+  readonly token: string;
+}
+
 export type MainToRendererMessage =
   | MainToRendererAck
+  | MainToRendererExecuteJavaScript
+  | MainToRendererPageCommand
   | MainToRendererResumed
   | MainToRendererHello
   | MainToRendererChannelMessage

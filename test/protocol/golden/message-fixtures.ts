@@ -133,6 +133,128 @@ export const messageFixtures: MessageFixture[] = [
     hex: '0a 00 ac 02',
   },
   {
+    name: 'page state: loading',
+    receiver: 'main',
+    message: {
+      kind: K.PageState,
+      seq: 1,
+      event: 1,
+      httpStatus: 200,
+      url: 'http://a/',
+      title: 'T',
+      loadToken: '',
+    },
+    hex: [
+      '0b', // kind: MessageKind.PageState
+      '01', // seq 1
+      '01', // event: PageEvent.Loading
+      'c8 01', // httpStatus 200
+      '24 68 74 74 70 3a 2f 2f 61 2f', // url: header 9 * 4 + Latin1, "http://a/"
+      '04 54', // title "T"
+      '00', // loadToken: none
+    ].join(' '),
+  },
+  {
+    name: 'page state: loading after loadURL (a load token)',
+    receiver: 'main',
+    message: {
+      kind: K.PageState,
+      seq: 1,
+      event: 1,
+      httpStatus: 0,
+      url: 'http://a/b',
+      title: '',
+      loadToken: TOKEN,
+    },
+    hex: `0b 01 01 00 28 68 74 74 70 3a 2f 2f 61 2f 62 00 ac 01 ${Array.from(TOKEN, (c) =>
+      c.charCodeAt(0).toString(16),
+    ).join(' ')}`,
+  },
+  {
+    name: 'page state: in-page navigation',
+    receiver: 'main',
+    message: {
+      kind: K.PageState,
+      seq: 3,
+      event: 4,
+      httpStatus: 0,
+      url: 'http://a/#x',
+      title: 'T',
+      loadToken: '',
+    },
+    hex: '0b 03 04 00 2c 68 74 74 70 3a 2f 2f 61 2f 23 78 04 54 00',
+  },
+  {
+    name: 'console message',
+    receiver: 'main',
+    message: {
+      kind: K.ConsoleMessage,
+      seq: 4,
+      level: 2,
+      line: 130,
+      message: 'careful',
+      sourceId: 'http://a/app.js',
+    },
+    hex: [
+      '0c', // kind: MessageKind.ConsoleMessage
+      '04', // seq 4
+      '02', // level: ConsoleLevel.Warning
+      '82 01', // line 130
+      '1c 63 61 72 65 66 75 6c', // message "careful"
+      '3c 68 74 74 70 3a 2f 2f 61 2f 61 70 70 2e 6a 73', // sourceId "http://a/app.js"
+    ].join(' '),
+  },
+  {
+    name: 'script result: resolved',
+    receiver: 'main',
+    message: { kind: K.ScriptResult, seq: 5, id: 1, outcome: 0, value: 42 },
+    hex: '0d 05 01 00 aa',
+  },
+  {
+    name: 'script result: threw',
+    receiver: 'main',
+    message: { kind: K.ScriptResult, seq: 6, id: 2, outcome: 1, value: 'no' },
+    hex: '0d 06 02 01 09 08 6e 6f',
+  },
+  {
+    name: 'script result: failed',
+    receiver: 'main',
+    message: { kind: K.ScriptResult, seq: 7, id: 3, outcome: 2, error: 'Error: no eval' },
+    hex: '0d 07 03 02 38 45 72 72 6f 72 3a 20 6e 6f 20 65 76 61 6c',
+  },
+  {
+    name: 'executeJavaScript',
+    receiver: 'renderer',
+    message: { kind: K.ExecuteJavaScript, seq: 2, id: 1, userGesture: true, code: '1+1' },
+    hex: [
+      '28', // kind: MessageKind.ExecuteJavaScript
+      '02', // seq 2
+      '01', // id 1
+      '01', // userGesture
+      '0c 31 2b 31', // code "1+1"
+    ].join(' '),
+  },
+  {
+    name: 'page command: reload',
+    receiver: 'renderer',
+    message: { kind: K.PageCommand, seq: 3, command: 1, url: '', token: '' },
+    hex: '29 03 01 00 00',
+  },
+  {
+    name: 'page command: loadURL',
+    receiver: 'renderer',
+    message: { kind: K.PageCommand, seq: 4, command: 2, url: 'http://a/b', token: TOKEN },
+    hex: `29 04 02 28 68 74 74 70 3a 2f 2f 61 2f 62 ac 01 ${Array.from(TOKEN, (c) =>
+      c.charCodeAt(0).toString(16),
+    ).join(' ')}`,
+  },
+  {
+    name: 'page command: report console messages',
+    receiver: 'renderer',
+    message: { kind: K.PageCommand, seq: 5, command: 3, url: '', token: '' },
+    hex: '29 05 03 00 00',
+  },
+  {
     name: 'main ack',
     receiver: 'renderer',
     message: { kind: K.MainAck, seq: 0, received: 5 },
