@@ -12,6 +12,7 @@
 import { deepFreeze } from './api/bridge-copy.js';
 import { contextBridge, defineReplaceableGlobal } from './api/context-bridge.js';
 import { createElectronAPI, type ElectronModule } from './api/electron-api.js';
+import { installPageLifecycle } from './api/page-lifecycle.browser.js';
 import { hasPageRuntime, PAGE_RUNTIME_VERSION, registerPageRuntime } from './api/page-runtime.js';
 import { createPreloadRunner } from './api/preload-runtime.js';
 import { createPreloadProcess } from './api/process-shim.js';
@@ -95,6 +96,8 @@ function install(): void {
   };
 
   autoConnect(ipcRenderer, scriptOrigin());
+  // After connecting: the page's first message says it is loading (docs/api.md, "Page lifecycle").
+  installPageLifecycle(ipcRenderer);
 }
 
 // A page may load this script twice (the server puts it before the preloads, and the page has its own

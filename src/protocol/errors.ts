@@ -37,6 +37,10 @@ export const IpcErrorCode = {
   ReplayOverflow: 'ERR_IPC_REPLAY_OVERFLOW',
   /** The peer speaks a protocol version this build does not understand. */
   VersionMismatch: 'ERR_IPC_VERSION_MISMATCH',
+  /** `executeJavaScript` in a page whose Content Security Policy forbids evaluating strings. */
+  EvalBlocked: 'ERR_IPC_EVAL_BLOCKED',
+  /** A page-only WebContents method (executeJavaScript, reload, loadURL) on a renderer that is no page. */
+  NotAPage: 'ERR_IPC_NOT_A_PAGE',
 } as const;
 
 export type IpcErrorCode = (typeof IpcErrorCode)[keyof typeof IpcErrorCode];

@@ -22,6 +22,8 @@ import {
   type InvokeOutcome,
 } from './dispatch.js';
 import type { GuestRegistry } from './guest-registry.js';
+import { PageChannel, type PageChannelHost } from './page-channel.js';
+import type { PageReports } from './page-reports.js';
 import { MAIN_FRAME_ID, type RendererLink, type WebContents } from './web-contents-impl.js';
 
 /** Sync requests that may wait for earlier async messages still in flight on the other path. */
@@ -72,6 +74,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   private suspendedAt = 0;
   /** A resumed renderer sends again what main may have missed, sync requests too (see dispatch). */
   private resumedOnce = false;
+  /** Pages: lifecycle reports and main's page commands (created by the first of either). */
+  private pageChannel: PageChannel | undefined;
+  /** Why the renderer counts as gone without a goodbye (`'render-process-gone'`), once it does. */
+  private vanishedWith: IpcError | undefined;
 
   constructor(
     private readonly world: SessionWorld,
@@ -188,6 +194,47 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
 
   close(): void {
     this.terminate(new IpcError(IpcErrorCode.Closed, `WebContents #${this.contents.id} was closed by main.`));
+  }
+
+  /** @internal What the page reported about itself (see {@link RendererLink.page}). */
+  get page(): PageReports | undefined {
+    return this.pageChannel?.reports;
+  }
+
+  /** @internal */
+  get vanished(): boolean {
+    return this.vanishedWith !== undefined;
+  }
+
+  executeJavaScript(code: string, userGesture: boolean): Promise<unknown> {
+    if (this.closed) return Promise.reject(this.endedError());
+    return this.pageChannelOf().executeJavaScript(code, userGesture);
+  }
+
+  reload(): void {
+    if (!this.closed) this.pageChannelOf().reload();
+  }
+
+  loadURL(url: string): Promise<WebContents | undefined> {
+    if (this.closed) return Promise.reject(this.endedError());
+    return this.pageChannelOf().loadURL(url);
+  }
+
+  reportConsole(on: boolean): void {
+    if (!this.closed) this.pageChannelOf().reportConsole(on);
+  }
+
+  private pageChannelOf(): PageChannel {
+    return (this.pageChannel ??= new PageChannel(new PageHostOf(this, this.world)));
+  }
+
+  private endedError(): IpcError {
+    return new IpcError(IpcErrorCode.Closed, `WebContents #${this.contents.id} is destroyed.`);
+  }
+
+  /** @internal For {@link PageHostOf}: page messages go in order with everything else. */
+  sendPageMessage(message: Parameters<PageChannelHost['send']>[0]): void {
+    if (!this.closed) this.enqueue({ ...message, seq: 0 });
   }
 
   /** Ends the connection because the renderer broke the rules; logged, and only this renderer is affected. */
@@ -379,6 +426,15 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
         this.relay(() => guest.sendChannelMessage(message.channel, message.args, 0));
         return;
       }
+      case MessageKind.PageState:
+        this.pageChannelOf().report(message);
+        return;
+      case MessageKind.ConsoleMessage:
+        this.pageChannelOf().console(message);
+        return;
+      case MessageKind.ScriptResult:
+        this.pageChannelOf().scriptResult(message);
+        return;
       case MessageKind.GuestRegister: {
         const refused = this.world.guests.register(contents, message.token);
         if (refused) {
@@ -429,6 +485,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   suspend(reason: IpcError): void {
     if (this.closed) return;
     if (!this.resumable) {
+      this.vanishedWith ??= reason;
       this.transport.close(reason);
       return;
     }
@@ -445,6 +502,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
         `WebContents #${this.contents.id} did not reconnect within ${grace} ms (resumeGracePeriod); its session ends.`,
       );
       this.world.logger.warn(`ipc-anywhere: ${reason.message}`);
+      this.vanishedWith ??= reason;
       this.terminate(reason);
     }, grace);
     this.graceTimer.unref?.();
@@ -508,6 +566,8 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     this.clearOutgoing();
     this.earlySyncRequests = undefined;
     if (this.destroyed) return;
+    // Pending scripts reject, and a renderer that vanished says so, while it is not yet destroyed.
+    if (this.pageChannel || this.vanishedWith) this.pageChannelOf().ended(this.vanishedWith);
     // Off the world's list before any 'destroyed' listener runs: fromId no longer finds it.
     this.destroyed = true;
     this.world.removeSession(this);
@@ -548,6 +608,30 @@ class TransportEventsOf implements MainTransportEvents, FrameSink {
 
   resume(token: string, received: number): boolean {
     return this.session.resume(token, received);
+  }
+}
+
+/** What a session's {@link PageChannel} sees of it: one small object instead of closures. */
+class PageHostOf implements PageChannelHost {
+  constructor(
+    private readonly session: MainSession,
+    readonly world: SessionWorld,
+  ) {}
+
+  get contents(): WebContents {
+    return this.session.webContents;
+  }
+
+  get logger(): SessionWorld['logger'] {
+    return this.world.logger;
+  }
+
+  send(message: Parameters<PageChannelHost['send']>[0]): void {
+    this.session.sendPageMessage(message);
+  }
+
+  reject(reason: IpcError): void {
+    this.session.reject(reason);
   }
 }
 

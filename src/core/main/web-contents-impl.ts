@@ -1,4 +1,5 @@
 import { EventEmitter } from 'events';
+import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import { assertMainChannel } from '../shared/channel.js';
 import { handlerTypeMessage, secondHandlerMessage } from '../shared/electron-texts.js';
 
@@ -109,14 +110,32 @@ export class IpcMain extends EventEmitter {
 /** What kind of renderer a WebContents stands for (`getType()`). */
 export type WebContentsType = 'window' | 'webview' | 'worker' | 'remote';
 
+/** What a page last reported about itself (see page-reports.ts). */
+export interface PageView {
+  readonly url: string;
+  readonly title: string;
+  readonly loading: boolean;
+  readonly frame: SenderFrame;
+}
+
 /**
  * How a WebContents reaches its renderer: the main-side session, which also owns the connection's
- * state (a WebContents is destroyed when its connection is gone).
+ * state (a WebContents is destroyed when its connection is gone). The page members are optional: a
+ * link without them stands for a renderer that is no page.
  */
 export interface RendererLink {
   readonly destroyed: boolean;
   sendChannelMessage(channel: string, args: unknown[], senderId: number): void;
   close(): void;
+  /** The page's reports, once it sent one. */
+  readonly page?: PageView | undefined;
+  /** The renderer went away without a goodbye and never came back (`'render-process-gone'`). */
+  readonly vanished?: boolean;
+  executeJavaScript?(code: string, userGesture: boolean): Promise<unknown>;
+  reload?(): void;
+  loadURL?(url: string): Promise<WebContents | undefined>;
+  /** Whether the page reports console messages (main has `'console-message'` listeners). */
+  reportConsole?(on: boolean): void;
 }
 
 export interface WebContentsInit {
@@ -130,10 +149,14 @@ export interface WebContentsInit {
 }
 
 /**
- * One renderer as seen from main (Electron's `WebContents`, the IPC part of it). Emits
- * `'ipc-message'`, `'ipc-message-sync'` and `'destroyed'`, and (not in Electron)
- * `'ipc-message-dropped'` `(error: IpcError, channel: string)` for a message it could not take. Created by the library when a renderer
- * connects; find them with `webContents.getAllWebContents()` / `fromId(id)`.
+ * One renderer as seen from main (Electron's `WebContents`, the IPC part of it and the page lifecycle
+ * around it). Emits `'ipc-message'`, `'ipc-message-sync'`, `'destroyed'`, and (not in Electron)
+ * `'ipc-message-dropped'` `(error: IpcError, channel: string)` for a message it could not take. A page
+ * also emits `'did-start-loading'`, `'did-navigate'`, `'page-title-updated'`, `'dom-ready'`,
+ * `'did-finish-load'`, `'did-stop-loading'`, `'did-navigate-in-page'` and, while main listens for them,
+ * `'console-message'`; a WebSocket renderer that vanished emits `'render-process-gone'` before
+ * `'destroyed'` (docs/api.md, "Page lifecycle"). Created by the library when a renderer connects;
+ * find them with `webContents.getAllWebContents()` / `fromId(id)`.
  */
 export class WebContents extends EventEmitter {
   readonly id: number;
@@ -141,9 +164,11 @@ export class WebContents extends EventEmitter {
   readonly ipc: IpcMain = new IpcMain();
   /** The host page's WebContents when this one is a `<webview>` guest, otherwise `null`. */
   readonly hostWebContents: WebContents | null;
-  readonly mainFrame: SenderFrame;
+  readonly #frame: SenderFrame;
   readonly #type: WebContentsType;
   readonly #link: RendererLink;
+  /** Whether the page was last asked to report console messages. */
+  #reportingConsole = false;
 
   /** @internal Renderers are created by transports; user code never calls this. */
   constructor(init: WebContentsInit, link: RendererLink) {
@@ -152,12 +177,17 @@ export class WebContents extends EventEmitter {
     this.#type = init.type;
     this.#link = link;
     this.hostWebContents = init.hostWebContents ?? null;
-    this.mainFrame = Object.freeze({
+    this.#frame = Object.freeze({
       url: init.url,
       origin: init.origin,
       frameId: MAIN_FRAME_ID,
       processId: init.processId,
     });
+  }
+
+  /** The page's main frame; its `url` follows in-page navigations. */
+  get mainFrame(): SenderFrame {
+    return this.#link.page?.frame ?? this.#frame;
   }
 
   /**
@@ -175,8 +205,24 @@ export class WebContents extends EventEmitter {
     link.sendChannelMessage(channel, args, 0);
   }
 
+  /** The page's URL: what it reported last (in-page navigations too), else what it connected with. */
   getURL(): string {
     return this.mainFrame.url;
+  }
+
+  /** The page's `document.title` as it reported it last; `''` before its first report. */
+  getTitle(): string {
+    return this.#link.page?.title ?? '';
+  }
+
+  /** Between the page's `'did-start-loading'` and its `'did-stop-loading'`. */
+  isLoading(): boolean {
+    return this.#link.page?.loading ?? false;
+  }
+
+  /** The renderer vanished without a goodbye (`'render-process-gone'` was emitted). */
+  isCrashed(): boolean {
+    return this.#link.vanished ?? false;
   }
 
   getType(): WebContentsType {
@@ -195,6 +241,70 @@ export class WebContents extends EventEmitter {
     return this.#link.destroyed;
   }
 
+  /**
+   * Evaluates `code` in the page (global scope) and resolves with its completion value, awaited when it
+   * is a Promise and structured-cloned. Rejects with what the code threw (Errors keep their name,
+   * message and stack), as in Electron. `userGesture` is accepted and has no effect: a page cannot be
+   * given user activation from script.
+   * @throws (rejects) IpcError `ERR_IPC_EVAL_BLOCKED` when the page's CSP forbids eval,
+   * `ERR_IPC_NOT_A_PAGE` for a renderer that is no page, `ERR_IPC_NOT_CLONEABLE` for a result that
+   * cannot be cloned, `ERR_IPC_CLOSED` when the page goes away first.
+   */
+  executeJavaScript(code: string, userGesture = false): Promise<any> {
+    const link = this.#link;
+    if (link.destroyed) return Promise.reject(destroyedError(this.id));
+    if (!this.#isPage() || !link.executeJavaScript)
+      return Promise.reject(notAPage(this, 'executeJavaScript'));
+    return link.executeJavaScript(String(code), Boolean(userGesture));
+  }
+
+  /**
+   * Reloads the page. The reloaded page connects again as a new WebContents (this one is destroyed
+   * when the old page unloads). A no-op once destroyed.
+   * @throws IpcError `ERR_IPC_NOT_A_PAGE` for a renderer that is no page.
+   */
+  reload(): void {
+    const link = this.#link;
+    if (link.destroyed) return;
+    if (!this.#isPage() || !link.reload) throw notAPage(this, 'reload');
+    link.reload();
+  }
+
+  /**
+   * Navigates the page to `url` (absolute, or relative to {@link getURL}; http or https). The page that
+   * loads is a new connection and so a new WebContents: the promise resolves with it once it emitted
+   * `'did-finish-load'`, or with `undefined` when no page of this origin running ipc-anywhere showed up
+   * in the same tab within 5 s of this page unloading (another origin, a page without the script). This
+   * WebContents is destroyed when the page unloads. A no-op rejection handler is attached, as in
+   * Electron.
+   * @throws (rejects) IpcError `ERR_IPC_INVALID_ARGUMENT` for a URL that is not http(s),
+   * `ERR_IPC_TIMEOUT` when the page is still here 30 s later (a `beforeunload` prompt kept it),
+   * `ERR_IPC_NOT_A_PAGE`, `ERR_IPC_CLOSED`.
+   */
+  loadURL(url: string): Promise<WebContents | undefined> {
+    const promise = this.#loadURL(url);
+    promise.catch(ignoreError);
+    return promise;
+  }
+
+  #loadURL(url: string): Promise<WebContents | undefined> {
+    const link = this.#link;
+    if (link.destroyed) return Promise.reject(destroyedError(this.id));
+    if (!this.#isPage() || !link.loadURL) return Promise.reject(notAPage(this, 'loadURL'));
+    let target: URL;
+    try {
+      target = new URL(String(url), this.getURL());
+    } catch {
+      target = new URL('invalid:');
+    }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      return Promise.reject(
+        new IpcError(IpcErrorCode.InvalidArgument, `loadURL: ${String(url)} is not an http(s) URL.`),
+      );
+    }
+    return link.loadURL(target.href);
+  }
+
   /** Disconnects the renderer (closes the page's socket, terminates the worker); emits `'destroyed'`. */
   close(): void {
     this.#link.close();
@@ -204,4 +314,54 @@ export class WebContents extends EventEmitter {
   destroy(): void {
     this.#link.close();
   }
+
+  #isPage(): boolean {
+    return this.#type === 'window' || this.#type === 'webview';
+  }
+
+  /** @internal Asks the page for console messages while someone listens for them, and only then. */
+  syncConsoleReporting(): void {
+    const wanted = this.listenerCount('console-message') > 0;
+    if (wanted === this.#reportingConsole || this.#link.destroyed) return;
+    this.#reportingConsole = wanted;
+    this.#link.reportConsole?.(wanted);
+  }
+}
+
+/*
+ * Console reporting follows the `'console-message'` listeners. A `'newListener'` listener would show in
+ * `eventNames()` and cost a closure per WebContents; wrapping the registration methods on the
+ * prototype costs neither.
+ */
+for (const name of [
+  'on',
+  'addListener',
+  'prependListener',
+  'once',
+  'prependOnceListener',
+  'off',
+  'removeListener',
+  'removeAllListeners',
+] as const) {
+  const inherited = EventEmitter.prototype[name] as (...args: unknown[]) => unknown;
+  Object.defineProperty(WebContents.prototype, name, {
+    configurable: true,
+    writable: true,
+    value: function (this: WebContents, ...args: unknown[]) {
+      const result = inherited.apply(this, args);
+      this.syncConsoleReporting();
+      return result;
+    },
+  });
+}
+
+function notAPage(contents: WebContents, method: string): IpcError {
+  return new IpcError(
+    IpcErrorCode.NotAPage,
+    `${method}: WebContents #${contents.id} (${contents.getType()}) is no page running the page script.`,
+  );
+}
+
+function destroyedError(id: number): IpcError {
+  return new IpcError(IpcErrorCode.Closed, `WebContents #${id} is destroyed.`);
 }

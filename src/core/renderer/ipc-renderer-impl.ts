@@ -1,10 +1,16 @@
 import { EventEmitter } from 'events';
 import type { IpcError } from '../../protocol/errors.js';
-import { MessageKind } from '../../protocol/messages.js';
+import {
+  MessageKind,
+  type RendererToMainConsoleMessage,
+  type RendererToMainPageState,
+} from '../../protocol/messages.js';
 import type { RendererTransport } from '../../transports/transport.js';
 import { assertRendererChannel } from '../shared/channel.js';
 import { checkDeadline } from '../shared/deadline.js';
 import { channelConversionMessage } from '../shared/electron-texts.js';
+import type { Unnumbered } from '../shared/sequenced-link.js';
+import { answerScript, type PageAgent } from './page-agent.js';
 import {
   type ConnectionDefaults,
   type ConnectionEvent,
@@ -46,6 +52,8 @@ interface Internals {
   readonly guestStateListeners: Set<GuestStateListener>;
   readonly lifecycle: EventEmitter;
   readonly connectionListeners: Set<ConnectionListener>;
+  /** Set by the page script on the page's own renderer (see {@link setPageAgent}). */
+  pageAgent: PageAgent | undefined;
 }
 
 const internals = new WeakMap<IpcRenderer, Internals>();
@@ -89,16 +97,21 @@ export class IpcRenderer extends EventEmitter {
             }
           }
         },
+        executeJavaScript: (id, code, userGesture) =>
+          answerScript((message) => session.post(message), own.pageAgent, id, code, userGesture),
+        pageCommand: (command, url, token) => own.pageAgent?.command(command, url, token),
       },
       options,
     );
-    internals.set(this, {
+    const own: Internals = {
       session,
       hostMessageListeners,
       guestStateListeners,
       lifecycle,
       connectionListeners,
-    });
+      pageAgent: undefined,
+    };
+    internals.set(this, own);
   }
 
   /**
@@ -262,4 +275,17 @@ export function registerGuest(renderer: IpcRenderer, token: string): void {
 /** For the `<webview>` host layer: the element registered as `token` is gone; main closes its guest. */
 export function releaseGuest(renderer: IpcRenderer, token: string): void {
   sessionOf(renderer).post({ kind: MessageKind.GuestRelease, token });
+}
+
+/** For the page script: `agent` runs main's scripts and page commands for this (the page's) renderer. */
+export function setPageAgent(renderer: IpcRenderer, agent: PageAgent | undefined): void {
+  internals.get(renderer)!.pageAgent = agent;
+}
+
+/** For the page script: a lifecycle report or a console message, in order with everything sent. */
+export function reportToMain(
+  renderer: IpcRenderer,
+  message: Unnumbered<RendererToMainPageState> | Unnumbered<RendererToMainConsoleMessage>,
+): void {
+  sessionOf(renderer).post(message);
 }

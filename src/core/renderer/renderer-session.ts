@@ -9,6 +9,7 @@ import { messageBytesOf } from '../../protocol/message-codec.js';
 import {
   type MainToRendererMessage,
   MessageKind,
+  type PageCommand,
   type RendererToMainMessage,
 } from '../../protocol/messages.js';
 import { checkByteCount } from '../../protocol/options.js';
@@ -75,6 +76,10 @@ export interface RendererSessionEvents {
   closed(error: IpcError): void;
   /** Every change of the connection's state, `'connected'` and `'closed'` included. */
   connection(event: ConnectionEvent): void;
+  /** Main runs `code` here (`webContents.executeJavaScript`): answered with a script result of `id`. */
+  executeJavaScript(id: number, code: string, userGesture: boolean): void;
+  /** `webContents.reload()`, `loadURL(url)`, console reporting on or off. */
+  pageCommand(command: PageCommand, url: string, token: string): void;
 }
 
 type Outgoing = Unnumbered<RendererToMainMessage>;
@@ -413,6 +418,12 @@ export class RendererSession extends SequencedLink<'renderer'> {
         return;
       case MessageKind.GuestState:
         this.#events.guestState(message.token, message.guestId);
+        return;
+      case MessageKind.ExecuteJavaScript:
+        this.#events.executeJavaScript(message.id, message.code, message.userGesture);
+        return;
+      case MessageKind.PageCommand:
+        this.#events.pageCommand(message.command, message.url, message.token);
         return;
       case MessageKind.SyncReply:
         this.#fail(new IpcError(IpcErrorCode.Protocol, 'A sync reply arrived outside the sync path.'));
