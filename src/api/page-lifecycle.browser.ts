@@ -25,7 +25,7 @@ const MAX_TITLE_LENGTH = 4096;
 type Stage = typeof PageEvent.Loading | typeof PageEvent.DomReady | typeof PageEvent.Loaded;
 
 export function installPageLifecycle(renderer: IpcRenderer): void {
-  if (typeof document !== 'object' || typeof location !== 'object' || typeof history !== 'object') return;
+  if (typeof document !== 'object') return;
   let reached = 0;
   let lastUrl = location.href;
   let lastTitle = '';
@@ -63,9 +63,13 @@ export function installPageLifecycle(renderer: IpcRenderer): void {
   };
 
   advance(loadedStage());
-  // Electron's events come after the page's own listeners ran: report once the event is dispatched.
+  // Electron's events come after the page's own listeners ran. DOMContentLoaded bubbles from the
+  // document to the window, and a window listener added while the document has the event runs after
+  // every window listener the page added before; load, fired at the window alone, is followed by a task.
   if (reached < PageEvent.DomReady) {
-    document.addEventListener('DOMContentLoaded', () => setTimeout(advance, 0, PageEvent.DomReady));
+    document.addEventListener('DOMContentLoaded', () =>
+      addEventListener('DOMContentLoaded', () => advance(PageEvent.DomReady), { once: true }),
+    );
   }
   if (reached < PageEvent.Loaded) {
     addEventListener('load', () => setTimeout(advance, 0, PageEvent.Loaded));
@@ -78,6 +82,8 @@ export function installPageLifecycle(renderer: IpcRenderer): void {
       return result;
     };
   }
+  // The goodbye that tells main this page left on purpose (a crashed tab's socket closes the same way).
+  addEventListener('pagehide', () => report(PageEvent.Unloading));
   addEventListener('popstate', () => navigated(false));
   addEventListener('hashchange', () => navigated(false));
   watchTitle(() => {
@@ -145,8 +151,7 @@ function navigationTiming(): PerformanceNavigationTiming | undefined {
 
 /** The document's HTTP status, where the browser tells it (Chromium 109+); 0 otherwise. */
 function responseStatus(): number {
-  const status = (navigationTiming() as { responseStatus?: number } | undefined)?.responseStatus ?? 0;
-  return status > 0 ? status : 0;
+  return Math.max(0, (navigationTiming() as { responseStatus?: number } | undefined)?.responseStatus ?? 0);
 }
 
 function takeLoadToken(): string {
@@ -161,24 +166,23 @@ function takeLoadToken(): string {
 
 /**
  * Calls `changed` when the head changes (a `<title>` set, added or replaced). Only the head is
- * watched: a page's body changes far more often and never holds its title.
+ * watched: a page's body changes far more often and never holds its title. (This script runs in the
+ * head or after it: the head exists.)
  */
 function watchTitle(changed: () => void): void {
-  if (typeof MutationObserver !== 'function') return;
-  const observe = (): void => {
-    const head = document.head;
-    if (head)
-      new MutationObserver(changed).observe(head, { childList: true, subtree: true, characterData: true });
-  };
-  if (document.head) observe();
-  else document.addEventListener('DOMContentLoaded', observe);
+  const head = document.head;
+  if (head)
+    new MutationObserver(changed).observe(head, { childList: true, subtree: true, characterData: true });
 }
 
-/** A page's Content Security Policy (or Trusted Types) refused to evaluate a string. */
+/**
+ * A page's Content Security Policy (or Trusted Types) refused to evaluate a string: Chromium and
+ * WebKit name `'unsafe-eval'`, Firefox says `blocked by CSP`.
+ */
 function isEvalRefusal(error: unknown): boolean {
   return (
     (error instanceof EvalError || error instanceof TypeError) &&
-    /unsafe-eval|Content Security Policy|TrustedScript/.test(error.message)
+    /unsafe-eval|CSP|TrustedScript/.test(error.message)
   );
 }
 

@@ -143,6 +143,11 @@ export const PageEvent = {
   InPageNavigation: 4,
   /** `document.title` changed: `title` is the new one. */
   TitleChanged: 5,
+  /**
+   * `pagehide`: the page is leaving (navigating, reloading, closing). A page that reported loading and
+   * whose connection then ends without this report has vanished (crashed, killed).
+   */
+  Unloading: 6,
 } as const;
 
 export type PageEvent = (typeof PageEvent)[keyof typeof PageEvent];

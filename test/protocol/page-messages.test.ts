@@ -22,7 +22,7 @@ function codeOf(run: () => unknown): string | undefined {
 
 describe('page lifecycle messages', () => {
   it('refuses an unknown page event, console level, script outcome or page command', () => {
-    expect(codeOf(() => decodeHex('0b 01 06 00 00 00 00', 'main'))).toBe('ERR_IPC_DECODE');
+    expect(codeOf(() => decodeHex('0b 01 07 00 00 00 00', 'main'))).toBe('ERR_IPC_DECODE');
     expect(codeOf(() => decodeHex('0b 01 00 00 00 00 00', 'main'))).toBe('ERR_IPC_DECODE');
     expect(codeOf(() => decodeHex('0c 01 04 00 00 00', 'main'))).toBe('ERR_IPC_DECODE');
     expect(codeOf(() => decodeHex('0d 01 01 03 00', 'main'))).toBe('ERR_IPC_DECODE');

@@ -557,8 +557,9 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     if (this.outbox === outbox) this.outbox = undefined;
   }
 
-  /** @internal The transport is gone (see {@link TransportEventsOf}). */
-  transportClosed(): void {
+  /** @internal The transport is gone (see {@link TransportEventsOf}); `reason` says why, when it does. */
+  transportClosed(reason?: IpcError): void {
+    const endedByPeer = !this.closed;
     this.closed = true;
     clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
@@ -567,7 +568,9 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     this.earlySyncRequests = undefined;
     if (this.destroyed) return;
     // Pending scripts reject, and a renderer that vanished says so, while it is not yet destroyed.
-    if (this.pageChannel || this.vanishedWith) this.pageChannelOf().ended(this.vanishedWith);
+    if (this.pageChannel || this.vanishedWith) {
+      this.vanishedWith = this.pageChannelOf().ended(this.vanishedWith, endedByPeer ? reason : undefined);
+    }
     // Off the world's list before any 'destroyed' listener runs: fromId no longer finds it.
     this.destroyed = true;
     this.world.removeSession(this);
@@ -594,8 +597,8 @@ class TransportEventsOf implements MainTransportEvents, FrameSink {
     this.session.receiveFrame(frame, respond, repeatable);
   }
 
-  close(): void {
-    this.session.transportClosed();
+  close(reason: IpcError): void {
+    this.session.transportClosed(reason);
   }
 
   reject(reason: IpcError): void {

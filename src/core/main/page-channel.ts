@@ -15,6 +15,9 @@ import { lifecycleEvent, PageReports } from './page-reports.js';
 import { PageScripts } from './page-scripts.js';
 import type { WebContents } from './web-contents-impl.js';
 
+/** How the WebSocket transport words a page socket that the browser closed. */
+const PAGE_SOCKET_CLOSED = "The page's socket closed";
+
 type PageMessage = Omit<MainToRendererExecuteJavaScript, 'seq'> | Omit<MainToRendererPageCommand, 'seq'>;
 
 /** What a page channel needs from its session. */
@@ -87,13 +90,33 @@ export class PageChannel {
     this.#command(on ? PageCommand.ReportConsole : PageCommand.StopConsole, '', '');
   }
 
-  /** The session is over: pending scripts reject; a renderer that vanished gets its last event. */
-  ended(vanishedWith: IpcError | undefined): void {
+  /**
+   * The session is over: pending scripts reject, and a renderer that vanished gets its last event.
+   * `vanishedWith`: the session already knows it vanished (a drop it did not come back from);
+   * `peerReason`: why the renderer's side ended it, when it did. Returns why it vanished, if it did.
+   */
+  ended(vanishedWith: IpcError | undefined, peerReason: IpcError | undefined): IpcError | undefined {
     const { contents } = this.host;
     this.#scripts?.rejectAll(
       new IpcError(IpcErrorCode.Closed, `WebContents #${contents.id} went away before the script's result.`),
     );
-    if (vanishedWith) emitGone(contents, vanishedWith, this.host.logger);
+    const vanished = vanishedWith ?? (this.#endedSilently(peerReason) ? peerReason : undefined);
+    if (vanished) emitGone(contents, vanished, this.host.logger);
+    return vanished;
+  }
+
+  /**
+   * A page that reported its lifecycle says goodbye (`pagehide`) before its socket closes. Chromium
+   * closes the socket of a crashed or killed tab with 1001 as it does for a navigation, so a page
+   * socket closed by the browser without that goodbye means the page vanished. The close reason is the
+   * WebSocket transport's (socket-main-transport.ts); a server shutting down gives another one.
+   */
+  #endedSilently(peerReason: IpcError | undefined): boolean {
+    return (
+      this.#reports?.expectsGoodbye === true &&
+      peerReason !== undefined &&
+      peerReason.message.startsWith(PAGE_SOCKET_CLOSED)
+    );
   }
 
   #command(command: PageCommand, url: string, token: string): void {

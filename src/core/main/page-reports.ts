@@ -77,6 +77,8 @@ export class PageReports implements PageView {
   frame: SenderFrame;
   /** How far the document got: 0, or a PageEvent up to `Loaded`. */
   #stage = 0;
+  /** The page said it is leaving (`pagehide`): its connection may end without it having vanished. */
+  saidGoodbye = false;
   #consoleTokens = CONSOLE_BURST;
   #consoleCountedAt = 0;
   /** Console messages dropped over the ration. */
@@ -104,10 +106,18 @@ export class PageReports implements PageView {
       case PageEvent.TitleChanged:
         this.#setTitle(title);
         return undefined;
+      case PageEvent.Unloading:
+        this.saidGoodbye = true;
+        return undefined;
       default:
         this.#advance(message.event, url, title, message.httpStatus);
         return undefined;
     }
+  }
+
+  /** The page reported its lifecycle, and its connection may not end silently. */
+  get expectsGoodbye(): boolean {
+    return this.#stage > 0 && !this.saidGoodbye;
   }
 
   /** Every stage between the last one reported and `to` (a repeat changes nothing). */

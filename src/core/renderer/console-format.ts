@@ -18,9 +18,10 @@ export function formatConsoleArgs(args: readonly unknown[], max: number): string
           return describe(value);
         case 'd':
         case 'i':
-          return typeof value === 'symbol' ? 'NaN' : String(Math.trunc(Number(value)));
-        case 'f':
-          return typeof value === 'symbol' ? 'NaN' : String(Number(value));
+        case 'f': {
+          const number = typeof value === 'symbol' ? Number.NaN : Number(value);
+          return String(spec === 'f' ? number : Math.trunc(number));
+        }
         case 'c':
           return '';
         default:
@@ -56,7 +57,10 @@ export function cutText(text: string, max: number): string {
  * JavaScriptCore (`f@url:line:col`) lines are read; anything else gives `{ sourceId: '', line: 0 }`.
  */
 export function callerLocation(stack: string | undefined, skip: number): { sourceId: string; line: number } {
-  const lines = (stack ?? '').split('\n').filter((line) => /:\d+:\d+\)?\s*$/.test(line));
-  const match = /(?:\(|@|at\s+)([^()@\s]+?):(\d+):\d+\)?\s*$/.exec(lines[skip] ?? '');
+  const frames = (stack ?? '')
+    .split('\n')
+    .map((line) => /(?:\(|@|at\s+)([^()@\s]+?):(\d+):\d+\)?\s*$/.exec(line))
+    .filter((match) => match !== null);
+  const match = frames[skip];
   return match ? { sourceId: match[1]!, line: Number(match[2]) } : { sourceId: '', line: 0 };
 }

@@ -77,6 +77,7 @@ function recordEvents(contents: WebContents): unknown[][] {
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const names = (events: unknown[][]) => events.map(([name]) => name);
 
 /** A main-side transport driven by hand (as in main-session.test.ts). */
 function fakeTransport(resumable = false) {
@@ -412,15 +413,34 @@ describe("'render-process-gone'", () => {
     expect(crashed).toEqual([true, false]);
   });
 
-  it('is not emitted for a goodbye (close 1000/1001, main closing it)', () => {
-    for (const end of ['goodbye', 'main'] as const) {
+  const browserClosed = () => new IpcError(IpcErrorCode.Closed, "The page's socket closed (code 1001).");
+
+  it('is not emitted for a goodbye: a page that said it leaves, a renderer that never reported, main closing it', () => {
+    for (const end of ['pagehide', 'no reports', 'main', 'server shutdown'] as const) {
       const { peer, contents } = fakePage();
       const seen = recordEvents(contents);
-      if (end === 'goodbye') peer.events.close(new IpcError(IpcErrorCode.Closed, 'code 1001'));
-      else contents.close();
-      expect(seen).toEqual([['destroyed']]);
+      if (end !== 'no reports') peer.deliver(pageState(1, PageEvent.Loading, `${ORIGIN}/`));
+      if (end === 'pagehide') peer.deliver(pageState(2, PageEvent.Unloading, `${ORIGIN}/`));
+      if (end === 'main') contents.close();
+      else if (end === 'server shutdown')
+        peer.events.close(new IpcError(IpcErrorCode.Closed, 'The server closed.'));
+      else peer.events.close(browserClosed());
+      expect([
+        end,
+        names(seen).filter((name) => name === 'render-process-gone' || name === 'destroyed'),
+      ]).toEqual([end, ['destroyed']]);
       expect(contents.isCrashed()).toBe(false);
     }
+  });
+
+  it('is emitted when the browser closes the socket of a page that reported loading and said no goodbye', () => {
+    // Chromium closes a crashed tab's socket with 1001, as for a navigation: only the goodbye tells them apart.
+    const { peer, contents } = fakePage();
+    const seen = recordEvents(contents);
+    peer.deliver(pageState(1, PageEvent.Loading, `${ORIGIN}/`));
+    peer.events.close(browserClosed());
+    expect(names(seen).slice(-2)).toEqual(['render-process-gone', 'destroyed']);
+    expect(contents.isCrashed()).toBe(true);
   });
 
   it('comes when a resumable page does not return within the grace period, not when it does', async () => {
