@@ -322,7 +322,7 @@ export class WebContents extends EventEmitter {
   /** @internal Asks the page for console messages while someone listens for them, and only then. */
   syncConsoleReporting(): void {
     const wanted = this.listenerCount('console-message') > 0;
-    if (wanted === this.#reportingConsole || this.#link.destroyed) return;
+    if (wanted === this.#reportingConsole || this.#link.destroyed || !this.#isPage()) return;
     this.#reportingConsole = wanted;
     this.#link.reportConsole?.(wanted);
   }
