@@ -9,6 +9,7 @@ import type { ConnectionState } from '../core/renderer/renderer-session.js';
 import type { RendererTrafficListener } from '../core/renderer/renderer-traffic.js';
 import { autoConnectDefault } from './connect.browser.js';
 import { ipcRenderer as ownIpcRenderer } from './ipc-renderer.js';
+import { installPageLifecycle } from './page-lifecycle.browser.js';
 import { pageRuntime } from './page-runtime.js';
 import { type BrowserConnectOptions, connectRenderer } from './renderer-connect.browser.js';
 import { webFrame as ownWebFrame, type WebFrame } from './web-frame.js';
@@ -39,7 +40,10 @@ export function connect(options?: BrowserConnectOptions): IpcRenderer {
 
 /** Connects this bundle's own renderer, unless the page's classic script has one already. */
 export function autoConnectPage(): void {
-  if (!runtime) autoConnectDefault();
+  if (runtime) return;
+  autoConnectDefault();
+  // Without the classic script, this bundle's renderer is the page's: it reports the page's lifecycle.
+  installPageLifecycle(ownIpcRenderer);
 }
 
 /**

@@ -23,8 +23,9 @@ describe('browser bundle', () => {
     const gzipped = gzipSync(code, { level: 9 }).byteLength;
     // 24 KiB until resume (issue 13: reconnection, replay buffer, connection states) added 2.4 KiB;
     // 28 KiB until issue 14 added 2.6 KiB: contextBridge with Electron's copy rules, webFrame, webUtils,
-    // the preload `process`, the preload runner and its `require`, and the toolkit's window.electron.
-    expect(gzipped).toBeLessThan(32 * 1024);
+    // the preload `process`, the preload runner and its `require`, and the toolkit's window.electron;
+    // 32 KiB until the page lifecycle (load events, executeJavaScript, console reports) added 1.6 KiB.
+    expect(gzipped).toBeLessThan(34 * 1024);
   });
 
   it('the ESM browser entry pulls in no Node module (ws, worker_threads, node:*)', async () => {
