@@ -147,7 +147,7 @@ export abstract class SequencedLink<R extends Receiver> {
     if (transient) {
       const kept = replay.addCopy(frame, this.#sentSeq);
       // The copy's memory is reused once acknowledged: only a sink that copies may get it.
-      if (this.#linkUp) sink?.sendTransient!(kept);
+      if (this.#linkUp) sink?.sendTransient?.(kept);
     } else {
       replay.add(frame, this.#sentSeq);
       if (this.#linkUp) sink?.send(frame);

@@ -8,7 +8,6 @@ import { MessageKind } from '../../../src/protocol/messages.js';
 import {
   type ConnectionEvent,
   connectionState,
-  type IpcRenderer,
   onConnectionState,
 } from '../../../src/renderer.js';
 import { createIpcRenderer, disconnect } from '../../../src/renderer.node.js';
