@@ -5,11 +5,7 @@ import { IpcErrorCode } from '../../../src/protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
 import { decodeFrame, encodeMessageFrame } from '../../../src/protocol/message-codec.js';
 import { MessageKind } from '../../../src/protocol/messages.js';
-import {
-  type ConnectionEvent,
-  connectionState,
-  onConnectionState,
-} from '../../../src/renderer.js';
+import { type ConnectionEvent, connectionState, onConnectionState } from '../../../src/renderer.js';
 import { createIpcRenderer, disconnect } from '../../../src/renderer.node.js';
 import {
   createConnectionKey,
