@@ -41,6 +41,11 @@ export const IpcErrorCode = {
   EvalBlocked: 'ERR_IPC_EVAL_BLOCKED',
   /** A page-only WebContents method (executeJavaScript, reload, loadURL) on a renderer that is no page. */
   NotAPage: 'ERR_IPC_NOT_A_PAGE',
+  /**
+   * A message for a renderer of another main process could not be sent: the cluster's broker (Redis) is
+   * unreachable, or too much is already waiting for it. Local renderers are not affected.
+   */
+  ClusterUnavailable: 'ERR_IPC_CLUSTER_UNAVAILABLE',
 } as const;
 
 export type IpcErrorCode = (typeof IpcErrorCode)[keyof typeof IpcErrorCode];
