@@ -46,6 +46,13 @@ export const IpcErrorCode = {
    * unreachable, or too much is already waiting for it. Local renderers are not affected.
    */
   ClusterUnavailable: 'ERR_IPC_CLUSTER_UNAVAILABLE',
+  /**
+   * Warning: another `'upgrade'` listener on the http server answered or closed an upgrade for
+   * ipc-anywhere's WebSocket path (a ws `WebSocketServer({ server, path })`), so a page could not connect.
+   */
+  UpgradeConflict: 'ERR_IPC_UPGRADE_CONFLICT',
+  /** Warning: a second copy of the library was loaded in the process; each copy has its own `ipcMain`. */
+  DuplicateCopy: 'ERR_IPC_DUPLICATE_COPY',
 } as const;
 
 export type IpcErrorCode = (typeof IpcErrorCode)[keyof typeof IpcErrorCode];
