@@ -3,15 +3,25 @@
  * each with the sequence number of its last message (or a number above it: see
  * {@link SequencedLink}). After a reconnection the frames the peer did not receive are sent again;
  * the peer skips the messages of a frame it already had.
+ *
+ * A held frame is a number of parallel entries, not an object: a stream of small frames then leaves
+ * nothing per frame for the garbage collector to trace until it is acknowledged (views kept per frame
+ * survived young collections and made them slower).
  */
 export class ReplayBuffer {
-  #frames: Uint8Array[] = [];
+  /** The frame itself, or the slab its copy was packed into (see {@link #starts}). */
+  #held: (Uint8Array | Slab)[] = [];
+  /** Where a packed copy starts in its slab; {@link REFERENCED} or {@link POOLED} otherwise. */
+  #starts: number[] = [];
+  #lengths: number[] = [];
   #lastSeqs: number[] = [];
   /** Index of the oldest frame still held (acknowledged ones before it are dropped in batches). */
   #head = 0;
   #bytes = 0;
   /** The highest sequence number the peer acknowledged. */
   #acked = 0;
+  /** The slab small copies go to now. */
+  #slab: Slab | undefined;
 
   /** Bytes held. */
   get bytes(): number {
@@ -24,13 +34,11 @@ export class ReplayBuffer {
 
   /** Frames held (for tests and diagnostics). */
   get frameCount(): number {
-    return this.#frames.length - this.#head;
+    return this.#held.length - this.#head;
   }
 
   add(frame: Uint8Array, lastSeq: number): void {
-    this.#frames.push(frame);
-    this.#lastSeqs.push(lastSeq);
-    this.#bytes += frame.byteLength;
+    this.#push(frame, REFERENCED, frame.byteLength, lastSeq);
   }
 
   /**
@@ -41,69 +49,78 @@ export class ReplayBuffer {
   addCopy(frame: Uint8Array, lastSeq: number): Uint8Array {
     const length = frame.byteLength;
     let copy: Uint8Array;
-    let holder: Slab | typeof POOLED;
     if (length > SLAB_BYTES / 2) {
       copy = takeBuffer(length);
-      holder = POOLED;
+      this.#push(copy, POOLED, length, lastSeq);
     } else {
       // Small frames share slabs: one ArrayBuffer per frame cost more than encoding the frame.
       let slab = this.#slab;
-      if (slab === undefined || slab.used + length > SLAB_BYTES) {
-        slab = this.#slab = takeSlab();
-      }
-      copy = slab.bytes.subarray(slab.used, slab.used + length);
+      if (slab === undefined || slab.used + length > SLAB_BYTES) slab = this.#slab = takeSlab();
+      const start = slab.used;
+      copy = slab.bytes.subarray(start, start + length);
       slab.used += length;
       slab.live++;
-      holder = slab;
+      this.#push(slab, start, length, lastSeq);
     }
     copy.set(frame);
-    this.add(copy, lastSeq);
-    this.#holders[this.#frames.length - 1] = holder;
     return copy;
   }
 
-  /** Where each held copy's memory comes from (by index, like the frames): it goes back once acknowledged. */
-  #holders: (Slab | typeof POOLED | undefined)[] = [];
-  /** The slab small copies go to now. */
-  #slab: Slab | undefined;
+  #push(held: Uint8Array | Slab, start: number, length: number, lastSeq: number): void {
+    this.#held.push(held);
+    this.#starts.push(start);
+    this.#lengths.push(length);
+    this.#lastSeqs.push(lastSeq);
+    this.#bytes += length;
+  }
+
+  #frameAt(index: number): Uint8Array {
+    const held = this.#held[index]!;
+    if (held instanceof Uint8Array) return held;
+    const start = this.#starts[index]!;
+    return held.bytes.subarray(start, start + this.#lengths[index]!);
+  }
 
   #release(index: number): void {
-    const holder = this.#holders[index];
-    if (holder === undefined) return;
-    this.#holders[index] = undefined;
-    if (holder === POOLED) {
-      giveBack(this.#frames[index]!);
+    const held = this.#held[index]!;
+    const start = this.#starts[index]!;
+    if (start === REFERENCED) return;
+    if (start === POOLED) {
+      giveBack(held as Uint8Array);
       return;
     }
-    holder.live--;
-    if (holder.live > 0) return;
-    if (holder === this.#slab)
-      holder.used = 0; // empty: filled again from the start
-    else giveBackSlab(holder);
+    const slab = held as Slab;
+    slab.live--;
+    if (slab.live > 0) return;
+    if (slab === this.#slab)
+      slab.used = 0; // empty: filled again from the start
+    else giveBackSlab(slab);
   }
 
   /** The peer has every message up to `received`: frames that hold nothing later are dropped. */
   ack(received: number): void {
     if (received <= this.#acked) return;
     this.#acked = received;
-    const frames = this.#frames;
+    const held = this.#held;
     const lastSeqs = this.#lastSeqs;
     let head = this.#head;
-    while (head < frames.length && lastSeqs[head]! <= received) {
-      this.#bytes -= frames[head]!.byteLength;
+    while (head < held.length && lastSeqs[head]! <= received) {
+      this.#bytes -= this.#lengths[head]!;
       this.#release(head);
-      frames[head] = EMPTY;
+      held[head] = EMPTY;
       head++;
     }
-    if (head === frames.length) {
-      this.#frames = [];
+    if (head === held.length) {
+      this.#held = [];
+      this.#starts = [];
+      this.#lengths = [];
       this.#lastSeqs = [];
-      this.#holders = [];
       head = 0;
-    } else if (head >= 1024 && head * 2 >= frames.length) {
-      frames.splice(0, head);
+    } else if (head >= 1024 && head * 2 >= held.length) {
+      held.splice(0, head);
+      this.#starts.splice(0, head);
+      this.#lengths.splice(0, head);
       lastSeqs.splice(0, head);
-      this.#holders.splice(0, head);
       head = 0;
     }
     this.#head = head;
@@ -112,17 +129,18 @@ export class ReplayBuffer {
   /** The frames holding a message after `received`, oldest first. */
   framesAfter(received: number): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = this.#head; i < this.#frames.length; i++) {
-      if (this.#lastSeqs[i]! > received) out.push(this.#frames[i]!);
+    for (let i = this.#head; i < this.#held.length; i++) {
+      if (this.#lastSeqs[i]! > received) out.push(this.#frameAt(i));
     }
     return out;
   }
 
   clear(): void {
     // Nothing is shared with other buffers: the memory is simply left to the garbage collector.
-    this.#holders = [];
     this.#slab = undefined;
-    this.#frames = [];
+    this.#held = [];
+    this.#starts = [];
+    this.#lengths = [];
     this.#lastSeqs = [];
     this.#head = 0;
     this.#bytes = 0;
@@ -131,6 +149,10 @@ export class ReplayBuffer {
 }
 
 const EMPTY = new Uint8Array(0);
+/** A held frame that is the sender's own (not copied). */
+const REFERENCED = -1;
+/** A held copy with a pooled buffer of its own. */
+const POOLED = -2;
 
 /** Small copies are packed into slabs of this size; larger ones get a pooled buffer of their own. */
 const SLAB_BYTES = 64 * 1024;
@@ -145,8 +167,6 @@ interface Slab {
   live: number;
 }
 
-/** Marks a held copy that has a pooled buffer of its own. */
-const POOLED = 1;
 const freeSlabs: Slab[] = [];
 
 function takeSlab(): Slab {
