@@ -41,6 +41,8 @@ export interface SessionWorld extends DispatchWorld {
   readonly maxReplayBytes: number;
   /** Another connected renderer's session, for relays (`undefined` once it is destroyed). */
   sessionFor(id: number): MainSession | undefined;
+  /** Where a renderer's `sendTo(id)` goes: {@link sessionFor}, or a renderer of another main process. */
+  sendToTarget(id: number): Pick<MainSession, 'webContents' | 'sendChannelMessage'> | undefined;
   /** This session's renderer is gone: the world forgets it (before `'destroyed'` is emitted). */
   removeSession(session: MainSession): void;
 }
@@ -392,7 +394,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
         this.dispatchInvoke(message);
         return;
       case MessageKind.SendTo: {
-        const target = this.world.sessionFor(message.webContentsId);
+        const target = this.world.sendToTarget(message.webContentsId);
         if (!target) return;
         this.relay(() => {
           const allow = this.world.allowSendTo;

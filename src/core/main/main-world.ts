@@ -9,6 +9,8 @@ import {
 } from '../../protocol/options.js';
 import type { MainTransport } from '../../transports/transport.js';
 import { checkDeadline } from '../shared/deadline.js';
+import { type Cluster, checkCluster } from './cluster-link.js';
+import { ClusterView, describeRenderer, type RelayTarget } from './cluster-remotes.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { MainSession, type SessionWorld } from './main-session.js';
@@ -55,6 +57,13 @@ export interface MainWorldOptions {
    * Default 32 MiB.
    */
   maxReplayBytes?: number;
+  /**
+   * Joins this main to other main processes (one per core or machine) behind one URL, e.g.
+   * `redisCluster({ url })` from `ipc-anywhere/redis`: WebContents ids become unique across them,
+   * `getAllWebContents()` and `fromId()` see every process's renderers (remote ones as proxies), and
+   * `sendTo` reaches them (docs/scale-out.md). Default: this process alone.
+   */
+  cluster?: Cluster;
 }
 
 /** The options {@link MainWorld} reads (any other name is refused: it would be a typo). */
@@ -65,6 +74,7 @@ const MAIN_OPTION_NAMES = [
   'allowSendTo',
   'resumeGracePeriod',
   'maxReplayBytes',
+  'cluster',
 ] as const;
 
 export const DEFAULT_RESUME_GRACE_PERIOD_MS = 30_000;
@@ -110,6 +120,9 @@ export class MainWorld implements SessionWorld {
   /** Connected renderers by WebContents id; a session leaves when its renderer is destroyed. */
   readonly #sessions = new Map<number, MainSession>();
   #nextId = 1;
+  readonly #cluster: Cluster | undefined;
+  /** Other processes' renderers, when this world is part of a cluster. */
+  readonly #remotes: ClusterView | undefined;
 
   /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` naming the option (see {@link MainWorldOptions}). */
   constructor(options: MainWorldOptions = {}) {
@@ -120,6 +133,7 @@ export class MainWorld implements SessionWorld {
     checkFunction('allowSendTo', options.allowSendTo, '(sender, target) => boolean');
     checkInterval('resumeGracePeriod', options.resumeGracePeriod, 'no resume');
     checkByteCount('maxReplayBytes', options.maxReplayBytes, { min: 1 });
+    checkCluster('cluster', options.cluster);
     this.logger = options.logger ?? consoleLogger;
     this.limits = checkedLimits(options.limits, MAIN_DEFAULT_LIMITS);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
@@ -128,15 +142,29 @@ export class MainWorld implements SessionWorld {
     this.maxReplayBytes = options.maxReplayBytes ?? DEFAULT_MAX_REPLAY_BYTES;
     loggers.set(this.ipcMain, this.logger);
     const sessions = this.#sessions;
+    const local = (): WebContents[] => Array.from(sessions.values(), (session) => session.webContents);
     this.webContents = {
-      getAllWebContents: () => Array.from(sessions.values(), (session) => session.webContents),
+      getAllWebContents: local,
       fromId: (id: number) => sessions.get(id)?.webContents,
     };
+    const cluster = options.cluster;
+    if (cluster === undefined) return;
+    const remotes = new ClusterView(cluster, this.logger, {
+      sessionFor: (id) => sessions.get(id),
+      localContents: local,
+    });
+    this.#cluster = cluster;
+    this.#remotes = remotes;
+    this.webContents = {
+      getAllWebContents: () => remotes.appendAll(local()),
+      fromId: (id: number) => sessions.get(id)?.webContents ?? remotes.get(id),
+    };
+    cluster.attach(remotes);
   }
 
   /** Connects a renderer: creates its WebContents, says hello, and starts dispatching its messages. */
   addRenderer(transport: MainTransport, info: RendererInfo): WebContents {
-    const id = this.#nextId++;
+    const id = this.#cluster ? this.#cluster.allocateId() : this.#nextId++;
     const session = new MainSession(this, transport);
     const contents = new WebContents(
       {
@@ -150,6 +178,8 @@ export class MainWorld implements SessionWorld {
       session,
     );
     this.#sessions.set(id, session);
+    // Announced before the session starts: a renderer that is closed at once then leaves after it joined.
+    this.#cluster?.announceJoin(describeRenderer(contents));
     loggers.set(contents.ipc, this.logger);
     // A guest is attached before its first message is dispatched: its host must know its id by then.
     const attached = info.guest ? this.guests.attach(info.guest, contents) : false;
@@ -168,10 +198,17 @@ export class MainWorld implements SessionWorld {
     return this.#sessions.get(id);
   }
 
+  /** Where a renderer's `sendTo(id)` goes: a renderer of this process, or of another one in the cluster. */
+  sendToTarget(id: number): RelayTarget | undefined {
+    return this.#sessions.get(id) ?? this.#remotes?.relayTarget(id);
+  }
+
   /** Called by a session whose renderer is gone, before its `'destroyed'` event. */
   removeSession(session: MainSession): void {
     const id = session.webContents.id;
-    if (this.#sessions.get(id) === session) this.#sessions.delete(id);
+    if (this.#sessions.get(id) !== session) return;
+    this.#sessions.delete(id);
+    this.#cluster?.announceLeave(id);
   }
 
   /** Disconnects every renderer. */

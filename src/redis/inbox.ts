@@ -1,0 +1,69 @@
+import type { ClusterMember, ClusterRenderer } from '../core/main/cluster-link.js';
+import type { BatchVisitor } from './cluster-wire.js';
+import type { Membership } from './membership.js';
+
+/** What the inbox asks of the cluster it belongs to. */
+export interface InboxOwner {
+  /** Another process joined, or missed a change of ours: publish our Snapshot. */
+  snapshotWanted(): void;
+}
+
+/**
+ * Where the records of one received batch go: messages to this process's renderers, membership news
+ * to {@link Membership}. One object for every batch (no closure per batch): set {@link now}, then
+ * {@link from} names the sender and returns the visitor.
+ */
+export class Inbox implements BatchVisitor {
+  now = 0;
+  #from = '';
+
+  constructor(
+    private readonly member: ClusterMember,
+    private readonly membership: Membership,
+    private readonly owner: InboxOwner,
+  ) {}
+
+  /** The visitor for a batch from `node` (which is alive, since it published). */
+  from(node: string): BatchVisitor {
+    this.#from = node;
+    this.membership.heard(node, this.now);
+    return this;
+  }
+
+  send(target: number, sender: number, channel: string, args: unknown[]): void {
+    this.member.deliver(target, channel, args, sender);
+  }
+
+  close(target: number): void {
+    this.member.closeLocal(target);
+  }
+
+  snapshot(seq: number, renderers: ClusterRenderer[]): void {
+    this.membership.list(this.#from, seq, renderers, this.now);
+  }
+
+  sync(): void {
+    this.owner.snapshotWanted();
+  }
+
+  hello(seq: number, renderers: ClusterRenderer[]): void {
+    this.membership.list(this.#from, seq, renderers, this.now);
+    this.owner.snapshotWanted();
+  }
+
+  heartbeat(seq: number): void {
+    this.membership.heartbeat(this.#from, seq, this.now);
+  }
+
+  join(seq: number, renderer: ClusterRenderer): void {
+    this.membership.join(this.#from, seq, renderer, this.now);
+  }
+
+  leave(seq: number, id: number): void {
+    this.membership.leave(this.#from, seq, id, this.now);
+  }
+
+  bye(): void {
+    this.membership.gone(this.#from);
+  }
+}
