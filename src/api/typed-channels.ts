@@ -1,4 +1,13 @@
 import type { IpcMainEvent } from '../core/main/web-contents-impl.js';
+import type { ChannelValidator } from './args-validator.js';
+
+export type { ArgsSchema, ArgsValidator, ChannelValidator, SchemaIssuesError } from './args-validator.js';
+export type {
+  StandardIssue,
+  StandardResult,
+  StandardSchemaProps,
+  StandardSchemaV1,
+} from './standard-schema.js';
 
 /**
  * What one channel carries; every key is optional and says which calls the channel allows:
@@ -73,21 +82,16 @@ export type MainListener<S> = (
   ...args: SendArgs<S> | SendSyncArgs<S>
 ) => void;
 
-/**
- * Checks a channel's arguments at run time: throws (anything; its message is reported) when they are
- * wrong, returns when they are right. Plug in zod (`(args) => schema.parse(args)`), valibot or a
- * hand-written check.
- */
-export type ArgsValidator = (args: unknown[]) => void;
-
-/** One validator per channel; channels without one are not checked. */
-export type ChannelValidators<C> = { readonly [K in keyof C]?: ArgsValidator };
+/** One validator per channel (a function or a Standard Schema); channels without one are not checked. */
+export type ChannelValidators<C> = { readonly [K in keyof C]?: ChannelValidator };
 
 /** Options shared by `typedIpcMain` and `typedIpcRenderer`. */
 export interface TypedIpcOptions<C> {
   /**
-   * Validators run on the arguments of incoming messages (main) or outgoing ones (renderer). Without
-   * any, the typed functions return the very object they are given.
+   * Validators run on the arguments of incoming messages (main) or outgoing ones (renderer): per
+   * channel, a function that throws (or rejects) on bad arguments, or a Standard Schema of the argument
+   * list (zod, valibot, arktype). Anything else is refused when the view is made. Without any, the typed
+   * functions return the very object they are given.
    */
   validate?: ChannelValidators<C>;
 }

@@ -1,9 +1,10 @@
 import type { Logger } from '../core/main/logger.js';
 import { loggerOfIpcMain } from '../core/main/main-world.js';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from '../core/main/web-contents-impl.js';
-import { replyWasNeverSent } from '../core/shared/electron-texts.js';
+import { noHandlerMessage, replyWasNeverSent } from '../core/shared/electron-texts.js';
+import { checkLogger, checkOptionNames, checkOptionsObject } from '../protocol/options.js';
+import { type ChannelValidator, checkArgs, checkedValidators, type Verdict } from './args-validator.js';
 import type {
-  ArgsValidator,
   ChannelMap,
   ChannelResult,
   InvokeArgs,
@@ -16,7 +17,7 @@ import type {
   ToRendererChannel,
   TypedIpcOptions,
 } from './typed-channels.js';
-import { hasValidators, overlay, reasonOf, validatorOf } from './typed-views.js';
+import { overlay, reasonOf } from './typed-views.js';
 
 type HandlerMethod = 'handle' | 'handleOnce' | 'removeHandler';
 
@@ -62,8 +63,10 @@ export interface TypedWebContents<C> extends Omit<WebContents, 'send'> {
 
 /**
  * Types `ipcMain` (or a `webContents.ipc`) by the channel map `C`. Without validators this returns
- * `ipcMain` itself (no wrapper, no cost). With `options.validate`, it returns a view of `ipcMain` whose
- * listeners and handlers only see arguments their channel's validator accepted:
+ * `ipcMain` itself (no wrapper, no cost). With `options.validate` (per channel, a function that throws
+ * or rejects on bad arguments, or a Standard Schema of the argument list: zod, valibot, arktype), it
+ * returns a view of `ipcMain` whose listeners and handlers only see arguments their channel's validator
+ * accepted (a schema's output, when it transforms them):
  *
  * - `invoke`: the handler is not called; the renderer's `invoke` rejects with the validator's error as
  *   it would with a handler's (`Error invoking remote method '<ch>': <error>`), and main logs it as a
@@ -72,10 +75,14 @@ export interface TypedWebContents<C> extends Omit<WebContents, 'send'> {
  *   with the channel and the reason, once per message. A refused `sendSync` is answered at once with
  *   Electron's `{ error: 'reply was never sent' }`.
  *
- * Listeners added to `ipcMain` directly (not through the view) are not checked.
+ * An asynchronous validator delays the listener (messages still reach it in order). Listeners added to
+ * `ipcMain` directly (not through the view) are not checked.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a validator that is neither a function nor a Standard
+ *   Schema (a number, a schema library's object without `~standard`), or an unknown option.
  * @example
+ * import { z } from 'zod';
  * const typedMain = typedIpcMain<Channels>(ipcMain, {
- *   validate: { 'note:add': ([text]) => { if (typeof text !== 'string') throw new TypeError('text must be a string'); } },
+ *   validate: { 'note:add': z.tuple([z.string().max(1000)]) },
  * });
  * typedMain.handle('note:add', (_event, text) => notes.add(text));
  */
@@ -83,10 +90,13 @@ export function typedIpcMain<C extends ChannelMap<C>>(
   ipcMain: IpcMain,
   options: TypedIpcMainOptions<C> = {},
 ): TypedIpcMain<C> {
-  const { validate } = options;
-  if (!hasValidators(validate)) return ipcMain as unknown as TypedIpcMain<C>;
+  checkOptionsObject('typedIpcMain', options);
+  checkOptionNames('typedIpcMain', options, ['validate', 'logger']);
+  checkLogger('logger', options.logger);
+  const validators = checkedValidators('typedIpcMain', options.validate);
+  if (validators === undefined) return ipcMain as unknown as TypedIpcMain<C>;
   const logger = options.logger ?? loggerOfIpcMain(ipcMain);
-  return validatingView(ipcMain, validate, logger) as unknown as TypedIpcMain<C>;
+  return validatingView(ipcMain, validators, logger) as unknown as TypedIpcMain<C>;
 }
 
 /**
@@ -99,13 +109,14 @@ export function typedWebContents<C extends ChannelMap<C>>(contents: WebContents)
 }
 
 type Listener = (event: object, ...args: unknown[]) => void;
-type Validators = Partial<Record<string, ArgsValidator>>;
+type Validators = ReadonlyMap<string, ChannelValidator>;
+type Settled = Verdict | Promise<Verdict>;
 
 /**
  * Each validator's verdict per event object: the cascade (`webContents.ipc`, then `ipcMain`) passes one
  * event to every listener, so a message is checked and reported once per validator.
  */
-const verdictsOf = new WeakMap<ArgsValidator, WeakMap<object, boolean>>();
+const verdictsOf = new WeakMap<ChannelValidator, WeakMap<object, Settled>>();
 
 const ADD_METHODS = ['on', 'addListener', 'prependListener'] as const;
 /** Once-listeners are added as lasting ones that remove themselves when a message passes the check. */
@@ -115,41 +126,86 @@ const ONCE_METHODS = [
 ] as const;
 const REMOVE_METHODS = ['off', 'removeListener'] as const;
 
+/**
+ * Calls `deliver` with each message a verdict lets through, in the order the messages came: a
+ * synchronous verdict at once, unless an asynchronous one before it is still pending (an async schema
+ * must not reorder a channel's messages). A listener that throws after an await is reported, as
+ * dispatch reports one that throws at once.
+ */
+function inOrder(
+  deliver: (self: unknown, event: object, args: unknown[]) => void,
+  report: (error: unknown) => void,
+): (self: unknown, event: object, verdict: Settled) => void {
+  let tail: Promise<void> | undefined;
+  return (self, event, verdict) => {
+    if (tail === undefined && !(verdict instanceof Promise)) {
+      if (verdict.ok) deliver(self, event, verdict.args);
+      return;
+    }
+    const next = (tail ?? Promise.resolve())
+      .then(() => verdict)
+      .then((settled) => {
+        if (settled.ok) deliver(self, event, settled.args);
+      })
+      .catch(report);
+    tail = next;
+    void next.then(() => {
+      if (tail === next) tail = undefined;
+    });
+  };
+}
+
 /** A Proxy over `ipcMain` whose listener and handler methods check arguments first. */
-function validatingView(ipcMain: IpcMain, validate: Validators, logger: Logger): IpcMain {
+function validatingView(ipcMain: IpcMain, validators: Validators, logger: Logger): IpcMain {
   /** The checking wrapper of each (listener, channel), so `off` finds it and duplicates stay duplicates. */
   const wrappers = new WeakMap<Listener, Map<string, Listener>>();
 
-  const accepts = (event: object, channel: string, validator: ArgsValidator, args: unknown[]): boolean => {
+  /** The verdict on one message (checked and reported once per validator, whoever asks). */
+  const verdictOn = (
+    event: object,
+    channel: string,
+    validator: ChannelValidator,
+    args: unknown[],
+  ): Settled => {
     let verdicts = verdictsOf.get(validator);
     if (verdicts === undefined) verdictsOf.set(validator, (verdicts = new WeakMap()));
     const known = verdicts.get(event);
     if (known !== undefined) return known;
-    let ok = true;
-    try {
-      validator(args);
-    } catch (error) {
-      ok = false;
-      logger.warn(`ipc-anywhere: dropped a message on '${channel}': invalid arguments: ${reasonOf(error)}`);
+    const report = (verdict: Verdict): Verdict => {
+      if (verdict.ok) return verdict;
+      logger.warn(
+        `ipc-anywhere: dropped a message on '${channel}': invalid arguments: ${reasonOf(verdict.reason)}`,
+      );
       // A refused sendSync would otherwise block the renderer until the event is collected.
       if ('returnValue' in event) (event as { returnValue: unknown }).returnValue = replyWasNeverSent();
-    }
-    verdicts.set(event, ok);
-    return ok;
+      return verdict;
+    };
+    const verdict = checkArgs(validator, args);
+    const settled = verdict instanceof Promise ? verdict.then(report) : report(verdict);
+    verdicts.set(event, settled);
+    return settled;
+  };
+
+  const reportThrow = (channel: string) => (error: unknown) =>
+    logger.error(`ipc-anywhere: a listener for '${channel}' threw:`, error);
+
+  const remember = (listener: Listener, channel: string, wrapped: Listener): void => {
+    let byChannel = wrappers.get(listener);
+    if (byChannel === undefined) wrappers.set(listener, (byChannel = new Map()));
+    byChannel.set(channel, wrapped);
   };
 
   const wrapperOf = (channel: string, listener: Listener, create: boolean): Listener | undefined => {
-    const validator = validatorOf(validate, channel);
+    const validator = validators.get(channel);
     if (validator === undefined || typeof listener !== 'function') return listener;
-    let byChannel = wrappers.get(listener);
-    let wrapped = byChannel?.get(channel);
+    const wrapped = wrappers.get(listener)?.get(channel);
     if (wrapped !== undefined || !create) return wrapped ?? listener;
-    wrapped = function (this: unknown, event, ...args) {
-      if (accepts(event, channel, validator, args)) listener.call(this, event, ...args);
+    const deliver = inOrder((self, event, args) => listener.call(self, event, ...args), reportThrow(channel));
+    const checking: Listener = function (this: unknown, event, ...args) {
+      deliver(this, event, verdictOn(event, channel, validator, args));
     };
-    if (byChannel === undefined) wrappers.set(listener, (byChannel = new Map()));
-    byChannel.set(channel, wrapped);
-    return wrapped;
+    remember(listener, channel, checking);
+    return checking;
   };
 
   const overrides = new Map<PropertyKey, (...args: any[]) => unknown>();
@@ -161,22 +217,26 @@ function validatingView(ipcMain: IpcMain, validate: Validators, logger: Logger):
   }
   for (const [name, lasting] of ONCE_METHODS) {
     overrides.set(name, (channel: string, listener: Listener) => {
-      const validator = validatorOf(validate, channel);
+      const validator = validators.get(channel);
       if (validator === undefined || typeof listener !== 'function') {
         ipcMain[name](channel, listener);
         return view;
       }
-      // A refused message must not use up the listener (a hostile renderer could otherwise burn it).
-      const wrapped: Listener = function (this: unknown, event, ...args) {
-        if (!accepts(event, channel, validator, args)) return;
-        ipcMain.removeListener(channel, wrapped);
-        if (wrappers.get(listener)?.get(channel) === wrapped) wrappers.get(listener)!.delete(channel);
-        listener.call(this, event, ...args);
+      // A refused message must not use up the listener (a hostile renderer could otherwise burn it);
+      // of several messages checked at once, only the first that passes reaches it.
+      let used = false;
+      const deliver = inOrder((self, event, args) => {
+        if (used) return;
+        used = true;
+        ipcMain.removeListener(channel, checking);
+        if (wrappers.get(listener)?.get(channel) === checking) wrappers.get(listener)!.delete(channel);
+        listener.call(self, event, ...args);
+      }, reportThrow(channel));
+      const checking: Listener = function (this: unknown, event, ...args) {
+        if (!used) deliver(this, event, verdictOn(event, channel, validator, args));
       };
-      let byChannel = wrappers.get(listener);
-      if (byChannel === undefined) wrappers.set(listener, (byChannel = new Map()));
-      byChannel.set(channel, wrapped);
-      ipcMain[lasting](channel, wrapped);
+      remember(listener, channel, checking);
+      ipcMain[lasting](channel, checking);
       return view;
     });
   }
@@ -188,13 +248,25 @@ function validatingView(ipcMain: IpcMain, validate: Validators, logger: Logger):
   }
   for (const name of ['handle', 'handleOnce'] as const) {
     overrides.set(name, (channel: string, handler: (...args: any[]) => unknown) => {
-      const validator = validatorOf(validate, channel);
+      const validator = validators.get(channel);
       if (validator === undefined || typeof handler !== 'function') return ipcMain[name](channel, handler);
+      let used = false;
+      const run = (event: IpcMainInvokeEvent, verdict: Verdict): unknown => {
+        if (!verdict.ok) throw verdict.reason; // rejects the invoke exactly as a handler's throw would
+        if (name === 'handleOnce') {
+          // Another call may have passed its (async) check first and used the handler up.
+          if (used) throw new Error(noHandlerMessage(channel));
+          used = true;
+          ipcMain.removeHandler(channel);
+        }
+        return handler(event, ...verdict.args);
+      };
       // handle, not handleOnce: a refused call must not use up a once handler.
       return ipcMain.handle(channel, (event, ...args) => {
-        validator(args); // a throw here rejects the invoke exactly as a handler's throw would
-        if (name === 'handleOnce') ipcMain.removeHandler(channel);
-        return handler(event, ...args);
+        const verdict = checkArgs(validator, args);
+        return verdict instanceof Promise
+          ? verdict.then((settled) => run(event, settled))
+          : run(event, verdict);
       });
     });
   }

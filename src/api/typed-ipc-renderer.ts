@@ -1,6 +1,9 @@
 import type { CallOptions, IpcRenderer, IpcRendererEvent } from '../core/renderer/ipc-renderer-impl.js';
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { checkOptionNames, checkOptionsObject } from '../protocol/options.js';
+import { type ChannelValidator, checkArgs, checkedValidators, type Verdict } from './args-validator.js';
 import type * as T from './typed-channels.js';
-import { hasValidators, invalidArgumentsError, overlay, validatorOf } from './typed-views.js';
+import { invalidArgumentsError, overlay } from './typed-views.js';
 
 type TypedMethod = 'send' | 'sendSync' | 'invoke' | 'withOptions' | T.ListenerMethod;
 
@@ -38,12 +41,15 @@ export interface TypedIpcRenderer<C>
 
 /**
  * Types `ipcRenderer` by the channel map `C`. Without validators this returns `ipcRenderer` itself (no
- * wrapper, no cost). With `options.validate`, it returns a view of `ipcRenderer` that checks outgoing
- * arguments before anything is sent: `send` and `sendSync` throw, and `invoke` rejects, with an
- * `IpcError` `ERR_IPC_INVALID_ARGUMENT` whose `cause` is what the validator threw. Incoming messages
- * (`on`) are not checked: they come from main.
- * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` from `send`/`sendSync` (and as `invoke`'s rejection) when a
- *   validator refuses the arguments.
+ * wrapper, no cost). With `options.validate` (per channel, a function that throws or rejects on bad
+ * arguments, or a Standard Schema of the argument list: zod, valibot, arktype), it returns a view of
+ * `ipcRenderer` that checks outgoing arguments before anything is sent (a schema's output is what is
+ * sent): `send` and `sendSync` throw, and `invoke` rejects, with an `IpcError`
+ * `ERR_IPC_INVALID_ARGUMENT` whose `cause` is what the validator threw (for a schema, a `TypeError`
+ * listing the issues, with `issues` attached). `invoke` waits for an asynchronous validator; `send` and
+ * `sendSync` cannot, and throw. Incoming messages (`on`) are not checked: they come from main.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when a validator is neither a function nor a Standard
+ *   Schema; from `send`/`sendSync` (and as `invoke`'s rejection) when a validator refuses the arguments.
  * @example
  * const ipc = typedIpcRenderer<Channels>(ipcRenderer);
  * const note = await ipc.invoke('note:add', 'buy milk'); // Note
@@ -53,39 +59,48 @@ export function typedIpcRenderer<C extends T.ChannelMap<C>>(
   ipcRenderer: IpcRenderer,
   options: T.TypedIpcOptions<C> = {},
 ): TypedIpcRenderer<C> {
-  const { validate } = options;
-  if (!hasValidators(validate)) return ipcRenderer as unknown as TypedIpcRenderer<C>;
-  return validatingView(ipcRenderer, validate) as unknown as TypedIpcRenderer<C>;
+  checkOptionsObject('typedIpcRenderer', options);
+  checkOptionNames('typedIpcRenderer', options, ['validate']);
+  const validators = checkedValidators('typedIpcRenderer', options.validate);
+  if (validators === undefined) return ipcRenderer as unknown as TypedIpcRenderer<C>;
+  return validatingView(ipcRenderer, validators) as unknown as TypedIpcRenderer<C>;
 }
 
-type Validators = Partial<Record<string, T.ArgsValidator>>;
+type Validators = ReadonlyMap<string, ChannelValidator>;
 type Call = (channel: string, ...args: unknown[]) => unknown;
 
-/** Runs the channel's validator, turning a refusal into `ERR_IPC_INVALID_ARGUMENT`. */
-function check(validate: Validators, channel: string, args: unknown[]): void {
-  const validator = validatorOf(validate, channel);
-  if (validator === undefined) return;
-  try {
-    validator(args);
-  } catch (error) {
-    throw invalidArgumentsError(channel, error);
-  }
-}
-
-/** `call`, checked first; for `invoke` a refusal is a rejection rather than a throw. */
-function checked(validate: Validators, call: Call, rejects: boolean): Call {
+/**
+ * `call`, after the channel's validator passed its arguments (a schema's output goes on). `send` and
+ * `sendSync` return at once, so they need an answer at once: a refusal throws, and so does a validator
+ * that answers asynchronously. `invoke` turns both into rejections and waits for async validators.
+ */
+function checked(validators: Validators, call: Call, rejects: boolean): Call {
   return (channel, ...args) => {
-    if (!rejects) {
-      check(validate, channel, args);
-      return call(channel, ...args);
+    const validator = validators.get(channel);
+    if (validator === undefined) return call(channel, ...args);
+    const verdict = checkArgs(validator, args);
+    const proceed = (settled: Verdict): unknown => {
+      if (!settled.ok) throw invalidArgumentsError(channel, settled.reason);
+      return call(channel, ...settled.args);
+    };
+    if (verdict instanceof Promise) {
+      if (rejects) return verdict.then(proceed);
+      throw asyncValidatorError(channel);
     }
+    if (!rejects) return proceed(verdict);
     try {
-      check(validate, channel, args);
+      return proceed(verdict);
     } catch (error) {
       return Promise.reject(error);
     }
-    return call(channel, ...args);
   };
+}
+
+function asyncValidatorError(channel: string): IpcError {
+  return new IpcError(
+    IpcErrorCode.InvalidArgument,
+    `Invalid arguments for channel '${channel}': its validator answered asynchronously, and send/sendSync cannot wait; use a synchronous schema or validator for this channel, or invoke.`,
+  );
 }
 
 /** A Proxy over `ipcRenderer` whose sending methods check arguments first. */

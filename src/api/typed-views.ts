@@ -1,27 +1,9 @@
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import type { ArgsValidator } from './typed-channels.js';
 
 /*
- * What typedIpcMain and typedIpcRenderer share at run time: finding a channel's validator, reporting
- * its refusal, and the Proxy view that replaces a few methods of the wrapped object.
+ * What typedIpcMain and typedIpcRenderer share at run time: reporting a validator's refusal, and the
+ * Proxy view that replaces a few methods of the wrapped object (args-validator.ts runs the validators).
  */
-
-/** The validator for `channel`, if any (own properties only: `'toString'` is a channel like any other). */
-export function validatorOf(
-  validate: Partial<Record<string, ArgsValidator>> | undefined,
-  channel: string,
-): ArgsValidator | undefined {
-  if (validate === undefined || !Object.hasOwn(validate, channel)) return undefined;
-  const validator = validate[channel];
-  return typeof validator === 'function' ? validator : undefined;
-}
-
-/** True when `validate` holds at least one validator, i.e. a typed wrapper is worth its cost. */
-export function hasValidators(
-  validate: object | undefined,
-): validate is Partial<Record<string, ArgsValidator>> {
-  return validate !== undefined && Object.values(validate).some((value) => typeof value === 'function');
-}
 
 /** The text of whatever a validator threw. */
 export function reasonOf(error: unknown): string {
