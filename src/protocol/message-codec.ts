@@ -10,6 +10,7 @@ import {
   ConsoleLevel,
   type MainToRendererMessage,
   MessageKind,
+  NATIVE_PORT,
   PageCommand,
   PageEvent,
   type RendererToMainMessage,
@@ -179,6 +180,22 @@ export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
     case MessageKind.GuestState:
       writer.string(message.token);
       writer.varuint(message.guestId);
+      break;
+    case MessageKind.RendererPostMessage:
+    case MessageKind.MainPostMessage:
+      writer.string(message.channel);
+      writePorts(writer, message.ports);
+      writeValue(writer, message.message);
+      break;
+    case MessageKind.RendererPortMessage:
+    case MessageKind.MainPortMessage:
+      writer.varuint(message.portId);
+      writePorts(writer, message.ports);
+      writeValue(writer, message.data);
+      break;
+    case MessageKind.RendererPortClose:
+    case MessageKind.MainPortClose:
+      writer.varuint(message.portId);
       break;
     default:
       throw new IpcError(
@@ -389,6 +406,24 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
     case MessageKind.GuestState:
       message = { kind, seq, token: readGuestToken(reader), guestId: reader.varuint() };
       break;
+    case MessageKind.RendererPostMessage:
+    case MessageKind.MainPostMessage: {
+      const channel = reader.string();
+      const ports = readPorts(reader, kind);
+      message = { kind, seq, channel, ports, message: readValue(reader) };
+      break;
+    }
+    case MessageKind.RendererPortMessage:
+    case MessageKind.MainPortMessage: {
+      const portId = readPortId(reader);
+      const ports = readPorts(reader, kind);
+      message = { kind, seq, portId, ports, data: readValue(reader) };
+      break;
+    }
+    case MessageKind.RendererPortClose:
+    case MessageKind.MainPortClose:
+      message = { kind, seq, portId: readPortId(reader) };
+      break;
     default:
       throw new IpcError(IpcErrorCode.Decode, `Unknown message kind ${kind}.`);
   }
@@ -401,6 +436,43 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
     );
   }
   return message;
+}
+
+/** A `ports` list: its length, then one reference per port (`NATIVE_PORT` or a virtual port id). */
+function writePorts(writer: ByteWriter, ports: readonly number[]): void {
+  writer.varuint(ports.length);
+  for (const port of ports) writer.varuint(port);
+}
+
+/**
+ * A `ports` list. Every virtual id in it is a new port of the sender, who chooses ids of its own parity
+ * (main odd, renderers even): one of the other parity would name a port the sender cannot create.
+ */
+function readPorts(reader: ByteReader, kind: number): number[] {
+  const at = reader.pos;
+  const count = reader.varuint();
+  // Each reference takes at least a byte: a count beyond the bytes left is refused before allocating.
+  if (count > reader.end - reader.pos) throw decodeError(`a list of ${count} ports`, at);
+  spend(reader, Cost.Array + count * Cost.Slot, 'ports', at);
+  const parity = kind < MessageKind.Hello ? 0 : 1;
+  const ports = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    const port = reader.varuint();
+    if (port !== NATIVE_PORT && port % 2 !== parity) {
+      throw new IpcError(
+        IpcErrorCode.Protocol,
+        `Port id ${port} cannot be created by the ${parity === 0 ? 'renderer' : 'main process'}.`,
+      );
+    }
+    ports[i] = port;
+  }
+  return ports;
+}
+
+function readPortId(reader: ByteReader): number {
+  const id = reader.varuint();
+  if (id === NATIVE_PORT) throw new IpcError(IpcErrorCode.Decode, 'A port message names port 0.');
+  return id;
 }
 
 function readArgs(reader: ByteReader): unknown[] {

@@ -18,6 +18,9 @@ export const MessageKind = {
   PageState: 11,
   ConsoleMessage: 12,
   ScriptResult: 13,
+  RendererPostMessage: 14,
+  RendererPortMessage: 15,
+  RendererPortClose: 16,
   // main -> renderer
   Hello: 32,
   Message: 33,
@@ -29,6 +32,9 @@ export const MessageKind = {
   Resumed: 39,
   ExecuteJavaScript: 40,
   PageCommand: 41,
+  MainPostMessage: 42,
+  MainPortMessage: 43,
+  MainPortClose: 44,
 } as const;
 
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -212,7 +218,48 @@ export type RendererToMainScriptResult =
       readonly error: string;
     };
 
+/*
+ * MessagePorts (docs/protocol.md, "MessagePorts"). A port travels as a reference: a virtual port id,
+ * or 0 for a native port, which is the next entry of the transfer list that came with the frame (only
+ * on transports that move ports themselves: worker, memory). A virtual port is a pair of native ports
+ * joined across the connection by the library: each side pumps its end, and messages on it travel as
+ * port messages in the connection's sequenced stream. Ids are chosen by the side that creates the
+ * virtual port: main odd, the renderer even, each strictly increasing; every reference in a `ports`
+ * list is a new port.
+ */
+
+/** The reference to a native port in a `ports` list: the next port of the frame's transfer list. */
+export const NATIVE_PORT = 0;
+
+/** `ipcRenderer.postMessage(channel, message, transfer)`: main's listeners get the ports as `event.ports`. */
+export interface RendererToMainPostMessage {
+  readonly kind: typeof MessageKind.RendererPostMessage;
+  readonly seq: number;
+  readonly channel: string;
+  readonly message: unknown;
+  readonly ports: readonly number[];
+}
+
+/** A message on virtual port `portId` (from the renderer's end); `ports` are the ports it transfers. */
+export interface RendererToMainPortMessage {
+  readonly kind: typeof MessageKind.RendererPortMessage;
+  readonly seq: number;
+  readonly portId: number;
+  readonly data: unknown;
+  readonly ports: readonly number[];
+}
+
+/** The renderer's end of virtual port `portId` closed. */
+export interface RendererToMainPortClose {
+  readonly kind: typeof MessageKind.RendererPortClose;
+  readonly seq: number;
+  readonly portId: number;
+}
+
 export type RendererToMainMessage =
+  | RendererToMainPostMessage
+  | RendererToMainPortMessage
+  | RendererToMainPortClose
   | RendererToMainAck
   | RendererToMainPageState
   | RendererToMainConsoleMessage
@@ -351,7 +398,35 @@ export interface MainToRendererPageCommand {
   readonly token: string;
 }
 
+/** `webContents.postMessage(channel, message, transfer)`: listeners get the ports as `event.ports`. */
+export interface MainToRendererPostMessage {
+  readonly kind: typeof MessageKind.MainPostMessage;
+  readonly seq: number;
+  readonly channel: string;
+  readonly message: unknown;
+  readonly ports: readonly number[];
+}
+
+/** A message on virtual port `portId` (from main's end); `ports` are the ports it transfers. */
+export interface MainToRendererPortMessage {
+  readonly kind: typeof MessageKind.MainPortMessage;
+  readonly seq: number;
+  readonly portId: number;
+  readonly data: unknown;
+  readonly ports: readonly number[];
+}
+
+/** Main's end of virtual port `portId` closed. */
+export interface MainToRendererPortClose {
+  readonly kind: typeof MessageKind.MainPortClose;
+  readonly seq: number;
+  readonly portId: number;
+}
+
 export type MainToRendererMessage =
+  | MainToRendererPostMessage
+  | MainToRendererPortMessage
+  | MainToRendererPortClose
   | MainToRendererAck
   | MainToRendererExecuteJavaScript
   | MainToRendererPageCommand

@@ -328,6 +328,54 @@ export const messageFixtures: MessageFixture[] = [
       46 52 59 58 47 42 6b 61 47 78 77 64 48 68 38 0c
     `,
   },
+  {
+    name: 'postMessage towards main (virtual port 2)',
+    receiver: 'main',
+    message: { kind: K.RendererPostMessage, seq: 5, channel: 'port', ports: [2], message: 'hi' },
+    hex: [
+      '0e', // kind: MessageKind.RendererPostMessage
+      '05', // seq 5
+      '10 70 6f 72 74', // channel "port"
+      '01 02', // ports: one, virtual id 2 (renderer ids are even)
+      '09 08 68 69', // message: "hi"
+    ].join(' '),
+  },
+  {
+    name: 'portMessage towards main',
+    receiver: 'main',
+    message: { kind: K.RendererPortMessage, seq: 6, portId: 2, ports: [], data: 42 },
+    hex: '0f 06 02 00 aa',
+  },
+  {
+    name: 'portClose towards main',
+    receiver: 'main',
+    message: { kind: K.RendererPortClose, seq: 7, portId: 2 },
+    hex: '10 07 02',
+  },
+  {
+    name: 'postMessage towards the renderer (virtual port 1, a native port)',
+    receiver: 'renderer',
+    message: { kind: K.MainPostMessage, seq: 9, channel: 'port', ports: [1, 0], message: null },
+    hex: [
+      '2a', // kind: MessageKind.MainPostMessage
+      '09', // seq 9
+      '10 70 6f 72 74', // channel "port"
+      '02 01 00', // ports: two, virtual id 1 (main ids are odd), then the frame's first native port
+      '01', // message: null
+    ].join(' '),
+  },
+  {
+    name: 'portMessage towards the renderer (transferring virtual port 3)',
+    receiver: 'renderer',
+    message: { kind: K.MainPortMessage, seq: 10, portId: 1, ports: [3], data: 'x' },
+    hex: '2b 0a 01 01 03 09 04 78',
+  },
+  {
+    name: 'portClose towards the renderer',
+    receiver: 'renderer',
+    message: { kind: K.MainPortClose, seq: 11, portId: 3 },
+    hex: '2c 0b 03',
+  },
 ];
 
 /** Frames of several messages, and one whose message needs a 2-byte length prefix. */
