@@ -26,6 +26,11 @@ export {
 export { createWorkerRenderer, type WorkerRendererOptions, workerOf } from './api/worker-renderer.js';
 export type { Logger } from './core/main/logger.js';
 export type { RendererInfo, WebContentsModule } from './core/main/main-world.js';
+export {
+  MessageChannelMain,
+  MessagePortMain,
+  type MessagePortMainEvent,
+} from './core/main/message-port-main.js';
 export type { IpcMainEvent, IpcMainInvokeEvent, SenderFrame } from './core/main/web-contents-impl.js';
 export {
   type InvokeHandler,

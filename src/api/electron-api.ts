@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 import type { IpcRenderer, IpcRendererEvent } from '../core/renderer/ipc-renderer-impl.js';
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import type { ContextBridge } from './context-bridge.js';
 import type { PreloadProcess } from './process-shim.js';
 import type { WebFrame } from './web-frame.js';
@@ -27,7 +26,7 @@ export interface ElectronAPIIpcRenderer {
   sendTo(webContentsId: number, channel: string, ...args: any[]): void;
   sendSync(channel: string, ...args: any[]): any;
   sendToHost(channel: string, ...args: any[]): void;
-  /** `send(channel, message)`: MessagePorts cannot be transferred (`ERR_IPC_INVALID_ARGUMENT`). */
+  /** `ipcRenderer.postMessage`: main gets the ports as `event.ports`. */
   postMessage(channel: string, message: any, transfer?: MessagePort[]): void;
   invoke(channel: string, ...args: any[]): Promise<any>;
   on(channel: string, listener: IpcRendererListener): () => void;
@@ -66,15 +65,7 @@ export function createElectronAPI(electron: ElectronModule, process: PreloadProc
     sendTo: (webContentsId, channel, ...args) => ipcRenderer.sendTo(webContentsId, channel, ...args),
     sendSync: (channel, ...args) => ipcRenderer.sendSync(channel, ...args),
     sendToHost: (channel, ...args) => ipcRenderer.sendToHost(channel, ...args),
-    postMessage(channel, message, transfer) {
-      if (transfer !== undefined && (!Array.isArray(transfer) || transfer.length > 0)) {
-        throw new IpcError(
-          IpcErrorCode.InvalidArgument,
-          'postMessage: MessagePorts cannot be transferred to main here; send the message without them.',
-        );
-      }
-      ipcRenderer.send(channel, message);
-    },
+    postMessage: (channel, message, transfer) => ipcRenderer.postMessage(channel, message, transfer),
     invoke: (channel, ...args) => ipcRenderer.invoke(channel, ...args),
     on(channel, listener) {
       ipcRenderer.on(channel, listener);

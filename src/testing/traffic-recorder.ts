@@ -97,7 +97,8 @@ export class TrafficRecorder {
       webContentsId,
       kind,
       channel: message.channel,
-      args: message.args,
+      // postMessage carries one message (its ports are not recorded): as a listener gets it.
+      args: 'args' in message ? message.args : [message.message],
     };
     this.list.push(entry);
     if (message.kind === MessageKind.Invoke) invokes.set(message.id, entry);

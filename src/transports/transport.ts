@@ -7,9 +7,20 @@ import type { IpcError } from '../protocol/errors.js';
 export interface TransportCapabilities {
   /** `sendSync` really blocks the renderer (worker: Atomics.wait; page: sync XHR; memory: direct call). */
   readonly sync: boolean;
-  /** Transferables (ArrayBuffer, MessagePort) can move without a copy. */
+  /**
+   * MessagePorts move natively: `send` takes a transfer list of ports and frames arrive with theirs
+   * (worker: the thread's own MessagePorts; memory: the same objects). Otherwise ports travel as virtual
+   * ports over the connection (docs/protocol.md, "MessagePorts").
+   */
   readonly transfer: boolean;
 }
+
+/**
+ * The ports that travel with a frame, in the order its messages reference them (`NATIVE_PORT`). Only
+ * transports whose `capabilities.transfer` is true are given or report one; its entries are the
+ * platform's MessagePorts (checked by the receiving session).
+ */
+export type TransferList = readonly unknown[];
 
 /** Called by main for a sync request frame: the reply frame goes back on the transport's sync path. */
 export type SyncResponder = (replyFrame: Uint8Array) => void;
@@ -20,7 +31,7 @@ export interface MainTransportEvents {
    * `repeatable`: it came on the sync path, which a client may send again (an HTTP client resends a
    * request whose connection died), so messages main already has may arrive again.
    */
-  frame(frame: Uint8Array, respond?: SyncResponder, repeatable?: boolean): void;
+  frame(frame: Uint8Array, respond?: SyncResponder, repeatable?: boolean, transfer?: TransferList): void;
   /** The connection is gone (peer left, crashed, or `close` was called). Fires once. */
   close(error: IpcError): void;
   /**
@@ -51,13 +62,15 @@ export interface MainTransport {
   /** The renderer reconnects after a drop, and the session may resume (see {@link MainTransportEvents.resume}). */
   readonly resumable?: boolean;
   start(events: MainTransportEvents): void;
-  send(frame: Uint8Array): void;
+  /** Sends in order; `transfer` (ports moving with the frame) only when `capabilities.transfer`. */
+  send(frame: Uint8Array, transfer?: TransferList): void;
   /** Closes with a reason that is logged and, where the transport can, told to the peer. */
   close(reason: IpcError): void;
 }
 
 export interface RendererTransportEvents {
-  frame(frame: Uint8Array): void;
+  /** A frame from main, with the ports that came with it (transports with `capabilities.transfer`). */
+  frame(frame: Uint8Array, transfer?: TransferList): void;
   close(error: IpcError): void;
   /**
    * Resumable transports: the connection dropped and the transport reconnects by itself. The first frame
@@ -83,8 +96,11 @@ export interface RendererTransport {
   /** It reconnects after a drop (see {@link RendererTransportEvents.suspended}). */
   readonly resumable?: boolean;
   start(events: RendererTransportEvents): void;
-  /** Sends in order; a transport that is still opening queues the frame. */
-  send(frame: Uint8Array): void;
+  /**
+   * Sends in order; a transport that is still opening queues the frame. `transfer`: ports moving with
+   * it, only when `capabilities.transfer`.
+   */
+  send(frame: Uint8Array, transfer?: TransferList): void;
   /**
    * Sends a sync request frame after every frame sent before it and blocks until main answers.
    * Throws `ERR_IPC_TIMEOUT`, `ERR_IPC_CLOSED`, or `ERR_IPC_SYNC_UNSUPPORTED`; a resumable transport

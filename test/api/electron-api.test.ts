@@ -81,7 +81,7 @@ describe("window.electron in @electron-toolkit/preload's shape", () => {
     ipc.close();
   });
 
-  it('send, invoke and postMessage (without ports) reach ipcMain', async () => {
+  it('send, invoke and postMessage reach ipcMain', async () => {
     const { api, ipc } = setup();
     ipc.ipcMain.handle('add', (_event, a: number, b: number) => a + b);
     const sent: unknown[] = [];
@@ -92,8 +92,15 @@ describe("window.electron in @electron-toolkit/preload's shape", () => {
     expect(await api.ipcRenderer.invoke('add', 2, 3)).toBe(5);
     expect(sent).toEqual([['a', 1], [{ b: 2 }], ['c']]);
     expect(() => api.ipcRenderer.postMessage('note', 'd', [{} as MessagePort])).toThrow(
-      expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' }),
+      new TypeError('Invalid value for transfer'),
     );
+    const withPort = new Promise((resolve) =>
+      ipc.ipcMain.once('with-port', (event) => resolve(event.ports.length)),
+    );
+    const { port1, port2 } = new MessageChannel();
+    api.ipcRenderer.postMessage('with-port', null, [port1]);
+    expect(await withPort).toBe(1);
+    port2.close();
     ipc.close();
   });
 

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from '../transports/websocket/browser.js';
 import { chromiumTarget } from './chromium-target.js';
+import { defineMessagePortSuite } from './message-ports.js';
 import { defineConformanceSuite } from './suite.js';
 
 let browser: Browser | undefined;
@@ -14,9 +15,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-defineConformanceSuite(
-  chromiumTarget(() => {
-    if (!browser) throw new Error('Chromium did not start (see beforeAll).');
-    return browser;
-  }),
-);
+const target = chromiumTarget(() => {
+  if (!browser) throw new Error('Chromium did not start (see beforeAll).');
+  return browser;
+});
+
+defineConformanceSuite(target);
+defineMessagePortSuite(target);

@@ -7,7 +7,8 @@ import {
   sendSyncWithoutListenersWarning,
 } from '../shared/electron-texts.js';
 import type { Logger } from './logger.js';
-import { createInvokeEvent, createMessageEvent, createSyncEvent } from './main-events.js';
+import { createInvokeEvent, createMessageEvent, createPortsEvent, createSyncEvent } from './main-events.js';
+import type { MessagePortMain } from './message-port-main.js';
 import { type IpcMain, invokeHandlerOf, type WebContents } from './web-contents-impl.js';
 
 /** What the cascade needs from the main world it runs in (`MainWorld` has it). */
@@ -75,6 +76,29 @@ export function dispatchSend(
 ): void {
   const event = createMessageEvent(sender);
   emitOnContents(world, sender, 'ipc-message', event, channel, args);
+  emitSafely(world, sender.ipc, channel, event, args);
+  emitSafely(world, world.ipcMain, channel, event, args);
+}
+
+/**
+ * `ipcRenderer.postMessage(channel, message, transfer)`: as Electron, `webContents.ipc` then `ipcMain`
+ * get `(event, message)` with the ports as `event.ports`; the WebContents emits no `'ipc-message'`.
+ */
+export function dispatchPostMessage(
+  world: DispatchWorld,
+  sender: WebContents,
+  channel: string,
+  message: unknown,
+  ports: MessagePortMain[],
+): void {
+  if (sender.ipc.listenerCount(channel) === 0 && world.ipcMain.listenerCount(channel) === 0) {
+    // Sent to nowhere: Electron closes such ports when they are collected; closing them at once tells
+    // their partners the same without waiting for the collector.
+    for (const port of ports) port.close();
+    return;
+  }
+  const event = createPortsEvent(sender, ports);
+  const args = [message];
   emitSafely(world, sender.ipc, channel, event, args);
   emitSafely(world, world.ipcMain, channel, event, args);
 }

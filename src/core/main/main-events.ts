@@ -1,3 +1,4 @@
+import type { MessagePortMain } from './message-port-main.js';
 import {
   type IpcMainEvent,
   type IpcMainInvokeEvent,
@@ -19,10 +20,20 @@ export function createInvokeEvent(sender: WebContents): IpcMainInvokeEvent {
 
 /** `send` event. `reply` goes to the sender, in order with everything else main sends it. */
 export function createMessageEvent(sender: WebContents): IpcMainEvent {
-  const event = createInvokeEvent(sender) as IpcMainEvent & { ports: MessagePort[] };
+  const event = createInvokeEvent(sender) as IpcMainEvent & { ports: MessagePortMain[] };
   event.ports = [];
   event.reply = (channel: string, ...args: unknown[]) => sender.send(channel, ...args);
   return event;
+}
+
+/**
+ * `postMessage` event: `ports` are what the renderer transferred. Electron adds no `reply` to it (its
+ * dispatch of ports skips that step), so neither do we.
+ */
+export function createPortsEvent(sender: WebContents, ports: MessagePortMain[]): IpcMainEvent {
+  const event = createInvokeEvent(sender) as unknown as { ports: MessagePortMain[] };
+  event.ports = ports;
+  return event as unknown as IpcMainEvent;
 }
 
 /** Installs a private field on any object: the constructor returns the object it is given. */

@@ -2,6 +2,7 @@ import { codedErrorText, IpcError, IpcErrorCode, isIpcError } from '../../protoc
 import { DEFAULT_LIMITS, type DecodeLimits } from '../../protocol/limits.js';
 import { encodeMessageFrame } from '../../protocol/message-codec.js';
 import {
+  type MainToRendererMessage,
   MessageKind,
   PROTOCOL_MIN_PAYLOAD,
   type RendererToMainInvoke,
@@ -13,7 +14,8 @@ import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { MainTransport, MainTransportEvents, SyncResponder } from '../../transports/transport.js';
 import { handlerErrorLogPrefix } from '../shared/electron-texts.js';
 import type { FrameSink, Outbox } from '../shared/outbox.js';
-import { DUPLICATE, SequencedLink } from '../shared/sequenced-link.js';
+import { DUPLICATE, SequencedLink, type Unnumbered } from '../shared/sequenced-link.js';
+import { isNativePort, type NativePort, TransferCursor } from '../shared/virtual-ports.js';
 import {
   type DispatchWorld,
   dispatchInvoke,
@@ -22,6 +24,8 @@ import {
   type InvokeOutcome,
 } from './dispatch.js';
 import type { GuestRegistry } from './guest-registry.js';
+import { type MainPortSession, MainPorts } from './main-ports.js';
+import type { MessagePortMain } from './message-port-main.js';
 import { PageChannel, type PageChannelHost } from './page-channel.js';
 import type { PageReports } from './page-reports.js';
 import { MAIN_FRAME_ID, type RendererLink, type WebContents } from './web-contents-impl.js';
@@ -52,8 +56,18 @@ export interface SessionWorld extends DispatchWorld {
  * in sequence order, and sends main's messages to it (numbering, size checks and the coalescing
  * outbox are the {@link SequencedLink}'s).
  */
-export class MainSession extends SequencedLink<'main'> implements RendererLink {
+export class MainSession extends SequencedLink<'main'> implements RendererLink, MainPortSession {
   private contents!: WebContents;
+  /** MessagePorts to and from this renderer, created by the first (see {@link MainPorts}). */
+  private ports: MainPorts | undefined;
+  /** The ports that came with the frame being dispatched (transports that move ports). */
+  private frameTransfer: TransferCursor = NO_TRANSFER;
+  /**
+   * Native ports that crossed this connection and are still open: they close when the renderer goes
+   * away, as a renderer's ports die with its process. (A worker's would anyway; a renderer sharing
+   * main's thread, such as a memory one, leaves its ports behind otherwise.)
+   */
+  private crossedPorts: Set<NativePort> | undefined;
   /** Created on demand: an idle connection holds nothing it does not need (servers hold thousands). */
   private earlySyncRequests:
     | Map<number, { message: RendererToMainSendSync; respond: SyncResponder }>
@@ -135,6 +149,42 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     } catch (error) {
       this.dropIfTooLarge(channel, error);
     }
+  }
+
+  /** `webContents.postMessage`: throws for a message that cannot be sent, with the ports left usable. */
+  postMessage(channel: string, message: unknown, ports: readonly MessagePortMain[]): void {
+    if (this.closed) return;
+    this.portsOf().postMessage(channel, message, ports);
+  }
+
+  /** @internal For {@link MainPorts}. */
+  get nativePorts(): boolean {
+    return this.transport.capabilities.transfer;
+  }
+
+  /** @internal For {@link MainPorts}: port messages go in order with everything else. */
+  sendPortFrame(message: Unnumbered<MainToRendererMessage>, transfer: NativePort[] | undefined): void {
+    if (this.closed) {
+      if (transfer) for (const port of transfer) port.close();
+      return;
+    }
+    if (transfer) {
+      this.enqueueTransferring(message, transfer);
+      this.trackPorts(transfer);
+    } else this.enqueue(message);
+  }
+
+  private trackPorts(ports: readonly unknown[]): void {
+    const crossed = (this.crossedPorts ??= new Set());
+    for (const port of ports) {
+      if (!isNativePort(port) || crossed.has(port)) continue;
+      crossed.add(port);
+      port.addEventListener('close', () => crossed.delete(port));
+    }
+  }
+
+  private portsOf(): MainPorts {
+    return (this.ports ??= new MainPorts(this, this.world));
   }
 
   /** Delivers a guest's `sendToHost` to this (host) renderer's `<webview>` element. */
@@ -267,20 +317,32 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
   }
 
   /** @internal A frame from the transport (see {@link TransportEventsOf}). */
-  receiveFrame(frame: Uint8Array, respond?: SyncResponder, repeatable = false): void {
-    if (this.closed) return;
+  receiveFrame(
+    frame: Uint8Array,
+    respond?: SyncResponder,
+    repeatable = false,
+    transfer?: readonly unknown[],
+  ): void {
+    if (this.closed) {
+      new TransferCursor(transfer).closeUnused();
+      return;
+    }
     // A sync body may come twice, and while the socket is down it carries what the renderer sent since
     // main's last acknowledgement: what main already has is skipped.
     if (repeatable || !this.isLinkUp) this.expectRepeats();
     // The renderer sends nothing on a resumed connection before it has the new token.
     else this.previousToken = undefined;
     let messages: RendererToMainMessage[];
+    const cursor = transfer === undefined ? NO_TRANSFER : new TransferCursor(transfer);
+    if (transfer !== undefined) this.trackPorts(transfer);
     try {
       messages = this.decode(frame);
     } catch (error) {
+      cursor.closeUnused();
       this.reject(error as IpcError);
       return;
     }
+    this.frameTransfer = cursor;
     try {
       for (let i = 0; i < messages.length && !this.closed; i++) {
         const message = messages[i]!;
@@ -291,8 +353,15 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
         } else if (respond && isLast) this.acceptSyncRequest(message, respond);
         else this.accept(message);
       }
+      this.frameTransfer = NO_TRANSFER;
+      if (cursor !== NO_TRANSFER && cursor.closeUnused() > 0) {
+        this.reject(
+          new IpcError(IpcErrorCode.Protocol, 'A frame brought ports that none of its messages references.'),
+        );
+      }
       this.countReceived(frame.byteLength);
     } catch (error) {
+      this.frameTransfer = NO_TRANSFER;
       // Listeners' errors are caught where they run; this is the last line that keeps main running.
       this.world.logger.error(
         `ipc-anywhere: internal error while handling a message from WebContents #${this.contents.id}; closing it:`,
@@ -449,6 +518,15 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
       case MessageKind.GuestRelease:
         this.world.guests.release(contents, message.token);
         return;
+      case MessageKind.RendererPostMessage:
+        this.portsOf().receivePostMessage(message, this.frameTransfer);
+        return;
+      case MessageKind.RendererPortMessage:
+        this.portsOf().receivePortMessage(message, this.frameTransfer);
+        return;
+      case MessageKind.RendererPortClose:
+        this.portsOf().receivePortClose(message);
+        return;
     }
   }
 
@@ -568,6 +646,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
     this.endResume();
     this.clearOutgoing();
     this.earlySyncRequests = undefined;
+    // The ends main code holds of ports relayed to this renderer see 'close'.
+    this.ports?.closeAll();
+    if (this.crossedPorts) for (const port of [...this.crossedPorts]) port.close();
+    this.crossedPorts = undefined;
     if (this.destroyed) return;
     // Pending scripts reject, and a renderer that vanished says so, while it is not yet destroyed.
     if (this.pageChannel || this.vanishedWith) {
@@ -587,16 +669,22 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink {
 class TransportEventsOf implements MainTransportEvents, FrameSink {
   constructor(private readonly session: MainSession) {}
 
-  send(frame: Uint8Array): void {
-    this.session.transport.send(frame);
+  send(frame: Uint8Array, transfer?: readonly unknown[]): void {
+    if (transfer === undefined) this.session.transport.send(frame);
+    else this.session.transport.send(frame, transfer);
   }
 
   drained(outbox: Outbox): void {
     this.session.outboxDrained(outbox);
   }
 
-  frame(frame: Uint8Array, respond?: SyncResponder, repeatable?: boolean): void {
-    this.session.receiveFrame(frame, respond, repeatable);
+  frame(
+    frame: Uint8Array,
+    respond?: SyncResponder,
+    repeatable?: boolean,
+    transfer?: readonly unknown[],
+  ): void {
+    this.session.receiveFrame(frame, respond, repeatable, transfer);
   }
 
   close(reason: IpcError): void {
@@ -641,6 +729,9 @@ class PageHostOf implements PageChannelHost {
 }
 
 function ignoreSyncReply(): void {}
+
+/** The cursor of frames without ports. */
+const NO_TRANSFER = new TransferCursor(undefined);
 
 /** Compares a presented token with the session's in time independent of where they differ. */
 function sameToken(presented: string, expected: string | undefined): boolean {

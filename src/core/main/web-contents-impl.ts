@@ -1,7 +1,14 @@
 import { EventEmitter } from 'events';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import { assertMainChannel } from '../shared/channel.js';
-import { handlerTypeMessage, secondHandlerMessage } from '../shared/electron-texts.js';
+import {
+  channelConversionMessage,
+  handlerTypeMessage,
+  INSUFFICIENT_ARGUMENTS_MESSAGE,
+  INVALID_TRANSFER_MESSAGE,
+  secondHandlerMessage,
+} from '../shared/electron-texts.js';
+import { checkPorts, MessagePortMain } from './message-port-main.js';
 
 /*
  * Main's Electron-shaped objects: `IpcMain`, `WebContents` and the events their listeners get. They
@@ -26,7 +33,8 @@ export interface IpcMainEvent {
   readonly frameId: number;
   readonly processId: number;
   readonly senderFrame: SenderFrame;
-  readonly ports: MessagePort[];
+  /** The ports a renderer's `postMessage` transferred; `[]` for every other message. */
+  readonly ports: MessagePortMain[];
   /** Sends to the frame the message came from. */
   reply(channel: string, ...args: unknown[]): void;
   /**
@@ -126,6 +134,11 @@ export interface PageView {
 export interface RendererLink {
   readonly destroyed: boolean;
   sendChannelMessage(channel: string, args: unknown[], senderId: number): void;
+  /**
+   * `webContents.postMessage`: the ports are checked and still entangled; throws what encoding throws.
+   * Absent where ports cannot go (a renderer of another main process).
+   */
+  postMessage?(channel: string, message: unknown, ports: readonly MessagePortMain[]): void;
   close(): void;
   /** The page's reports, once it sent one. */
   readonly page?: PageView | undefined;
@@ -203,6 +216,37 @@ export class WebContents extends EventEmitter {
     const link = this.#link;
     if (link.destroyed) return;
     link.sendChannelMessage(channel, args, 0);
+  }
+
+  /**
+   * Sends `message` to the renderer's `ipcRenderer` listeners on `channel`, transferring the
+   * `MessagePortMain`s in `transfer` (they arrive as `event.ports`: a page gets DOM `MessagePort`s, a
+   * worker `worker_threads` ones). A no-op once the renderer is destroyed.
+   * @throws TypeError `Insufficient number of arguments.` without a message;
+   *   `Error processing argument at index 0, conversion failure from ...` for a channel that is no string.
+   * @throws Error `Invalid value for transfer`; `Port at index N is a duplicate.` / `... is already neutered.`;
+   *   `An object could not be cloned.`
+   */
+  postMessage(channel: string, message: unknown, transfer?: MessagePortMain[]): void {
+    // biome-ignore lint/complexity/noArguments: as Electron, a message that is `undefined` counts, a missing one not
+    if (arguments.length < 2) throw new TypeError(INSUFFICIENT_ARGUMENTS_MESSAGE);
+    if (typeof channel !== 'string') throw new TypeError(channelConversionMessage(channel, 0));
+    let ports: MessagePortMain[] = [];
+    if (transfer !== undefined) {
+      if (!Array.isArray(transfer) || !transfer.every((port) => port instanceof MessagePortMain)) {
+        throw new Error(INVALID_TRANSFER_MESSAGE);
+      }
+      ports = checkPorts(transfer);
+    }
+    const link = this.#link;
+    if (link.destroyed) return;
+    if (!link.postMessage) {
+      throw new IpcError(
+        IpcErrorCode.InvalidArgument,
+        `postMessage: WebContents #${this.id} is connected to another main process; MessagePorts cannot reach it (use send).`,
+      );
+    }
+    link.postMessage(channel, message, ports);
   }
 
   /** The page's URL: what it reported last (in-page navigations too), else what it connected with. */

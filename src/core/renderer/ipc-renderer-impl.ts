@@ -8,8 +8,13 @@ import {
 import type { RendererTransport } from '../../transports/transport.js';
 import { assertRendererChannel } from '../shared/channel.js';
 import { checkDeadline } from '../shared/deadline.js';
-import { channelConversionMessage } from '../shared/electron-texts.js';
+import {
+  channelConversionMessage,
+  INSUFFICIENT_ARGUMENTS_MESSAGE,
+  INVALID_TRANSFER_MESSAGE,
+} from '../shared/electron-texts.js';
 import type { Unnumbered } from '../shared/sequenced-link.js';
+import { isNativePort, type NativePort } from '../shared/virtual-ports.js';
 import { answerScript, type PageAgent } from './page-agent.js';
 import {
   type ConnectionDefaults,
@@ -80,6 +85,18 @@ export class IpcRenderer extends EventEmitter {
             reportListenerError(error);
           }
         },
+        postMessage: (channel, message, ports) => {
+          const event: IpcRendererEvent = {
+            sender: this,
+            senderId: 0,
+            ports: ports as unknown as MessagePort[],
+          };
+          try {
+            this.emit(channel, event, message);
+          } catch (error) {
+            reportListenerError(error);
+          }
+        },
         hostMessage: (guestId, frameId, channel, args) => {
           for (const listener of hostMessageListeners) listener(guestId, frameId, channel, args);
         },
@@ -144,6 +161,24 @@ export class IpcRenderer extends EventEmitter {
     return this.#invoke(undefined, channel, args);
   }
 
+  /**
+   * Sends `message` to main's listeners on `channel` (`(event, message)`), transferring the
+   * `MessagePort`s in `transfer`: main gets them as `event.ports` (`MessagePortMain`s). The ports can no
+   * longer be used here; their partners keep talking to main, or to whoever main hands them to.
+   * @throws TypeError `Invalid value for transfer` when `transfer` is not a list of this realm's
+   *   `MessagePort`s, each once and not transferred before; Electron's channel texts.
+   * @throws IpcError `ERR_IPC_NOT_CLONEABLE` (`Error: An object could not be cloned.`),
+   *   `ERR_IPC_PAYLOAD_TOO_LARGE`, `ERR_IPC_CLOSED`.
+   */
+  postMessage(channel: string, message: unknown, transfer?: MessagePort[]): void {
+    // biome-ignore lint/complexity/noArguments: as Electron, a message that is `undefined` counts, a missing one not
+    if (arguments.length < 2) throw new TypeError(INSUFFICIENT_ARGUMENTS_MESSAGE);
+    assertRendererChannel(channel, 0);
+    const ports = checkTransfer(transfer);
+    sessionOf(this).postMessage(channel, message, ports);
+    for (const port of ports) transferred.add(port);
+  }
+
   /** Like `send`, but to the `<webview>` element that embeds this page; dropped when there is none. */
   sendToHost(channel: string, ...args: unknown[]): void {
     assertRendererChannel(channel, 0);
@@ -180,6 +215,23 @@ export class IpcRenderer extends EventEmitter {
   }
 }
 
+/** Ports this realm's renderers gave away: transferring one again is Electron's transfer error. */
+const transferred = new WeakSet<object>();
+
+/** `ipcRenderer.postMessage`'s transfer list: this realm's MessagePorts, each once, none given away. */
+function checkTransfer(transfer: unknown): NativePort[] {
+  if (transfer === undefined) return [];
+  if (!Array.isArray(transfer)) throw new TypeError(INVALID_TRANSFER_MESSAGE);
+  const seen = new Set<unknown>();
+  for (const port of transfer) {
+    if (!isNativePort(port) || seen.has(port) || transferred.has(port)) {
+      throw new TypeError(INVALID_TRANSFER_MESSAGE);
+    }
+    seen.add(port);
+  }
+  return transfer as NativePort[];
+}
+
 function sessionOf(renderer: IpcRenderer): RendererSession {
   return internals.get(renderer)!.session;
 }
@@ -199,6 +251,11 @@ export function attachTransport(
 /** True once a transport is attached (the connection may still be opening). */
 export function isAttached(renderer: IpcRenderer): boolean {
   return sessionOf(renderer).isAttached;
+}
+
+/** Until a transport is attached, calls on `renderer` fail with `ERR_IPC_NOT_CONNECTED` and `message`. */
+export function refuseUntilAttached(renderer: IpcRenderer, message: string): void {
+  sessionOf(renderer).refuseUntilAttached(message);
 }
 
 /** Closes the renderer's connection; pending calls reject with `ERR_IPC_CLOSED`. */

@@ -18,7 +18,9 @@ import type { RendererTransport } from '../../transports/transport.js';
 import { checkDeadlines } from '../shared/deadline.js';
 import { invokeErrorMessage } from '../shared/electron-texts.js';
 import { DUPLICATE, SequencedLink, type Unnumbered } from '../shared/sequenced-link.js';
+import { type NativePort, TransferCursor } from '../shared/virtual-ports.js';
 import { PendingCalls } from './pending-calls.js';
+import { type RendererPortSession, RendererPorts } from './renderer-ports.js';
 import { now, type RendererTrafficListener, trafficKindOf } from './renderer-traffic.js';
 
 export interface RendererSessionOptions {
@@ -69,6 +71,8 @@ export type ConnectionDefaults = Pick<RendererSessionOptions, 'invokeTimeout' | 
 /** What the renderer-side API does with messages from main. */
 export interface RendererSessionEvents {
   message(channel: string, senderId: number, args: unknown[]): void;
+  /** `webContents.postMessage`: the ports are this platform's own. */
+  postMessage(channel: string, message: unknown, ports: NativePort[]): void;
   hostMessage(guestId: number, frameId: number, channel: string, args: unknown[]): void;
   /** Which guest the `<webview>` registered as `token` has now (0: none). */
   guestState(token: string, guestId: number): void;
@@ -96,8 +100,10 @@ function limitsOf(options: RendererSessionOptions): DecodeLimits {
  * what main sends (numbering, size checks and the coalescing outbox are the {@link SequencedLink}'s).
  * Calls made before a transport is attached are queued in order.
  */
-export class RendererSession extends SequencedLink<'renderer'> {
+export class RendererSession extends SequencedLink<'renderer'> implements RendererPortSession {
   #transport: RendererTransport | undefined;
+  /** MessagePorts to and from main, created by the first (see {@link RendererPorts}). */
+  #ports: RendererPorts | undefined;
   readonly #invokes = new PendingCalls<unknown>();
   #nextSyncId = 0;
   #closedWith: IpcError | undefined;
@@ -137,12 +143,23 @@ export class RendererSession extends SequencedLink<'renderer'> {
     return this.#transport !== undefined;
   }
 
+  /**
+   * Set on a renderer that connects only when told to (Node's `ipcRenderer`): until a transport is
+   * attached, calls fail with `ERR_IPC_NOT_CONNECTED` and this text instead of waiting, maybe forever.
+   */
+  #unattached: string | undefined;
+
+  refuseUntilAttached(message: string): void {
+    if (!this.#transport) this.#unattached = message;
+  }
+
   /** `defaults` (e.g. deadlines main chose for a worker it spawned) override the constructor's options. */
   attach(transport: RendererTransport, defaults?: ConnectionDefaults): void {
     if (this.#transport)
       throw new IpcError(IpcErrorCode.InvalidArgument, 'This renderer is already connected.');
     if (defaults) checkDeadlines(defaults);
     this.#transport = transport;
+    this.#unattached = undefined;
     if (defaults) {
       // A deadline the transport leaves undefined keeps the renderer's own.
       const { invokeTimeout = this.#options.invokeTimeout, sendSyncTimeout = this.#options.sendSyncTimeout } =
@@ -151,7 +168,7 @@ export class RendererSession extends SequencedLink<'renderer'> {
     }
     if (transport.resumable) this.enableResume(this.#options.maxReplayBytes ?? DEFAULT_MAX_REPLAY_BYTES);
     transport.start({
-      frame: (frame) => this.#receiveFrame(frame),
+      frame: (frame, transfer) => this.#receiveFrame(frame, transfer),
       close: (error) => this.#onClosed(error),
       suspended: (error, sessionEnded) => this.#suspended(error, sessionEnded),
       resumeOffer: () =>
@@ -186,6 +203,9 @@ export class RendererSession extends SequencedLink<'renderer'> {
 
   /** This session is over while disconnected: pending calls reject, numbering restarts for the next one. */
   #startOver(error: IpcError): void {
+    // Main forgot the session's ports with it.
+    this.#ports?.closeAll();
+    this.#ports = undefined;
     this.#lostBeforeNewSession = this.resetSession();
     this.#startedOver = true;
     this.#invokes.rejectAll(error);
@@ -252,8 +272,40 @@ export class RendererSession extends SequencedLink<'renderer'> {
   /** Queues an async message; throws synchronously for non-cloneable or oversize arguments. */
   post(message: Outgoing): void {
     if (this.#closedWith) throw this.#closedWith;
+    if (this.#unattached !== undefined) throw new IpcError(IpcErrorCode.NotConnected, this.#unattached);
     const bytes = this.enqueue(message);
     if (this.#traffic) this.#recordOutgoing(message, bytes);
+  }
+
+  /** `ipcRenderer.postMessage`, the ports checked by the caller; throws for a message that cannot be sent. */
+  postMessage(channel: string, message: unknown, ports: readonly NativePort[]): void {
+    if (this.#closedWith) throw this.#closedWith;
+    if (this.#unattached !== undefined) throw new IpcError(IpcErrorCode.NotConnected, this.#unattached);
+    this.#portsOf().postMessage(channel, message, ports);
+  }
+
+  /** @internal For {@link RendererPorts}: only before attach does a port go virtual by default. */
+  get nativePorts(): boolean {
+    return this.#transport?.capabilities.transfer ?? false;
+  }
+
+  /** @internal For {@link RendererPorts}: port messages go in order with everything else. */
+  sendPortFrame(message: Outgoing, transfer: NativePort[] | undefined): void {
+    if (this.#closedWith) {
+      if (transfer) for (const port of transfer) port.close();
+      throw this.#closedWith;
+    }
+    const bytes = transfer ? this.enqueueTransferring(message, transfer) : this.enqueue(message);
+    if (this.#traffic) this.#recordOutgoing(message, bytes);
+  }
+
+  /** @internal For {@link RendererPorts}. */
+  fail(reason: IpcError): void {
+    this.#fail(reason);
+  }
+
+  #portsOf(): RendererPorts {
+    return (this.#ports ??= new RendererPorts(this));
   }
 
   invoke(
@@ -282,7 +334,10 @@ export class RendererSession extends SequencedLink<'renderer'> {
     if (this.#closedWith) throw this.#closedWith;
     const transport = this.#transport;
     if (!transport) {
-      throw new IpcError(IpcErrorCode.NotConnected, 'sendSync needs a connection: call connect() first.');
+      throw new IpcError(
+        IpcErrorCode.NotConnected,
+        this.#unattached ?? 'sendSync needs a connection: call connect() first.',
+      );
     }
     if (!transport.capabilities.sync) {
       throw new IpcError(
@@ -340,15 +395,40 @@ export class RendererSession extends SequencedLink<'renderer'> {
       });
   }
 
-  #receiveFrame(frame: Uint8Array): void {
+  #receiveFrame(frame: Uint8Array, transfer?: readonly unknown[]): void {
     let messages: MainToRendererMessage[];
     const sizes = this.#traffic ? [] : undefined;
+    const cursor = transfer === undefined ? NO_TRANSFER : new TransferCursor(transfer);
     try {
       messages = this.decode(frame, sizes);
     } catch (error) {
+      cursor.closeUnused();
       this.#fail(error as IpcError);
       return;
     }
+    this.#frameTransfer = cursor;
+    try {
+      this.#receiveMessages(messages, sizes);
+    } finally {
+      this.#frameTransfer = NO_TRANSFER;
+    }
+    if (this.#closedWith) {
+      cursor.closeUnused();
+      return;
+    }
+    if (cursor !== NO_TRANSFER && cursor.closeUnused() > 0) {
+      this.#fail(
+        new IpcError(IpcErrorCode.Protocol, 'A frame brought ports that none of its messages references.'),
+      );
+      return;
+    }
+    this.countReceived(frame.byteLength);
+  }
+
+  /** The ports that came with the frame being dispatched. */
+  #frameTransfer: TransferCursor = NO_TRANSFER;
+
+  #receiveMessages(messages: MainToRendererMessage[], sizes: number[] | undefined): void {
     let i = 0;
     if (this.#awaitingResume) {
       if (!this.#answerToResume(messages[0]!)) return;
@@ -374,7 +454,6 @@ export class RendererSession extends SequencedLink<'renderer'> {
       if (sizes) this.#recordIncoming(message, sizes[i]!);
       this.#dispatch(message);
     }
-    this.countReceived(frame.byteLength);
   }
 
   #dispatch(message: MainToRendererMessage): void {
@@ -428,6 +507,17 @@ export class RendererSession extends SequencedLink<'renderer'> {
       case MessageKind.SyncReply:
         this.#fail(new IpcError(IpcErrorCode.Protocol, 'A sync reply arrived outside the sync path.'));
         return;
+      case MessageKind.MainPostMessage: {
+        const ports = this.#portsOf().receivePostMessage(message, this.#frameTransfer);
+        if (ports) this.#events.postMessage(message.channel, message.message, ports);
+        return;
+      }
+      case MessageKind.MainPortMessage:
+        this.#portsOf().receivePortMessage(message, this.#frameTransfer);
+        return;
+      case MessageKind.MainPortClose:
+        this.#portsOf().receivePortClose(message);
+        return;
     }
   }
 
@@ -459,11 +549,15 @@ export class RendererSession extends SequencedLink<'renderer'> {
         : new IpcError(IpcErrorCode.Closed, error.message, { cause: error });
     this.clearOutgoing();
     this.endResume();
+    this.#ports?.closeAll();
     this.#invokes.rejectAll(this.#closedWith);
     this.#events.closed(this.#closedWith);
     this.#setState({ state: 'closed', error: this.#closedWith });
   }
 }
+
+/** The cursor of frames without ports. */
+const NO_TRANSFER = new TransferCursor(undefined);
 
 function sessionLost(why: string): IpcError {
   return new IpcError(

@@ -14,7 +14,8 @@ export interface RendererTrafficRecord {
     | 'message'
     | 'hostMessage'
     | 'invokeReply'
-    | 'syncReply';
+    | 'syncReply'
+    | 'postMessage';
   readonly channel: string;
   /** Encoded size of the message. */
   readonly bytes: number;
@@ -35,6 +36,8 @@ export const trafficKindOf: Partial<Record<number, RendererTrafficRecord['kind']
   [MessageKind.WebviewSend]: 'webviewSend',
   [MessageKind.Message]: 'message',
   [MessageKind.HostMessage]: 'hostMessage',
+  [MessageKind.RendererPostMessage]: 'postMessage',
+  [MessageKind.MainPostMessage]: 'postMessage',
 };
 
 export const now: () => number =

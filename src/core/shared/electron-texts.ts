@@ -61,3 +61,29 @@ export const RECURSION_DEPTH_MESSAGE =
 /** contextBridge: a bridged function threw something that has no string `message`. */
 export const UNKNOWN_EXCEPTION_MESSAGE =
   'An unknown exception occurred in the isolated context, an error occurred but a valid exception was not thrown.';
+
+/** `ipcRenderer.postMessage` and `webContents.postMessage` with a transfer list that is not a list of ports. */
+export const INVALID_TRANSFER_MESSAGE = 'Invalid value for transfer';
+
+/** `webContents.postMessage()` without a channel or a message (Chromium gin's text). */
+export const INSUFFICIENT_ARGUMENTS_MESSAGE = 'Insufficient number of arguments.';
+
+/** `MessagePortMain.postMessage`: the transfer list entry at `index` is not a `MessagePortMain`. */
+export function notAValidPortMessage(index: number): string {
+  return `Port at index ${index} is not a valid port.`;
+}
+
+/** `MessagePortMain.postMessage`: the port would transfer itself. */
+export function sourcePortMessage(index: number): string {
+  return `Port at index ${index} contains the source port.`;
+}
+
+/** A transfer list names a port twice. */
+export function duplicatePortMessage(index: number): string {
+  return `Port at index ${index} is a duplicate.`;
+}
+
+/** A transfer list names a port that was already transferred. */
+export function neuteredPortMessage(index: number): string {
+  return `Port at index ${index} is already neutered.`;
+}

@@ -1,6 +1,11 @@
 import { ByteWriter } from '../../protocol/codec/byte-writer.js';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
-import { prefixLength, writeMessage } from '../../protocol/message-codec.js';
+import {
+  encodeMessageFrame,
+  messageBytesOf,
+  prefixLength,
+  writeMessage,
+} from '../../protocol/message-codec.js';
 import type { AnyMessage } from '../../protocol/messages.js';
 
 /**
@@ -12,7 +17,8 @@ const FULL_FRAME_BYTES = 256 * 1024;
 
 /** Where frames go: the transport. */
 export interface FrameSink {
-  send(frame: Uint8Array): void;
+  /** `transfer`: native ports that travel with this frame (see `TransferList` in transports/transport.ts). */
+  send(frame: Uint8Array, transfer?: readonly unknown[]): void;
   /**
    * Optional: sends bytes that are valid only during the call (a sink that copies them anyway, like a
    * browser's `WebSocket.send`, and copies whatever it keeps). Spares the outbox a copy of the frame.
@@ -41,6 +47,10 @@ export class Outbox {
   #ready: Uint8Array[] | undefined;
   #scheduled = false;
   #sink: FrameSink | undefined;
+  /** The native ports of ready frames that carry some (a message that transfers ports has its own frame). */
+  #transfers: Map<Uint8Array, readonly unknown[]> | undefined;
+  /** The last message added went in a frame of its own, with ports (see {@link dropLast}). */
+  #lastAlone: Uint8Array | undefined;
 
   #maxFrameBytes: number;
 
@@ -94,13 +104,49 @@ export class Outbox {
     }
     this.#count += 1;
     this.#lastStart = start;
+    this.#lastAlone = undefined;
     if (this.#count > 1 && writer.pos > this.#maxFrameBytes) this.#splitBefore(start);
     this.#schedule();
     return length;
   }
 
+  /**
+   * Queues `message` in a frame of its own that carries `transfer` (native ports): the transport moves
+   * the ports with that frame, and the receiver finds them in the order the frame references them.
+   * Returns its encoded size; throws like {@link add}, with nothing queued.
+   */
+  addTransferring(message: AnyMessage, transfer: readonly unknown[]): number {
+    if (this.#encoding) return this.add(message);
+    let frame: Uint8Array;
+    this.#encoding = true;
+    try {
+      frame = encodeMessageFrame(message);
+    } finally {
+      this.#encoding = false;
+    }
+    const writer = this.#writer;
+    if (writer !== null) {
+      this.#writer = null;
+      if (this.#count > 0) (this.#ready ??= []).push(writer.finish());
+      else writer.release();
+      this.#count = 0;
+    }
+    (this.#ready ??= []).push(frame);
+    (this.#transfers ??= new Map()).set(frame, transfer);
+    this.#lastAlone = frame;
+    this.#schedule();
+    return messageBytesOf(frame);
+  }
+
   /** Takes back the message {@link add} just queued (the caller refused it, e.g. too large). */
   dropLast(): void {
+    const alone = this.#lastAlone;
+    if (alone !== undefined) {
+      this.#lastAlone = undefined;
+      this.#ready?.pop();
+      this.#transfers?.delete(alone);
+      return;
+    }
     if (this.#writer === null || this.#count === 0) return;
     this.#count -= 1;
     this.#truncate(this.#lastStart);
@@ -121,7 +167,16 @@ export class Outbox {
     const frames = this.#ready;
     if (!sink || (frames === undefined && writer === null)) return;
     this.#ready = undefined;
-    if (frames !== undefined) for (const frame of frames) sink.send(frame);
+    this.#lastAlone = undefined;
+    if (frames !== undefined) {
+      const transfers = this.#transfers;
+      this.#transfers = undefined;
+      for (const frame of frames) {
+        const transfer = transfers?.get(frame);
+        if (transfer === undefined) sink.send(frame);
+        else sink.send(frame, transfer);
+      }
+    }
     if (writer !== null) {
       // The last frame straight from the codec's buffer, which goes back to the codec afterwards.
       try {
@@ -139,6 +194,8 @@ export class Outbox {
     this.#writer = null;
     this.#count = 0;
     this.#ready = undefined;
+    this.#transfers = undefined;
+    this.#lastAlone = undefined;
   }
 
   /** The message at `start` does not fit in the frame: the frame before it becomes a ready frame. */

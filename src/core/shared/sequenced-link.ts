@@ -328,6 +328,27 @@ export abstract class SequencedLink<R extends Receiver> {
   }
 
   /**
+   * Like {@link enqueue}, for a message whose frame carries native ports (`transfer`, referenced by the
+   * message as `NATIVE_PORT`): it goes in a frame of its own, in order with everything else.
+   */
+  protected enqueueTransferring(message: Unnumbered<OutgoingAt<R>>, transfer: readonly unknown[]): number {
+    const seq = this.#sentSeq + 1;
+    (message as { seq: number }).seq = seq;
+    let outbox = this.outbox;
+    if (outbox === undefined) {
+      outbox = this.outbox = new Outbox(this.peerMaxPayload);
+      outbox.setSink(this.#outboxSink());
+    }
+    const bytes = outbox.addTransferring(message as OutgoingAt<R>, transfer);
+    if (bytes > this.peerMaxPayload) {
+      outbox.dropLast();
+      throw this.tooLarge(message, bytes);
+    }
+    this.#sentSeq = seq;
+    return bytes;
+  }
+
+  /**
    * Encodes `message` as a frame of its own, for the sync path: numbered when it belongs to the
    * stream (a sync request), not when it answers one (a sync reply, which carries the request's id).
    * Throws like {@link enqueue}.

@@ -5,10 +5,12 @@ import type {
   RendererTransport,
   RendererTransportEvents,
   SyncResponder,
+  TransferList,
   TransportCapabilities,
 } from '../transport.js';
 
-const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: false });
+/** Ports move as they are: both ends live in one thread, so the same MessagePort objects change hands. */
+const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: true });
 
 /** Sees every frame that crosses a memory link (the testing package's traffic recorder). */
 export interface FrameTap {
@@ -31,7 +33,7 @@ export function createMemoryLink(
   let mainEvents: MainTransportEvents | undefined;
   let rendererEvents: RendererTransportEvents | undefined;
   let closed: IpcError | undefined;
-  const early: Uint8Array[] = [];
+  const early: { frame: Uint8Array; transfer: TransferList | undefined }[] = [];
 
   const closeBoth = (reason: IpcError): void => {
     if (closed) return;
@@ -47,12 +49,13 @@ export function createMemoryLink(
     peerMaxPayload,
     start(events) {
       mainEvents = events;
-      for (const frame of early.splice(0)) events.frame(frame);
+      for (const { frame, transfer } of early.splice(0)) events.frame(frame, undefined, false, transfer);
     },
-    send(frame) {
-      if (closed) return;
+    send(frame, transfer) {
+      if (closed) return closePorts(transfer);
       tap?.toRenderer(frame);
-      rendererEvents?.frame(frame);
+      if (rendererEvents) rendererEvents.frame(frame, transfer);
+      else closePorts(transfer);
     },
     close(reason) {
       closeBoth(reason);
@@ -64,11 +67,11 @@ export function createMemoryLink(
     start(events) {
       rendererEvents = events;
     },
-    send(frame) {
-      if (closed) return;
+    send(frame, transfer) {
+      if (closed) return closePorts(transfer);
       tap?.toMain(frame);
-      if (mainEvents) mainEvents.frame(frame);
-      else early.push(frame);
+      if (mainEvents) mainEvents.frame(frame, undefined, false, transfer);
+      else early.push({ frame, transfer });
     },
     sendSync(frame) {
       if (closed)
@@ -99,4 +102,14 @@ export function createMemoryLink(
   };
 
   return { main, renderer };
+}
+
+interface PortLike {
+  close?(): void;
+}
+
+/** Ports sent on a link that is gone: closed, so their partners see `'close'`. */
+function closePorts(transfer: TransferList | undefined): void {
+  if (transfer === undefined) return;
+  for (const port of transfer as PortLike[]) port.close?.();
 }

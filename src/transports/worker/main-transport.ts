@@ -4,9 +4,17 @@ import type {
   MainTransport,
   MainTransportEvents,
   SyncResponder,
+  TransferList,
   TransportCapabilities,
 } from '../transport.js';
-import { postEnvelope, postFrame, readEnvelope, readFrame } from './port-messages.js';
+import {
+  postEnvelope,
+  postFrame,
+  postFrameWithPorts,
+  readEnvelope,
+  readFrame,
+  readFrameWithPorts,
+} from './port-messages.js';
 import { markClosed, signalWorker } from './sync-state.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: true });
@@ -63,9 +71,13 @@ export class WorkerMainTransport implements MainTransport {
     port.unref();
   }
 
-  send(frame: Uint8Array): void {
-    if (this.closed) return;
-    postFrame(this.port, frame);
+  send(frame: Uint8Array, transfer?: TransferList): void {
+    if (this.closed) {
+      for (const port of transfer ?? []) (port as MessagePort).close();
+      return;
+    }
+    if (transfer === undefined || transfer.length === 0) postFrame(this.port, frame);
+    else postFrameWithPorts(this.port, frame, transfer as MessagePort[]);
   }
 
   close(reason: IpcError): void {
@@ -95,6 +107,11 @@ export class WorkerMainTransport implements MainTransport {
     const request = readEnvelope(data);
     if (request) {
       this.events.frame(request.frame, this.responder(request.callId));
+      return;
+    }
+    const withPorts = readFrameWithPorts(data);
+    if (withPorts) {
+      this.events.frame(withPorts.frame, undefined, false, withPorts.ports);
       return;
     }
     this.reject(

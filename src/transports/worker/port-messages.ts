@@ -1,4 +1,4 @@
-import type { MessagePort } from 'node:worker_threads';
+import { type MessagePort, MessagePort as MessagePortClass } from 'node:worker_threads';
 
 /*
  * What travels on a worker renderer's two MessagePorts. Frames stay bytes (our codec), so the cloning
@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
  *
  *   data port (both directions, ordered): ArrayBuffer                 an async frame
  *                                         [callId, ArrayBuffer]       a sync request (worker to main)
+ *                                         [ArrayBuffer, MessagePort[]] a frame with the ports it transfers
  *   sync reply port (main to worker):     [callId, ArrayBuffer]       the reply to that request
  *
  * Sync requests travel on the data port so they reach main after every frame the worker sent before
@@ -62,4 +63,25 @@ export function readEnvelope(data: unknown): { callId: number; frame: Uint8Array
   const [callId, buffer] = data as unknown[];
   if (!Number.isSafeInteger(callId) || !(buffer instanceof ArrayBuffer)) return undefined;
   return { callId: callId as number, frame: new Uint8Array(buffer) };
+}
+
+/** Posts a frame with the MessagePorts it transfers (they move to the other thread, entangled as they were). */
+export function postFrameWithPorts(
+  port: MessagePort,
+  frame: Uint8Array,
+  ports: readonly MessagePort[],
+): void {
+  const buffer = ownBuffer(frame);
+  const transfer: (MessagePort | ArrayBuffer)[] = [...ports];
+  if (buffer.byteLength >= TRANSFER_MIN_BYTES) transfer.push(buffer);
+  port.postMessage([buffer, ports], transfer);
+}
+
+/** A frame with ports, or `undefined` when `data` is not one (anything in the list that is no port included). */
+export function readFrameWithPorts(data: unknown): { frame: Uint8Array; ports: MessagePort[] } | undefined {
+  if (!Array.isArray(data) || data.length !== 2) return undefined;
+  const [buffer, ports] = data as unknown[];
+  if (!(buffer instanceof ArrayBuffer) || !Array.isArray(ports)) return undefined;
+  if (!ports.every((port) => port instanceof MessagePortClass)) return undefined;
+  return { frame: new Uint8Array(buffer), ports: ports as MessagePort[] };
 }

@@ -1,7 +1,19 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
-import type { RendererTransport, RendererTransportEvents, TransportCapabilities } from '../transport.js';
-import { postEnvelope, postFrame, readEnvelope, readFrame } from './port-messages.js';
+import type {
+  RendererTransport,
+  RendererTransportEvents,
+  TransferList,
+  TransportCapabilities,
+} from '../transport.js';
+import {
+  postEnvelope,
+  postFrame,
+  postFrameWithPorts,
+  readEnvelope,
+  readFrame,
+  readFrameWithPorts,
+} from './port-messages.js';
 import { isClosed, SyncSlot } from './sync-state.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: true });
@@ -46,7 +58,12 @@ export class WorkerRendererTransport implements RendererTransport {
     this.events = events;
     this.port.on('message', (data: unknown) => {
       const frame = readFrame(data);
-      if (frame) events.frame(frame);
+      if (frame) {
+        events.frame(frame);
+        return;
+      }
+      const withPorts = readFrameWithPorts(data);
+      if (withPorts) events.frame(withPorts.frame, withPorts.ports);
       else this.finish(new IpcError(IpcErrorCode.Protocol, 'Main sent something that is not a frame.'));
     });
     this.port.on('messageerror', (error: unknown) =>
@@ -61,9 +78,13 @@ export class WorkerRendererTransport implements RendererTransport {
     );
   }
 
-  send(frame: Uint8Array): void {
-    if (this.closedWith) return;
-    postFrame(this.port, frame);
+  send(frame: Uint8Array, transfer?: TransferList): void {
+    if (this.closedWith) {
+      for (const port of transfer ?? []) (port as MessagePort).close();
+      return;
+    }
+    if (transfer === undefined || transfer.length === 0) postFrame(this.port, frame);
+    else postFrameWithPorts(this.port, frame, transfer as MessagePort[]);
   }
 
   sendSync(frame: Uint8Array, timeoutMs: number): Uint8Array {

@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import {
   CLONE_ERROR_MESSAGE,
   channelConversionMessage,
+  duplicatePortMessage,
   handlerErrorLogPrefix,
   handlerTypeMessage,
+  INSUFFICIENT_ARGUMENTS_MESSAGE,
+  INVALID_TRANSFER_MESSAGE,
   invokeErrorMessage,
   MISSING_CHANNEL_MESSAGE,
+  neuteredPortMessage,
   noHandlerMessage,
+  notAValidPortMessage,
   replyWasNeverSent,
   secondHandlerMessage,
   sendSyncWithoutListenersWarning,
+  sourcePortMessage,
   WEBVIEW_NOT_ATTACHED_MESSAGE,
 } from '../../../src/core/shared/electron-texts.js';
 
@@ -75,5 +81,14 @@ describe("Electron's texts", () => {
     expect(WEBVIEW_NOT_ATTACHED_MESSAGE).toBe(
       'The WebView must be attached to the DOM and the dom-ready event emitted before this method can be called.',
     );
+  });
+
+  it('MessagePort transfer lists (ipcRenderer.postMessage, webContents.postMessage, MessagePortMain)', () => {
+    expect(INVALID_TRANSFER_MESSAGE).toBe('Invalid value for transfer');
+    expect(INSUFFICIENT_ARGUMENTS_MESSAGE).toBe('Insufficient number of arguments.');
+    expect(notAValidPortMessage(0)).toBe('Port at index 0 is not a valid port.');
+    expect(sourcePortMessage(1)).toBe('Port at index 1 contains the source port.');
+    expect(duplicatePortMessage(2)).toBe('Port at index 2 is a duplicate.');
+    expect(neuteredPortMessage(0)).toBe('Port at index 0 is already neutered.');
   });
 });
