@@ -13,6 +13,8 @@ export {
 export * from './renderer.js';
 
 import { ipcRenderer } from './api/ipc-renderer.js';
+import { refuseCallsBeforeConnect } from './api/renderer-connect.node.js';
 import { connectSpawnedWorker } from './api/worker-auto-connect.js';
 
 connectSpawnedWorker(ipcRenderer);
+refuseCallsBeforeConnect(ipcRenderer);

@@ -3,11 +3,12 @@ import {
   closeRenderer,
   IpcRenderer,
   isAttached,
+  refuseUntilAttached,
 } from '../core/renderer/ipc-renderer-impl.js';
 import type { ConnectionDefaults, RendererSessionOptions } from '../core/renderer/renderer-session.js';
 import { checkDeadlines } from '../core/shared/deadline.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { checkOptionNames, checkOptionsObject } from '../protocol/options.js';
+import { checkOptionNames, checkOptionsObject, describeValue } from '../protocol/options.js';
 import {
   createNodeTransport,
   NODE_TRANSPORT_OPTION_NAMES,
@@ -34,9 +35,19 @@ const CONNECT_HINTS = { limits: 'only createIpcRenderer() takes limits (ipcRende
 function checkOptions(where: string, options: unknown, names: readonly string[]): void {
   checkOptionsObject(where, options);
   if (options === undefined) {
-    throw new IpcError(IpcErrorCode.InvalidArgument, `${where}: pass { url } (the server's URL).`);
+    throw new IpcError(
+      IpcErrorCode.InvalidArgument,
+      `${where}() needs the server's URL: ${where}({ url: 'http://127.0.0.1:8080' }).`,
+    );
   }
   checkOptionNames(where, options, names, names === CONNECT_OPTION_NAMES ? CONNECT_HINTS : {});
+  const { url } = options as { url?: unknown };
+  if (typeof url !== 'string' || url === '') {
+    throw new IpcError(
+      IpcErrorCode.InvalidArgument,
+      `${where}: url must be the server's URL, such as 'http://127.0.0.1:8080' (got ${describeValue(url)}).`,
+    );
+  }
 }
 
 /**
@@ -89,4 +100,18 @@ export function createIpcRenderer(options: NodeConnectOptions & RendererSessionO
 /** Closes a renderer's connection (the process can then exit); pending calls reject with `ERR_IPC_CLOSED`. */
 export function disconnect(renderer: IpcRenderer = ipcRenderer): void {
   closeRenderer(renderer);
+}
+
+/**
+ * Called once by the Node entry when it loads. A Node process's `ipcRenderer` connects only through
+ * {@link connect}, so calls before that fail at once with `ERR_IPC_NOT_CONNECTED` instead of waiting
+ * for a connection that may never come. (A worker started by `createWorkerRenderer` is connected
+ * already; browsers connect by themselves and queue.)
+ */
+export function refuseCallsBeforeConnect(renderer: IpcRenderer): void {
+  if (isAttached(renderer)) return;
+  refuseUntilAttached(
+    renderer,
+    'ipcRenderer is not connected: call connect({ url }) first (in Node.js it connects only when told to; only a worker thread started by createWorkerRenderer() is connected by itself).',
+  );
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { GuestClaim } from '../core/main/guest-registry.js';
@@ -17,6 +17,7 @@ import {
   type WebSocketTransportOptions,
   WebSocketTransportServer,
 } from '../transports/websocket/ipc-server.js';
+import { claimUpgrades } from '../transports/websocket/upgrade-claim.js';
 import {
   addRenderer,
   checkMainOption,
@@ -115,17 +116,36 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
     return this.#detach();
   }
 
+  /**
+   * Upgrades for our path reach us alone (see {@link claimUpgrades}); our listener stays for the rest:
+   * Node only treats a request as an upgrade when the server has a listener, and with no other
+   * listener, an upgrade for another path is refused. Returns what undoes both.
+   */
+  #takeUpgrades(): () => void {
+    const server = this.httpServer;
+    const handle = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.transport.handleUpgrade(req, socket, head);
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!handle(req, socket, head) && server.listenerCount('upgrade') === 1) socket.destroy();
+    };
+    // First, so that if the claim is bypassed we still see our requests before anyone answers them.
+    server.prependListener('upgrade', onUpgrade);
+    const unclaim = claimUpgrades(server, handle);
+    return () => {
+      unclaim();
+      server.off('upgrade', onUpgrade);
+    };
+  }
+
   #own(): () => Promise<void> {
     const server = this.httpServer;
     const onRequest = (req: Parameters<WebSocketTransportServer['handleRequest']>[0], res: any) =>
       this.transport.handleRequest(req, res);
-    const onUpgrade = (req: any, socket: Duplex, head: Buffer) => {
-      if (!this.transport.handleUpgrade(req, socket, head)) socket.destroy();
-    };
     server.on('request', onRequest);
-    server.on('upgrade', onUpgrade);
+    const releaseUpgrades = this.#takeUpgrades();
     return async () => {
       await this.transport.close();
+      releaseUpgrades();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -147,16 +167,12 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
             }
           : undefined,
       );
-    const onUpgrade = (req: any, socket: Duplex, head: Buffer) => {
-      // Other upgrade listeners (a dev server's HMR socket) keep theirs; with none, refuse.
-      if (!this.transport.handleUpgrade(req, socket, head) && server.listenerCount('upgrade') === 1)
-        socket.destroy();
-    };
     server.on('request', onRequest);
-    server.on('upgrade', onUpgrade);
+    // Other upgrade listeners (a dev server's HMR socket) keep the upgrades for their paths.
+    const releaseUpgrades = this.#takeUpgrades();
     return async () => {
       server.off('request', onRequest);
-      server.off('upgrade', onUpgrade);
+      releaseUpgrades();
       for (const listener of previous) server.on('request', listener);
       await this.transport.close();
     };

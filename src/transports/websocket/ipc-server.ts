@@ -22,6 +22,7 @@ import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
 import { type SendPolicy, SocketMainTransport } from './socket-main-transport.js';
 import { StaticFiles } from './static-files.js';
 import { SyncEndpoint } from './sync-endpoint.js';
+import { alreadyAnswered } from './upgrade-claim.js';
 import {
   CloseCode,
   frameLimitFor,
@@ -161,6 +162,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private readonly sendPolicy: SendPolicy;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  private conflictReported = false;
   /** One callback for every connection (not a closure each): drops a connection that is gone. */
   private readonly forget = (transport: SocketMainTransport): void => {
     if (this.connections.get(transport.key) === transport) this.connections.delete(transport.key);
@@ -307,6 +309,10 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     // otherwise crash main with an unhandled ECONNRESET. ws adds its own once it takes the socket over,
     // and then this one goes (a listener kept per connection is memory every idle page costs).
     socket.on('error', destroyOnError);
+    if (alreadyAnswered(socket)) {
+      this.upgradeConflict();
+      return true;
+    }
     const origin = req.headers.origin;
     if (this.closed) {
       refuseUpgrade(socket, 503, 'Server closing');
@@ -363,8 +369,24 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', destroyOnError);
       this.accept(ws, key, origin, href, claim, maxPayload, resumable);
+      // A listener after this one may still answer the same request and end the socket just taken.
+      process.nextTick(() => {
+        if (socket.writableEnded && !this.closed) this.upgradeConflict();
+      });
     });
     return true;
+  }
+
+  /**
+   * Another `'upgrade'` listener answered our path (only possible when {@link claimUpgrades} was
+   * bypassed: something replaced the server's `emit`). Said once per server: every page fails alike.
+   */
+  private upgradeConflict(): void {
+    if (this.conflictReported) return;
+    this.conflictReported = true;
+    this.host.logger.warn(
+      `ipc-anywhere: [${IpcErrorCode.UpgradeConflict}] another 'upgrade' listener on this http server answered a WebSocket upgrade for ${WS_PATH}, so a page could not connect (its socket closes with code 1006). A ws WebSocketServer made with { server } or { server, path } does that to upgrades it does not serve: make it with { noServer: true } and call its handleUpgrade for its own path (docs/websocket.md, "Sharing the http server").`,
+    );
   }
 
   /** The server's own origins, the default allow-list. */

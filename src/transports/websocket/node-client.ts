@@ -66,9 +66,11 @@ export function createNodeTransport(
     perMessageDeflate: false,
     generateMask,
   };
+  const context = { url: displayUrl(endpoints.socket), origin: options.origin };
   return new SocketRendererTransport(
     (offer) =>
-      new WebSocket(
+      new ExplainingWebSocket(
+        context,
         endpoints.socket,
         options.reconnect === false ? protocols : [...protocols, ...resumeProtocols(offer)],
         socketOptions,
@@ -76,6 +78,76 @@ export function createNodeTransport(
     undefined,
     options,
   );
+}
+
+/** What a failure message names: the socket URL without the query (`href` can be long). */
+function displayUrl(socketUrl: string): string {
+  const url = new URL(socketUrl);
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/**
+ * `ws`'s client, whose abnormal close (1006) carries why: the URL and the cause (`ECONNREFUSED`, the
+ * HTTP status a refused upgrade got, the reset of a live connection). The transport puts the close
+ * reason in the `ERR_IPC_CLOSED` error that pending and later calls reject with; without this the
+ * reason of a 1006 is empty.
+ */
+class ExplainingWebSocket extends WebSocket {
+  #failure: string | undefined;
+  #opened = false;
+
+  constructor(
+    context: { readonly url: string; readonly origin: string | undefined },
+    address: string,
+    protocols: string[],
+    options: WebSocket.ClientOptions,
+  ) {
+    super(address, protocols, options);
+    this.on('unexpected-response', (_request, response) => {
+      const status = `${response.statusCode ?? 0} ${response.statusMessage ?? ''}`.trim();
+      this.#failure ??= `${context.url} refused the WebSocket upgrade with HTTP ${status}${refusalHint(response.statusCode, response.statusMessage, context.origin)}`;
+      response.resume();
+      // ws leaves a refused handshake to whoever listens for it: end it (close code 1006 follows).
+      this.terminate();
+    });
+    this.once('open', () => {
+      this.#opened = true;
+    });
+    this.on('error', (error: Error & { code?: string }) => {
+      const cause =
+        error.code !== undefined && !error.message.includes(error.code)
+          ? `${error.code}: ${error.message}`
+          : error.message;
+      const hint =
+        !this.#opened && error.code === 'ECONNRESET'
+          ? ' (the server closed the connection during the WebSocket handshake: is an ipc-anywhere server, createServer() or attach(), at that address?)'
+          : '';
+      this.#failure ??= `${this.#opened ? 'lost' : 'could not connect to'} ${context.url}: ${cause}${hint}`;
+    });
+  }
+
+  override emit(event: string | symbol, ...args: any[]): boolean {
+    if (event === 'close' && args[0] === 1006 && this.#failure !== undefined) {
+      return super.emit(event, 1006, Buffer.from(this.#failure));
+    }
+    return super.emit(event, ...args);
+  }
+}
+
+/** What a refused upgrade most likely means, for the statuses ipc-anywhere's server and `ws` answer. */
+function refusalHint(
+  status: number | undefined,
+  text: string | undefined,
+  origin: string | undefined,
+): string {
+  if (status === 403 && text === 'Origin not allowed') {
+    return ` (origin ${origin === undefined ? '(none)' : `'${origin}'`} is not in the server's allowedOrigins; add it there, or connect without origin)`;
+  }
+  if (status === 400 && text === 'Bad Request') {
+    return ' (not ipc-anywhere\'s answer: another WebSocket server on that http server may take every upgrade, such as a ws WebSocketServer made with { server, path }; see docs/websocket.md, "Sharing the http server")';
+  }
+  if (status === 404) return " (nothing serves that path: is the URL the ipc-anywhere server's?)";
+  return '';
 }
 
 const MASK_POOL_BYTES = 8192;

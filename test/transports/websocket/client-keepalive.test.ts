@@ -286,7 +286,7 @@ describe('WebSocket client keepalive (Node)', () => {
         /connect: unknown option 'limits': only createIpcRenderer\(\) takes limits/,
       );
       expect(() => connect({ url, keepaliveTimeout: -5 })).toThrow(/keepaliveTimeout must be/);
-      expect(() => connect(undefined as never)).toThrow(/connect: pass \{ url \}/);
+      expect(() => connect(undefined as never)).toThrow(/connect\(\) needs the server's URL/);
       expect(() => connect('http://127.0.0.1:1' as never)).toThrow(/connect: options must be an object/);
       await sleep(50);
       expect(sockets.size).toBe(0);
