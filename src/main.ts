@@ -2,7 +2,7 @@
  * `ipc-anywhere/main`: the main-process side (Node.js).
  * @packageDocumentation
  */
-import { defaultMain } from './api/main-context.js';
+import { defaultMain, type Main } from './api/main-context.js';
 
 export { addRenderer, createMain, defaultMain, type Main, type MainOptions } from './api/main-context.js';
 export {
@@ -25,6 +25,12 @@ export {
 } from './api/typed-ipc-main.js';
 export { createWorkerRenderer, type WorkerRendererOptions, workerOf } from './api/worker-renderer.js';
 export type { Logger } from './core/main/logger.js';
+export type {
+  MainTrafficKind,
+  MainTrafficListener,
+  MainTrafficOutcome,
+  MainTrafficRecord,
+} from './core/main/main-traffic.js';
 export type { RendererInfo, WebContentsModule } from './core/main/main-world.js';
 export {
   MessageChannelMain,
@@ -46,3 +52,8 @@ export type { DecodeLimits } from './protocol/limits.js';
 export const ipcMain = defaultMain.ipcMain;
 /** The default main world's renderers (Electron's `webContents` module). */
 export const webContents = defaultMain.webContents;
+/**
+ * The default main world's traffic tap (`defaultMain.onTraffic`): one record per message to or from
+ * any renderer, and per refusal, drop or closed connection. Returns the function that removes it.
+ */
+export const onTraffic: Main['onTraffic'] = (listener) => defaultMain.onTraffic(listener);

@@ -1,5 +1,6 @@
 import type { ClaimResult } from '../core/main/guest-registry.js';
 import type { Logger } from '../core/main/logger.js';
+import type { MainTrafficListener } from '../core/main/main-traffic.js';
 import {
   MainWorld,
   type MainWorldOptions,
@@ -19,6 +20,18 @@ export interface Main {
   readonly webContents: WebContentsModule;
   /** Disconnects every renderer of this main. */
   closeAllRenderers(): void;
+  /**
+   * Inspects this main's IPC traffic: `listener` gets one record per message to or from any renderer
+   * (channel, size, decoded arguments, invoke and sendSync latency), and one per refusal, drop or closed
+   * connection with its error code (docs/api.md, "Traffic"). Synchronous, in order; with no listener,
+   * traffic costs nothing. Returns the function that removes the listener.
+   * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when `listener` is not a function.
+   * @example
+   * const stop = main.onTraffic((record) => {
+   *   if (record.kind === 'invokeReply') console.log(record.channel, record.durationMs);
+   * });
+   */
+  onTraffic(listener: MainTrafficListener): () => void;
 }
 
 const worlds = new WeakMap<Main, MainWorld>();
@@ -38,6 +51,15 @@ export function createMain(options?: MainOptions): Main {
     ipcMain: world.ipcMain,
     webContents: world.webContents,
     closeAllRenderers: () => world.closeAll(),
+    onTraffic: (listener) => {
+      if (typeof listener !== 'function') {
+        throw new IpcError(
+          IpcErrorCode.InvalidArgument,
+          `onTraffic(listener) needs a function (record) => void (got ${describeValue(listener)}).`,
+        );
+      }
+      return world.traffic.subscribe(listener);
+    },
   };
   worlds.set(main, world);
   return main;

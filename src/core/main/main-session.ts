@@ -25,6 +25,7 @@ import {
 } from './dispatch.js';
 import type { GuestRegistry } from './guest-registry.js';
 import { type MainPortSession, MainPorts } from './main-ports.js';
+import type { MainTraffic, MainTrafficKind } from './main-traffic.js';
 import type { MessagePortMain } from './message-port-main.js';
 import { PageChannel, type PageChannelHost } from './page-channel.js';
 import type { PageReports } from './page-reports.js';
@@ -49,6 +50,8 @@ export interface SessionWorld extends DispatchWorld {
   sendToTarget(id: number): Pick<MainSession, 'webContents' | 'sendChannelMessage'> | undefined;
   /** This session's renderer is gone: the world forgets it (before `'destroyed'` is emitted). */
   removeSession(session: MainSession): void;
+  /** The traffic tap (`main.onTraffic`): sessions call it only while it is `active`. */
+  readonly traffic: MainTraffic;
 }
 
 /**
@@ -147,7 +150,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     try {
       this.enqueue({ kind: MessageKind.Message, seq: 0, senderId, channel, args });
     } catch (error) {
-      this.dropIfTooLarge(channel, error);
+      this.dropIfTooLarge(channel, error, 'message');
     }
   }
 
@@ -193,7 +196,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     try {
       this.enqueue({ kind: MessageKind.HostMessage, seq: 0, guestId, frameId: MAIN_FRAME_ID, channel, args });
     } catch (error) {
-      this.dropIfTooLarge(channel, error);
+      this.dropIfTooLarge(channel, error, 'hostMessage');
     }
   }
 
@@ -289,9 +292,35 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     if (!this.closed) this.enqueue({ ...message, seq: 0 });
   }
 
+  // The traffic tap sees every message main sends where it is numbered and sized.
+  protected override enqueue(message: Unnumbered<MainToRendererMessage>): number {
+    const bytes = super.enqueue(message);
+    if (this.world.traffic.active)
+      this.world.traffic.sent(this, this.contents.id, message as MainToRendererMessage, bytes);
+    return bytes;
+  }
+
+  protected override enqueueTransferring(
+    message: Unnumbered<MainToRendererMessage>,
+    transfer: readonly unknown[],
+  ): number {
+    const bytes = super.enqueueTransferring(message, transfer);
+    if (this.world.traffic.active)
+      this.world.traffic.sent(this, this.contents.id, message as MainToRendererMessage, bytes);
+    return bytes;
+  }
+
+  protected override encodeAlone(message: Unnumbered<MainToRendererMessage>, numbered: boolean): Uint8Array {
+    const frame = super.encodeAlone(message, numbered);
+    if (this.world.traffic.active)
+      this.world.traffic.sent(this, this.contents.id, message as MainToRendererMessage, frame.byteLength);
+    return frame;
+  }
+
   /** Ends the connection because the renderer broke the rules; logged, and only this renderer is affected. */
   reject(reason: IpcError): void {
     if (this.closed) return;
+    if (this.world.traffic.active) this.world.traffic.closed(this.contents.id, reason);
     this.world.logger.error(
       `ipc-anywhere: closing WebContents #${this.contents.id}: [${reason.code}] ${reason.message}`,
     );
@@ -302,9 +331,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
    * `webContents.send` (or a relayed message) that this renderer cannot take: the caller goes on (a
    * broadcast loop must not stop at one renderer); the drop is logged and told on the WebContents.
    */
-  private dropIfTooLarge(channel: string, error: unknown): void {
+  private dropIfTooLarge(channel: string, error: unknown, kind: MainTrafficKind): void {
     if (!isIpcError(error, IpcErrorCode.PayloadTooLarge)) throw error;
     const contents = this.contents;
+    if (this.world.traffic.active) this.world.traffic.dropped(contents.id, kind, channel, error);
     this.world.logger.warn(
       `ipc-anywhere: dropped a message on '${channel}' to WebContents #${contents.id}: [${error.code}] ${error.message}`,
     );
@@ -335,8 +365,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     let messages: RendererToMainMessage[];
     const cursor = transfer === undefined ? NO_TRANSFER : new TransferCursor(transfer);
     if (transfer !== undefined) this.trackPorts(transfer);
+    const sizes = this.world.traffic.active ? ([] as number[]) : undefined;
     try {
-      messages = this.decode(frame);
+      messages = this.decode(frame, sizes);
+      if (sizes) this.world.traffic.noteSizes(messages, sizes);
     } catch (error) {
       cursor.closeUnused();
       this.reject(error as IpcError);
@@ -428,6 +460,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
 
   private dispatch(message: RendererToMainMessage, respond?: SyncResponder): void {
     const contents = this.contents;
+    if (this.world.traffic.active) this.world.traffic.received(this, contents.id, message);
     switch (message.kind) {
       case MessageKind.Send:
         dispatchSend(this.world, contents, message.channel, message.args);
@@ -468,6 +501,9 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
         this.relay(() => {
           const allow = this.world.allowSendTo;
           if (allow !== undefined && allow(contents, target.webContents) !== true) {
+            if (this.world.traffic.active) {
+              this.world.traffic.refused(contents.id, 'sendTo', message.channel, 'refused by allowSendTo');
+            }
             this.world.logger.warn(
               `ipc-anywhere: dropped sendTo('${message.channel}') from WebContents #${contents.id} to #${message.webContentsId}: refused by allowSendTo.`,
             );
@@ -489,6 +525,9 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
         // `webContents.send` to a destroyed one. A live renderer that is not this page's guest is not.
         if (!guest) return;
         if (guest.webContents.hostWebContents !== contents) {
+          if (this.world.traffic.active) {
+            this.world.traffic.refused(contents.id, 'webviewSend', message.channel, 'not its guest');
+          }
           this.world.logger.warn(
             `ipc-anywhere: WebContents #${contents.id} tried to send to #${message.guestId}, which is not its guest; dropped.`,
           );

@@ -14,6 +14,7 @@ import { ClusterView, describeRenderer, type RelayTarget } from './cluster-remot
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { MainSession, type SessionWorld } from './main-session.js';
+import { MainTraffic } from './main-traffic.js';
 import { IpcMain, WebContents, type WebContentsType } from './web-contents-impl.js';
 
 /** The logger of the world each `IpcMain` belongs to (`ipcMain` and every `webContents.ipc`). */
@@ -113,6 +114,8 @@ export class MainWorld implements SessionWorld {
   readonly resumeGracePeriod: number;
   readonly maxReplayBytes: number;
   readonly webContents: WebContentsModule;
+  /** `main.onTraffic`'s listeners; sessions report to it while it has any. */
+  readonly traffic: MainTraffic;
   /** Which host page may receive which `<webview>` guest. */
   readonly guests = new GuestRegistry((host, token, guestId) =>
     this.sessionFor(host.id)?.sendGuestState(token, guestId),
@@ -135,6 +138,7 @@ export class MainWorld implements SessionWorld {
     checkByteCount('maxReplayBytes', options.maxReplayBytes, { min: 1 });
     checkCluster('cluster', options.cluster);
     this.logger = options.logger ?? consoleLogger;
+    this.traffic = new MainTraffic(this.logger);
     this.limits = checkedLimits(options.limits, MAIN_DEFAULT_LIMITS);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
     this.allowSendTo = options.allowSendTo;
