@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import {
+  createConnectionKey,
+  KEY_PROTOCOL_PREFIX,
+  SUBPROTOCOL,
+  SYNC_PATH,
+  SyncHeader,
+  SyncStatus,
+  WS_PATH,
+} from '../../src/transports/websocket/wire.js';
 import { bundleMainChild, eventually, MainChild, TestRenderer } from './cluster-harness.js';
 import { RedisServer } from './redis-server.js';
 
@@ -89,6 +99,31 @@ describe('three main processes over one Redis', () => {
     for (let i = 0; i < 50; i++) from.ipcRenderer.sendTo(to.id, 'peer', i);
     expect(await eventually(() => to.on('peer').length === 50, 5_000)).toBe(true);
     expect(to.on('peer')).toEqual(Array.from({ length: 50 }, (_, i) => [from.id, i]));
+  });
+
+  it("refuses a sync request that lands on a process other than its socket's with 403 (docs/scale-out.md)", async () => {
+    const [a, b] = children as [MainChild, MainChild];
+    const key = createConnectionKey();
+    const socket = new WebSocket(`${a.url.replace(/^http/, 'ws')}${WS_PATH}`, [
+      SUBPROTOCOL,
+      KEY_PROTOCOL_PREFIX + key,
+    ]);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const post = (url: string) =>
+      fetch(`${url}${SYNC_PATH}`, {
+        method: 'POST',
+        headers: { [SyncHeader.key]: key, 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(0),
+      });
+    const elsewhere = await post(b.url);
+    expect(elsewhere.status).toBe(SyncStatus.forbidden);
+    expect(await elsewhere.text()).toMatch(/unknown connection key/);
+    // The process that holds the socket knows the key (this empty body is then refused as malformed).
+    expect((await post(a.url)).status).toBe(SyncStatus.badRequest);
+    socket.close();
   });
 
   it('1,000-message broadcasts from every process arrive exactly once, in order', async () => {
