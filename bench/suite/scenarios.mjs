@@ -9,6 +9,7 @@ export const TRANSPORTS = [
   { id: 'chromium', title: 'Headless Chromium page over WebSocket (Chromium started directly)' },
   { id: 'worker', title: 'Worker thread (MessagePort + SharedArrayBuffer)' },
   { id: 'memory', title: 'In-memory (ipc-anywhere/testing)' },
+  { id: 'cluster', title: 'Two main processes joined through Redis (ipc-anywhere/redis)' },
 ];
 
 const node = (variant, scenario) => [`node/${variant}.mjs`, 'server', scenario];
@@ -168,6 +169,30 @@ export const SCENARIOS = [
       'electron-mock-ipc': ['memory/electron-mock-ipc.mjs', 'invoke'],
     },
     targets: [{ baseline: 'electron-mock-ipc', ratio: 'base/ours', min: 100 }],
+  },
+  {
+    id: 'cluster-send',
+    transport: 'cluster',
+    title: 'cross-process `send` (main A to a renderer of main B), small message',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': ['cluster/ours.mjs', 'send'],
+      'socket.io + redis-adapter': ['cluster/socketio.mjs', 'send'],
+    },
+    targets: [{ baseline: 'socket.io + redis-adapter', ratio: 'ours/base', min: 2 }],
+  },
+  {
+    id: 'cluster-sendto',
+    transport: 'cluster',
+    title: 'renderer-to-renderer `sendTo` across processes, round trip p50',
+    metric: 'p50',
+    unit: 'µs',
+    variants: {
+      'ipc-anywhere': ['cluster/ours.mjs', 'sendTo'],
+      'socket.io + redis-adapter': ['cluster/socketio.mjs', 'sendTo'],
+    },
+    targets: [{ baseline: 'socket.io + redis-adapter', ratio: 'ours/base', max: 1.0 }],
   },
 ];
 
