@@ -37,6 +37,8 @@ export interface MainChildOptions {
   readonly label: string;
   readonly heartbeatInterval?: number;
   readonly heartbeatTimeout?: number;
+  readonly static?: string;
+  readonly clientScript?: string;
 }
 
 /** One main process of the cluster, driven over the fork channel. */

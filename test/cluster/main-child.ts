@@ -13,6 +13,9 @@ const options = JSON.parse(process.argv[2] ?? '{}') as {
   label: string;
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
+  /** For pages: the fixtures directory and the classic script built from the current sources. */
+  static?: string;
+  clientScript?: string;
 };
 
 const logLines: string[] = [];
@@ -130,8 +133,15 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
 };
 
 main.ipcMain.handle('whoami', (event) => ({ id: event.sender.id, label: options.label }));
+main.ipcMain.on('label', (event) => {
+  event.returnValue = options.label;
+});
 
-const server = await createServer({ main });
+const server = await createServer({
+  main,
+  ...(options.static !== undefined && { static: options.static }),
+  ...(options.clientScript !== undefined && { clientScript: options.clientScript }),
+});
 await cluster.ready;
 process.on('message', async (message: { id: number; cmd: string } & Record<string, unknown>) => {
   try {

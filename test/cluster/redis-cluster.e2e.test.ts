@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
@@ -10,6 +11,7 @@ import {
   SyncStatus,
   WS_PATH,
 } from '../../src/transports/websocket/wire.js';
+import { FIXTURES, launchChromium, testBundle } from '../transports/websocket/browser.js';
 import { bundleMainChild, eventually, MainChild, TestRenderer } from './cluster-harness.js';
 import { RedisServer } from './redis-server.js';
 
@@ -24,6 +26,7 @@ const BROADCAST = 1_000;
 const CHANNELS = ['direct', 'rich', 'peer', 'bc', 'during-outage', 'after-outage'];
 
 let redis: RedisServer;
+let browser: Browser | undefined;
 let children: MainChild[] = [];
 const renderers: TestRenderer[] = [];
 /** What the tests measured, printed at the end (docs/scale-out.md quotes them). */
@@ -36,8 +39,11 @@ beforeAll(async () => {
   redis = await RedisServer.start();
   const script = await bundleMainChild();
   const prefix = `test-${randomBytes(4).toString('hex')}`;
+  const clientScript = await testBundle();
   children = await Promise.all(
-    ['A', 'B', 'C'].map((label) => MainChild.start(script, { url: redis.url, prefix, label })),
+    ['A', 'B', 'C'].map((label) =>
+      MainChild.start(script, { url: redis.url, prefix, label, static: FIXTURES, clientScript }),
+    ),
   );
   for (const child of children) {
     for (let i = 0; i < PER_PROCESS; i++) renderers.push(await TestRenderer.connect(child, CHANNELS));
@@ -45,6 +51,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await browser?.close();
   console.info(`cluster figures: ${JSON.stringify(figures)}`);
   for (const renderer of renderers) renderer.close();
   await Promise.all(children.map((child) => child.forked.kill()));
@@ -101,6 +108,49 @@ describe('three main processes over one Redis', () => {
     expect(to.on('peer')).toEqual(Array.from({ length: 50 }, (_, i) => [from.id, i]));
   });
 
+  it('joins a Chromium page of one process to the renderers of the others', async () => {
+    const [a, b, c] = children as [MainChild, MainChild, MainChild];
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(`${a.url}/page.html?cluster`);
+    const { id, label } = await page.evaluate(async () => {
+      const ipc = (window as unknown as { ipcRenderer: import('../../src/renderer.js').IpcRenderer })
+        .ipcRenderer;
+      const got: unknown[][] = [];
+      (window as unknown as { got: unknown[][] }).got = got;
+      ipc.on('direct', (event, ...args) => got.push([event.senderId, ...args]));
+      return (await ipc.invoke('whoami')) as { id: number; label: string };
+    });
+    expect(label).toBe('A');
+    for (const child of [b, c]) {
+      expect(await eventually(async () => (await child.ids()).includes(id), 5_000), child.label).toBe(true);
+    }
+    expect(
+      await b.call('send', { target: id, channel: 'direct', args: ['from B', new Array(3).fill(7)] }),
+    ).toEqual({
+      found: true,
+    });
+    const peer = byHome(c)[3]!;
+    const answers = await page.evaluate(async (peerId) => {
+      const ipc = (window as unknown as { ipcRenderer: import('../../src/renderer.js').IpcRenderer })
+        .ipcRenderer;
+      ipc.sendTo(peerId, 'peer', 'from the page');
+      const got = (window as unknown as { got: unknown[][] }).got;
+      const deadline = Date.now() + 5_000;
+      while (got.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      // sendSync is answered by the process the page is connected to.
+      return { got, sync: ipc.sendSync('label') };
+    }, peer.id);
+    expect(answers).toEqual({ got: [[0, 'from B', [7, 7, 7]]], sync: 'A' });
+    expect(await eventually(() => peer.on('peer').length === 1, 5_000)).toBe(true);
+    expect(peer.on('peer')).toEqual([[id, 'from the page']]);
+    await page.close();
+    for (const child of [b, c]) {
+      expect(await eventually(async () => !(await child.ids()).includes(id), 5_000), child.label).toBe(true);
+    }
+  }, 30_000);
+
   it("refuses a sync request that lands on a process other than its socket's with 403 (docs/scale-out.md)", async () => {
     const [a, b] = children as [MainChild, MainChild];
     const key = createConnectionKey();
@@ -124,6 +174,8 @@ describe('three main processes over one Redis', () => {
     // The process that holds the socket knows the key (this empty body is then refused as malformed).
     expect((await post(a.url)).status).toBe(SyncStatus.badRequest);
     socket.close();
+    // That malformed request closed the connection: the cluster is back to its twelve renderers.
+    expect(await eventually(async () => (await a.ids()).length === 3 * PER_PROCESS, 5_000)).toBe(true);
   });
 
   it('1,000-message broadcasts from every process arrive exactly once, in order', async () => {
