@@ -11,7 +11,7 @@ import { recordingLogger, type TargetFactory } from './harness.js';
 export function chromiumTarget(browser: () => Browser): TargetFactory {
   return {
     name: 'websocket (Chromium page)',
-    capabilities: { asyncSyncReply: true },
+    capabilities: { asyncSyncReply: true, portCloseEvents: false },
     async create() {
       const { logger, log } = recordingLogger();
       const main = createMain({ logger, syncReplyTimeout: 1_000 });

@@ -37,6 +37,12 @@ export interface TargetCapabilities {
    * WebSocket client): there `sendSync` must throw `ERR_IPC_SYNC_UNSUPPORTED` and dispatch nothing.
    */
   readonly blockingSendSync?: boolean;
+  /**
+   * A renderer's own MessagePorts get a `close` event when their partner closes (default). `false` in
+   * Chromium pages, which lack MessagePort close events: only the ports the library hands the page (its
+   * `event.ports`) get one there, from the library.
+   */
+  readonly portCloseEvents?: boolean;
 }
 
 export interface TargetFactory {

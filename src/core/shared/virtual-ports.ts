@@ -63,6 +63,49 @@ interface Bridge {
   readonly port: NativePort;
   readonly onMessage: (event: { data: unknown; ports?: readonly NativePort[] }) => void;
   readonly onClose: () => void;
+  /** Where the platform has no close events: the bridge's partner, handed to the app, told by us. */
+  user?: NativePort;
+}
+
+/**
+ * Whether this platform tells a port that its partner closed (Node does; Chromium pages, as of 156, do
+ * not: the `close` event of MessagePorts is not enabled there).
+ */
+const NATIVE_CLOSE_EVENTS =
+  typeof MessagePort === 'function' &&
+  ('onclose' in MessagePort.prototype ||
+    typeof (MessagePort.prototype as { unref?: unknown }).unref === 'function');
+
+/**
+ * Makes a port the library created and hands to the app behave as if the platform had close events:
+ * its `close()` tells the peer (`onClosed`), and it gets a `close` event (and an `onclose` property, as
+ * Electron's renderers have) when the virtual port closes from the other side.
+ */
+function emulateClose(port: NativePort, onClosed: () => void): void {
+  const close = port.close;
+  let handler: ((event: Event) => void) | null = null;
+  Object.defineProperties(port, {
+    close: {
+      configurable: true,
+      value() {
+        close.call(port);
+        onClosed();
+      },
+    },
+    onclose: {
+      configurable: true,
+      get: () => handler,
+      set(value: unknown) {
+        if (handler) port.removeEventListener('close', handler);
+        handler = typeof value === 'function' ? (value as (event: Event) => void) : null;
+        if (handler) port.addEventListener('close', handler);
+      },
+    },
+  });
+}
+
+function dispatchClose(port: NativePort | undefined): void {
+  (port as unknown as EventTarget | undefined)?.dispatchEvent(new Event('close'));
 }
 
 const NO_PORTS: readonly never[] = Object.freeze([]);
@@ -151,7 +194,14 @@ export class VirtualPorts {
       }
       this.#lastPeerId = ref;
       const { port1, port2 } = new MessageChannel() as unknown as { port1: NativePort; port2: NativePort };
-      this.#open(ref, port2);
+      const bridge = this.#open(ref, port2);
+      if (!NATIVE_CLOSE_EVENTS) {
+        bridge.user = port1;
+        emulateClose(port1, () => {
+          bridge.onClose();
+          bridge.port.close();
+        });
+      }
       ports.push(port1);
     }
     return ports;
@@ -188,6 +238,7 @@ export class VirtualPorts {
     if (bridge === undefined) return this.#wasOpened(id) ? undefined : unknownPort(id);
     this.#forget(id, bridge);
     bridge.port.close();
+    dispatchClose(bridge.user);
     return undefined;
   }
 
@@ -196,6 +247,7 @@ export class VirtualPorts {
     for (const [id, bridge] of [...this.#bridges]) {
       this.#forget(id, bridge);
       bridge.port.close();
+      dispatchClose(bridge.user);
     }
   }
 
@@ -203,7 +255,7 @@ export class VirtualPorts {
     return (id % 2 === this.#nextOwnId % 2 ? id < this.#nextOwnId : id <= this.#lastPeerId) && id > 0;
   }
 
-  #open(id: number, port: NativePort): void {
+  #open(id: number, port: NativePort): Bridge {
     const host = this.host;
     const bridge: Bridge = {
       port,
@@ -229,6 +281,7 @@ export class VirtualPorts {
     port.start();
     // A bridge alone must not keep a Node process alive: the connection does while it lasts.
     (port as { unref?: () => void }).unref?.();
+    return bridge;
   }
 
   #forget(id: number, bridge: Bridge): void {

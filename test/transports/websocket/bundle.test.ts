@@ -24,8 +24,10 @@ describe('browser bundle', () => {
     // 24 KiB until resume (issue 13: reconnection, replay buffer, connection states) added 2.4 KiB;
     // 28 KiB until issue 14 added 2.6 KiB: contextBridge with Electron's copy rules, webFrame, webUtils,
     // the preload `process`, the preload runner and its `require`, and the toolkit's window.electron;
-    // 32 KiB until the page lifecycle (load events, executeJavaScript, console reports) added 1.6 KiB.
-    expect(gzipped).toBeLessThan(34 * 1024);
+    // 32 KiB until the page lifecycle (load events, executeJavaScript, console reports) added 1.6 KiB;
+    // 34 KiB until MessagePorts (issue 15: ipcRenderer.postMessage, event.ports, virtual ports over
+    // the socket, six message kinds) added 1.9 KiB.
+    expect(gzipped).toBeLessThan(36 * 1024);
   });
 
   it('the ESM browser entry pulls in no Node module (ws, worker_threads, node:*)', async () => {
