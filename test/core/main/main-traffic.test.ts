@@ -140,7 +140,13 @@ describe('main.onTraffic', () => {
     await settle();
     expect(records).toMatchObject([
       { direction: 'in', kind: 'sendTo', channel: 'hello', outcome: 'ok', webContentsId: contents.id },
-      { direction: 'in', kind: 'sendTo', channel: 'hello', outcome: 'refused', error: 'refused by allowSendTo' },
+      {
+        direction: 'in',
+        kind: 'sendTo',
+        channel: 'hello',
+        outcome: 'refused',
+        error: 'refused by allowSendTo',
+      },
     ]);
   });
 
