@@ -1,7 +1,7 @@
 // The demo's main process: a shared notes board. It is written like an Electron app's main.js, with
 // ipc-anywhere's createServer standing in for BrowserWindow: every browser tab is a renderer.
 import { fileURLToPath } from 'node:url';
-import { createServer, ipcMain, webContents } from 'ipc-anywhere/main';
+import { createServer, ipcMain, MessageChannelMain, webContents } from 'ipc-anywhere/main';
 
 const settings = { boardTitle: 'Team notes', maxNoteLength: 280, startedAt: new Date() };
 const notes = [];
@@ -48,6 +48,16 @@ ipcMain.handle('user:rename', (event, name) => {
   names.set(event.sender.id, trimmed);
   broadcastTabs();
   return trimmed;
+});
+
+// MessagePorts: two tabs get the two ends of one channel and talk directly (relayed by main's
+// connections to them, never through a handler); it closes when either tab closes it or goes away.
+ipcMain.on('direct:open', (event, peerId) => {
+  const peer = webContents.fromId(peerId);
+  if (!peer || peer === event.sender || peer.getType() !== 'window') return;
+  const { port1, port2 } = new MessageChannelMain();
+  event.sender.postMessage('direct:port', { peerId: peer.id, peerName: nameOf(peer) }, [port1]);
+  peer.postMessage('direct:port', { peerId: event.sender.id, peerName: nameOf(event.sender) }, [port2]);
 });
 
 const port = Number(process.env.PORT ?? 3000);

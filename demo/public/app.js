@@ -105,7 +105,12 @@ ipcRenderer.on('tabs:changed', (_event, tabs, myId) => {
     button.addEventListener('click', () =>
       ipcRenderer.sendTo(tab.id, 'nudge', $('rename-input').value || 'A tab'),
     );
-    item.append(button);
+    const connect = document.createElement('button');
+    connect.textContent = 'Direct channel';
+    connect.className = 'direct-open';
+    connect.dataset.tabId = String(tab.id);
+    connect.addEventListener('click', () => ipcRenderer.send('direct:open', tab.id));
+    item.append(button, ' ', connect);
     list.append(item);
   }
 });
@@ -113,6 +118,38 @@ ipcRenderer.on('nudge', (event, from) => {
   $('nudges').textContent =
     `${from} (tab #${event.senderId}) nudged you at ${new Date().toLocaleTimeString()}.`;
 });
+
+// 5b. MessagePorts: main hands this tab and another one the two ends of a channel; messages then go
+// tab to tab over the port (Electron's MessageChannelMain pattern), until either side closes it.
+let directPort;
+function showDirect(text) {
+  const item = document.createElement('li');
+  item.textContent = text;
+  $('direct-log').prepend(item);
+}
+ipcRenderer.on('direct:port', (event, { peerId, peerName }) => {
+  directPort?.close();
+  const [port] = event.ports;
+  directPort = port;
+  $('direct-peer').textContent = `Direct channel with ${peerName} (#${peerId})`;
+  $('direct-form').hidden = false;
+  port.onmessage = ({ data }) => showDirect(`${peerName}: ${data.text} (${data.at.toLocaleTimeString()})`);
+  port.addEventListener('close', () => {
+    if (directPort !== port) return;
+    directPort = undefined;
+    $('direct-peer').textContent = `The channel with ${peerName} closed.`;
+    $('direct-form').hidden = true;
+  });
+});
+$('direct-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('direct-input').value.trim();
+  if (!text || !directPort) return;
+  directPort.postMessage({ text, at: new Date() });
+  showDirect(`me: ${text}`);
+  $('direct-input').value = '';
+});
+$('direct-close').addEventListener('click', () => directPort?.close());
 
 // 6. <webview>: the guest gets notes with webview.send and answers with sendToHost.
 const widget = $('widget');

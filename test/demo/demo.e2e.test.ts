@@ -116,6 +116,17 @@ describe('demo app, driven through its UI in two Chromium tabs', () => {
     await expect.poll(() => tabA.textContent('#nudges')).toMatch(/nudged you/);
   });
 
+  it('opens a direct tab-to-tab channel over a MessagePort pair, and closes it on both sides', async () => {
+    await tabA.click('#tabs button.direct-open');
+    await expect.poll(() => tabB.textContent('#direct-peer')).toMatch(/Direct channel with Alice/);
+    await expect.poll(() => tabA.isVisible('#direct-form')).toBe(true);
+    await tabB.fill('#direct-input', 'hello over the port');
+    await tabB.click('#direct-send');
+    await expect.poll(() => tabA.textContent('#direct-log')).toContain('hello over the port');
+    await tabA.click('#direct-close');
+    await expect.poll(() => tabB.textContent('#direct-peer')).toMatch(/closed/);
+  });
+
   it('feeds the <webview> guest with webview.send and hears back through sendToHost', async () => {
     const guest = tabA.frameLocator('#widget iframe');
     await expect
