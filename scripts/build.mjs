@@ -18,6 +18,9 @@ execFileSync(
   },
 );
 
+const { writeCjsTypes } = await import('./cjs-types.mjs');
+writeCjsTypes(join(root, 'dist'));
+
 const { buildBrowserBundle } = await import('./browser-bundle.mjs');
 const { bytes, gzipBytes } = await buildBrowserBundle();
 console.log(`dist/browser/renderer.js: ${bytes} bytes minified, ${gzipBytes} bytes gzipped`);

@@ -16,8 +16,10 @@ export {
 } from './api/server.js';
 export type * from './api/typed-channels.js';
 export {
+  type MainListener,
   type TypedInvokeHandler,
   type TypedIpcMain,
+  type TypedIpcMainEvent,
   type TypedIpcMainOptions,
   type TypedWebContents,
   typedIpcMain,

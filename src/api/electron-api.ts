@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { IpcRenderer, IpcRendererEvent } from '../core/renderer/ipc-renderer-impl.js';
+import type { PlatformMessagePort } from '../core/shared/platform-port.js';
 import type { ContextBridge } from './context-bridge.js';
 import type { PreloadProcess } from './process-shim.js';
 import type { WebFrame } from './web-frame.js';
@@ -27,7 +28,7 @@ export interface ElectronAPIIpcRenderer {
   sendSync(channel: string, ...args: any[]): any;
   sendToHost(channel: string, ...args: any[]): void;
   /** `ipcRenderer.postMessage`: main gets the ports as `event.ports`. */
-  postMessage(channel: string, message: any, transfer?: MessagePort[]): void;
+  postMessage(channel: string, message: any, transfer?: PlatformMessagePort[]): void;
   invoke(channel: string, ...args: any[]): Promise<any>;
   on(channel: string, listener: IpcRendererListener): () => void;
   once(channel: string, listener: IpcRendererListener): () => void;

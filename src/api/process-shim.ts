@@ -1,11 +1,11 @@
-import { EventEmitter } from 'events';
+import { Emitter } from '../core/shared/emitter.js';
 
 /**
  * The `process` a sandboxed Electron preload sees, as far as a browser can fill it in: an EventEmitter
  * with `type`, `platform`, `versions` (`chrome` from the browser, no `node` or `electron`), an empty
  * `env` (main's environment is not sent to pages), and `contextIsolated` and `sandboxed`, both `true`.
  */
-export interface PreloadProcess extends EventEmitter {
+export interface PreloadProcess extends Emitter {
   readonly type: 'renderer';
   /** Node's name for the operating system the browser reports (`win32`, `darwin`, `linux`, `android`), or `''`. */
   readonly platform: string;
@@ -26,7 +26,7 @@ interface NavigatorLike {
 export function createPreloadProcess(
   navigator: NavigatorLike | undefined = (globalThis as { navigator?: NavigatorLike }).navigator,
 ): PreloadProcess {
-  return Object.assign(new EventEmitter(), {
+  return Object.assign(new Emitter(), {
     type: 'renderer' as const,
     platform: platformOf(navigator),
     versions: Object.freeze(versionsOf(navigator)),

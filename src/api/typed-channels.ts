@@ -1,4 +1,3 @@
-import type { IpcMainEvent } from '../core/main/web-contents-impl.js';
 import type { ChannelValidator } from './args-validator.js';
 
 export type { ArgsSchema, ArgsValidator, ChannelValidator, SchemaIssuesError } from './args-validator.js';
@@ -72,15 +71,6 @@ export type ToRendererArgs<S> = ArgsAt<S, 'toRenderer'>;
 /** The result of `invoke` (awaited) and of `sendSync` on a channel spec: `returns`, or `void`. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler without a result returns void, as any function may
 export type ChannelResult<S> = S extends { returns: infer R } ? R : void;
-
-/** `IpcMainEvent` whose write-only `returnValue` takes the channel's `returns` type. */
-export type TypedIpcMainEvent<R> = Omit<IpcMainEvent, 'returnValue'> & { returnValue: R };
-
-/** What an `ipcMain.on` listener gets on a channel: the sync event when the channel has `sendSync`. */
-export type MainListener<S> = (
-  event: S extends { sendSync: readonly unknown[] } ? TypedIpcMainEvent<ChannelResult<S>> : IpcMainEvent,
-  ...args: SendArgs<S> | SendSyncArgs<S>
-) => void;
 
 /** One validator per channel (a function or a Standard Schema); channels without one are not checked. */
 export type ChannelValidators<C> = { readonly [K in keyof C]?: ChannelValidator };

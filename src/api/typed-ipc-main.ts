@@ -1,6 +1,11 @@
 import type { Logger } from '../core/main/logger.js';
 import { loggerOfIpcMain } from '../core/main/main-world.js';
-import type { IpcMain, IpcMainInvokeEvent, WebContents } from '../core/main/web-contents-impl.js';
+import type {
+  IpcMain,
+  IpcMainEvent,
+  IpcMainInvokeEvent,
+  WebContents,
+} from '../core/main/web-contents-impl.js';
 import { noHandlerMessage, replyWasNeverSent } from '../core/shared/electron-texts.js';
 import { checkLogger, checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import { type ChannelValidator, checkArgs, checkedValidators, type Verdict } from './args-validator.js';
@@ -11,13 +16,23 @@ import type {
   InvokeChannel,
   ListenerMethod,
   ListenerMethods,
-  MainListener,
   MainListenerChannel,
+  SendArgs,
+  SendSyncArgs,
   ToRendererArgs,
   ToRendererChannel,
   TypedIpcOptions,
 } from './typed-channels.js';
 import { overlay, reasonOf } from './typed-views.js';
+
+/** `IpcMainEvent` whose write-only `returnValue` takes the channel's `returns` type. */
+export type TypedIpcMainEvent<R> = Omit<IpcMainEvent, 'returnValue'> & { returnValue: R };
+
+/** What an `ipcMain.on` listener gets on a channel: the sync event when the channel has `sendSync`. */
+export type MainListener<S> = (
+  event: S extends { sendSync: readonly unknown[] } ? TypedIpcMainEvent<ChannelResult<S>> : IpcMainEvent,
+  ...args: SendArgs<S> | SendSyncArgs<S>
+) => void;
 
 type HandlerMethod = 'handle' | 'handleOnce' | 'removeHandler';
 

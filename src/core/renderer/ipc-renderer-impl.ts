@@ -1,4 +1,3 @@
-import { EventEmitter } from 'events';
 import type { IpcError } from '../../protocol/errors.js';
 import {
   MessageKind,
@@ -13,6 +12,8 @@ import {
   INSUFFICIENT_ARGUMENTS_MESSAGE,
   INVALID_TRANSFER_MESSAGE,
 } from '../shared/electron-texts.js';
+import { Emitter } from '../shared/emitter.js';
+import type { PlatformMessagePort } from '../shared/platform-port.js';
 import type { Unnumbered } from '../shared/sequenced-link.js';
 import { isNativePort, type NativePort } from '../shared/virtual-ports.js';
 import { answerScript, type PageAgent } from './page-agent.js';
@@ -31,7 +32,7 @@ export interface IpcRendererEvent {
   readonly sender: IpcRenderer;
   /** 0 for messages from main; the sending WebContents' id for messages relayed by `sendTo`. */
   readonly senderId: number;
-  readonly ports: MessagePort[];
+  readonly ports: PlatformMessagePort[];
 }
 
 /** Per-call settings, for the calls that can wait: see {@link IpcRenderer.withOptions}. */
@@ -55,7 +56,7 @@ interface Internals {
   readonly session: RendererSession;
   readonly hostMessageListeners: Set<HostMessageListener>;
   readonly guestStateListeners: Set<GuestStateListener>;
-  readonly lifecycle: EventEmitter;
+  readonly lifecycle: Emitter;
   readonly connectionListeners: Set<ConnectionListener>;
   /** Set by the page script on the page's own renderer (see {@link setPageAgent}). */
   pageAgent: PageAgent | undefined;
@@ -68,12 +69,12 @@ const internals = new WeakMap<IpcRenderer, Internals>();
  * methods that send to main. Nothing internal is ever an event on it, so `eventNames()` lists only
  * what user code registered.
  */
-export class IpcRenderer extends EventEmitter {
+export class IpcRenderer extends Emitter {
   constructor(options: RendererSessionOptions = {}) {
     super();
     const hostMessageListeners = new Set<HostMessageListener>();
     const guestStateListeners = new Set<GuestStateListener>();
-    const lifecycle = new EventEmitter();
+    const lifecycle = new Emitter();
     const connectionListeners = new Set<ConnectionListener>();
     const session = new RendererSession(
       {
@@ -89,7 +90,7 @@ export class IpcRenderer extends EventEmitter {
           const event: IpcRendererEvent = {
             sender: this,
             senderId: 0,
-            ports: ports as unknown as MessagePort[],
+            ports: ports as unknown as PlatformMessagePort[],
           };
           try {
             this.emit(channel, event, message);
@@ -170,7 +171,7 @@ export class IpcRenderer extends EventEmitter {
    * @throws IpcError `ERR_IPC_NOT_CLONEABLE` (`Error: An object could not be cloned.`),
    *   `ERR_IPC_PAYLOAD_TOO_LARGE`, `ERR_IPC_CLOSED`.
    */
-  postMessage(channel: string, message: unknown, transfer?: MessagePort[]): void {
+  postMessage(channel: string, message: unknown, transfer?: PlatformMessagePort[]): void {
     // biome-ignore lint/complexity/noArguments: as Electron, a message that is `undefined` counts, a missing one not
     if (arguments.length < 2) throw new TypeError(INSUFFICIENT_ARGUMENTS_MESSAGE);
     assertRendererChannel(channel, 0);
