@@ -11,6 +11,7 @@ import type { IpcMain, WebContents } from '../core/main/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { describeValue } from '../protocol/options.js';
 import type { MainTransport } from '../transports/transport.js';
+import { registerLibraryCopy } from './library-copies.js';
 
 export type MainOptions = MainWorldOptions;
 
@@ -106,3 +107,6 @@ function worldOf(main: Main): MainWorld {
 
 /** The default world behind the `ipcMain` and `webContents` singletons. */
 export const defaultMain: Main = createMain();
+
+// A second copy of the library would have a second `defaultMain`: say so once, where it loads.
+registerLibraryCopy();
