@@ -92,7 +92,7 @@ describe('InspectorModel', () => {
     const model = new InspectorModel(main);
     const state = () => model.snapshot().renderers.find((r) => r.id === contents.id)?.state;
     expect(state()).toBe('connected');
-    events.suspended(new IpcError('ERR_IPC_CLOSED', 'socket dropped'));
+    events.suspended?.(new IpcError('ERR_IPC_CLOSED', 'socket dropped'));
     expect(state()).toBe('suspended');
     contents.close();
     expect(state()).toBe('destroyed');
