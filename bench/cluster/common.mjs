@@ -7,12 +7,11 @@
 //           renderer has all of them (at most WINDOW in flight, for both variants)
 //   sendTo  a renderer of A sends to a renderer of B, which answers the same way; round trip p50
 //           (`ipcRenderer.sendTo` / a `relay` event the server forwards with `io.to(id).emit`)
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, redisServerArgs, redisServerBinary, waitForRedis } from '../../scripts/redis-server.mjs';
 import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT } from '../suite/drive.mjs';
 import { report, spawnGroup } from '../suite/proc.mjs';
 import { sizes } from '../suite/sizes.mjs';
@@ -25,57 +24,12 @@ const WINDOW = 20_000;
 
 const yieldTask = () => new Promise((resolve) => setImmediate(resolve));
 
-function redisBinary() {
-  try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('bench: the cluster scenarios need redis-server (apt-get install -y redis-server).');
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function pong(port) {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let text = '';
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      if (text.includes('\r\n')) done(text.startsWith('+PONG'));
-    });
-    socket.once('connect', () => socket.write('PING\r\n'));
-  });
-}
-
 /** Starts redis-server (its own process group, killed with the bench) on a free loopback port. */
 export async function startRedis() {
   const dir = mkdtempSync(join(tmpdir(), 'ipc-anywhere-bench-redis-'));
   const port = await freePort();
-  const { kill } = spawnGroup(
-    redisBinary(),
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  while (!(await pong(port))) {
-    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const { kill } = spawnGroup(redisServerBinary(), redisServerArgs(port, dir), { stdio: 'ignore' });
+  await waitForRedis(port);
   return {
     url: `redis://127.0.0.1:${port}`,
     prefix: `bench-${randomBytes(4).toString('hex')}`,

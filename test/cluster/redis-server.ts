@@ -1,8 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, redisServerArgs, redisServerBinary, waitForRedis } from '../../scripts/redis-server.mjs';
 
 /*
  * A real Redis for the cluster tests: Debian's `redis-server` on a free loopback port, nothing saved to
@@ -11,57 +11,6 @@ import { join } from 'node:path';
  */
 
 const READY_TIMEOUT_MS = 10_000;
-
-/** The redis-server binary on PATH; throws, saying what to install, when there is none. */
-export function redisServerBinary(): string {
-  try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error(
-      'redis-server is missing: the cluster tests need a real Redis (apt-get install -y redis-server; .ci/run installs it).',
-    );
-  }
-}
-
-/** A free TCP port on 127.0.0.1 (free when asked; the server takes it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** Resolves once something on `port` answers PING with PONG; rejects after `timeoutMs`. */
-async function waitForPong(port: number, timeoutMs: number, exited: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error(`redis-server on port ${port} exited while starting`);
-    const answered = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      let text = '';
-      const done = (ok: boolean) => {
-        socket.destroy();
-        resolve(ok);
-      };
-      socket.setTimeout(500, () => done(false));
-      socket.once('error', () => done(false));
-      socket.on('data', (chunk) => {
-        text += chunk.toString('latin1');
-        if (text.includes('\r\n')) done(text.startsWith('+PONG'));
-      });
-      socket.once('connect', () => socket.write('PING\r\n'));
-    });
-    if (answered) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
-}
 
 export class RedisServer {
   #child: ChildProcess | undefined;
@@ -93,22 +42,9 @@ export class RedisServer {
   /** Starts it again on the same port (after {@link stop} or {@link kill}). */
   async restart(): Promise<void> {
     if (!this.#exited) throw new Error('redis-server is still running');
-    const child = spawn(
-      this.binary,
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        this.dir,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(this.binary, redisServerArgs(this.port, this.dir), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#child = child;
     this.#exited = false;
     child.once('exit', () => {
@@ -121,7 +57,7 @@ export class RedisServer {
       });
     }
     try {
-      await waitForPong(this.port, READY_TIMEOUT_MS, () => this.#exited);
+      await waitForRedis(this.port, READY_TIMEOUT_MS, () => this.#exited);
     } catch (error) {
       child.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n${this.output()}`);
