@@ -51,11 +51,14 @@ function checkOptions(where: string, options: unknown, names: readonly string[])
 }
 
 /**
- * Connects this module's `ipcRenderer` to a main process over WebSocket and returns it. Calls made
- * before the socket opens are queued in order; `invokeTimeout`/`sendSyncTimeout` set default deadlines. `sendSync` throws `ERR_IPC_SYNC_UNSUPPORTED` (a Node
- * client cannot block on the socket); use `invoke`.
- * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad URL or option (an unknown name too) or when
- * `ipcRenderer` is already connected.
+ * Connects this module's `ipcRenderer` to a main process over WebSocket and returns it. Until this is
+ * called, calls on `ipcRenderer` fail with `ERR_IPC_NOT_CONNECTED`; from here on, calls made before the
+ * socket opens are queued in order. `invokeTimeout`/`sendSyncTimeout` set default deadlines.
+ * `sendSync` throws `ERR_IPC_SYNC_UNSUPPORTED` (a Node client cannot block on the socket); use
+ * `invoke`. When the socket cannot be opened, calls reject with `ERR_IPC_CLOSED` naming the URL and
+ * the cause (`ECONNREFUSED`, the HTTP status of a refused upgrade).
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` without a `url` string, for a bad URL or option (an
+ * unknown name too) or when `ipcRenderer` is already connected.
  * @example
  * import { connect } from 'ipc-anywhere/renderer';
  * const ipcRenderer = connect({ url: 'http://127.0.0.1:8080' });
