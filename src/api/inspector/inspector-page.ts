@@ -16,6 +16,7 @@ export const INSPECTOR_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ipc-anywhere inspector</title>
+<link rel="icon" href="/ipc-anywhere/inspect/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/ipc-anywhere/inspect/inspector.css">
 <script src="/ipc-anywhere/inspect/inspector.js" defer></script>
 </head>
@@ -52,6 +53,11 @@ export const INSPECTOR_HTML = `<!doctype html>
 </body>
 </html>
 `;
+
+/** The tab's icon (without one the browser asks for /favicon.ico, which may not exist). */
+export const INSPECTOR_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#3b6fd8"/>' +
+  '<path d="M3 6h8l-2-2M13 10H5l2 2" stroke="#fff" stroke-width="1.6" fill="none"/></svg>';
 
 export const INSPECTOR_CSS = `:root { color-scheme: light dark; --fg: #1d2330; --muted: #6a7385; --bg: #f6f7f9; --panel: #fff;
   --line: #e2e5ea; --accent: #3b6fd8; --ok: #1f8a4c; --warn: #b7791f; --bad: #c53030; }

@@ -5,7 +5,13 @@ import type { HostCheck } from '../../transports/websocket/host-check.js';
 import type { OriginPolicy } from '../../transports/websocket/origin-policy.js';
 import type { Main } from '../main-context.js';
 import { InspectorModel } from './inspector-model.js';
-import { INSPECTOR_CSP, INSPECTOR_CSS, INSPECTOR_HTML, INSPECTOR_JS } from './inspector-page.js';
+import {
+  INSPECTOR_CSP,
+  INSPECTOR_CSS,
+  INSPECTOR_HTML,
+  INSPECTOR_ICON,
+  INSPECTOR_JS,
+} from './inspector-page.js';
 import { InspectorStream } from './inspector-stream.js';
 
 /** Where the inspector page is served (`createServer({ inspector: true })`). */
@@ -23,6 +29,7 @@ const ASSETS: Readonly<Record<string, { readonly type: string; readonly body: Bu
     body: Buffer.from(INSPECTOR_JS),
   },
   [`${INSPECT_PATH}/inspector.css`]: { type: 'text/css; charset=utf-8', body: Buffer.from(INSPECTOR_CSS) },
+  [`${INSPECT_PATH}/icon.svg`]: { type: 'image/svg+xml', body: Buffer.from(INSPECTOR_ICON) },
 };
 
 /** Headers of every inspector response: never cached, framed, sniffed or embedded by another site. */
