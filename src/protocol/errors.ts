@@ -51,6 +51,11 @@ export const IpcErrorCode = {
    * ipc-anywhere's WebSocket path (a ws `WebSocketServer({ server, path })`), so a page could not connect.
    */
   UpgradeConflict: 'ERR_IPC_UPGRADE_CONFLICT',
+  /**
+   * Warning: a request for ipc-anywhere's WebSocket path arrived as plain HTTP, without its upgrade (a
+   * proxy in front of the server that does not forward WebSocket upgrades).
+   */
+  UpgradeMissing: 'ERR_IPC_UPGRADE_MISSING',
   /** Warning: a second copy of the library was loaded in the process; each copy has its own `ipcMain`. */
   DuplicateCopy: 'ERR_IPC_DUPLICATE_COPY',
 } as const;

@@ -163,6 +163,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
   private closed = false;
   private conflictReported = false;
+  private missingReported = false;
   /** One callback for every connection (not a closure each): drops a connection that is gone. */
   private readonly forget = (transport: SocketMainTransport): void => {
     if (this.connections.get(transport.key) === transport) this.connections.delete(transport.key);
@@ -261,6 +262,10 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   /** Serves our paths; calls `fallback` for everything else (404 when there is none). */
   handleRequest(req: IncomingMessage, res: ServerResponse, fallback?: () => void): void {
     const path = pathOf(req.url);
+    if (path === WS_PATH) {
+      this.upgradeMissing(res);
+      return;
+    }
     if (path === SYNC_PATH) {
       this.sync.handle(req, res).catch((error) => fail(res, error, this.host.logger));
       return;
@@ -375,6 +380,27 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       });
     });
     return true;
+  }
+
+  /**
+   * Our WebSocket path as a plain request: with our `'upgrade'` listener in place, Node emits every real
+   * upgrade as one, so the `Upgrade` header was lost on the way (a proxy that does not forward
+   * WebSocket upgrades). Pages then never connect: said once per server.
+   */
+  private upgradeMissing(res: ServerResponse): void {
+    if (!this.missingReported) {
+      this.missingReported = true;
+      this.host.logger.warn(
+        `ipc-anywhere: [${IpcErrorCode.UpgradeMissing}] a request for ${WS_PATH} arrived as plain HTTP, without its WebSocket upgrade, so that page cannot connect. If a proxy stands in front of this server (nginx, a load balancer, a dev server's proxy), make it forward WebSocket upgrades for ${WS_PATH} (the Upgrade and Connection headers).`,
+      );
+    }
+    res
+      .writeHead(426, {
+        connection: 'close',
+        upgrade: 'websocket',
+        'content-type': 'text/plain; charset=utf-8',
+      })
+      .end('This path takes WebSocket upgrades only.');
   }
 
   /**

@@ -147,6 +147,9 @@ function refusalHint(
     return ' (not ipc-anywhere\'s answer: another WebSocket server on that http server may take every upgrade, such as a ws WebSocketServer made with { server, path }; see docs/websocket.md, "Sharing the http server")';
   }
   if (status === 404) return " (nothing serves that path: is the URL the ipc-anywhere server's?)";
+  if (status === 426) {
+    return ' (the server got the request without its Upgrade header: a proxy in front of it does not forward WebSocket upgrades)';
+  }
   return '';
 }
 

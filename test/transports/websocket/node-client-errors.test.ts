@@ -70,6 +70,21 @@ describe('Node client errors name the URL and the cause', () => {
     expect(message).toContain("not ipc-anywhere's answer");
   });
 
+  it('a proxy that drops the upgrade: HTTP 426 from the server, and why', async () => {
+    // The proxy: forwards every request to the ipc-anywhere server as plain HTTP, without Upgrade.
+    const { logger } = recordingLogger();
+    const server = await createServer({ main: createMain({ logger }) });
+    cleanup.push(() => server.close());
+    const proxy = createHttpServer(async (req, res) => {
+      const answer = await fetch(`${server.url}${req.url}`);
+      res.writeHead(answer.status, answer.statusText).end(await answer.text());
+    });
+    const url = await listen(proxy);
+    const { message } = await failure(url);
+    expect(message).toContain('HTTP 426 Upgrade Required');
+    expect(message).toContain('does not forward WebSocket upgrades');
+  });
+
   it('no ipc-anywhere server there: the HTTP status an app answered', async () => {
     const http = createHttpServer((_req, res) => res.writeHead(404).end('no such page'));
     const url = await listen(http);

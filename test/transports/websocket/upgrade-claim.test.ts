@@ -137,6 +137,25 @@ describe('a ws WebSocketServer with path on the same http server', () => {
   });
 });
 
+describe('a request for the WebSocket path without its upgrade', () => {
+  it('is answered 426, and a proxy that drops upgrades is named once in the log', async () => {
+    const { main, log } = mainWithLog();
+    const server = await createServer({ main });
+    cleanup.push(() => server.close());
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await fetch(`${server.url}/ipc-anywhere/ws?href=x`);
+      expect(response.status).toBe(426);
+      expect(response.headers.get('upgrade')).toBe('websocket');
+      await response.text();
+    }
+    const missing = log.warn.filter((args) => String(args[0]).includes(IpcErrorCode.UpgradeMissing));
+    expect(missing).toHaveLength(1);
+    expect(String(missing[0]![0])).toContain('proxy');
+    // Real upgrades are unaffected.
+    expect(await roundTrip(server)).toBe(5);
+  });
+});
+
 describe("Vite's HMR socket on the same http server", () => {
   it('a Vite dev server in middleware mode and IPC share the server', async () => {
     const { main, log } = mainWithLog();
