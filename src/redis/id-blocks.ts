@@ -1,6 +1,12 @@
 /**
+ * Ids a process gives when it has no block (before `ready`, or after a long outage): random, at or above
+ * this, far above anything the counter reaches, and unique with overwhelming probability.
+ */
+export const FALLBACK_IDS = 2 ** 52;
+
+/**
  * Cluster-unique WebContents ids without a round trip per renderer: each process takes blocks of
- * consecutive ids from one Redis counter (`INCRBY`), and asks for the next block while half of the
+ * consecutive ids from one Redis counter, and asks for the next block while half of the
  * current one is left, so a burst of connections or a short Redis outage does not run it dry. Ids stay
  * small numbers, as in Electron.
  */
@@ -19,6 +25,11 @@ export class IdBlocks {
     private readonly fetch: (size: number) => Promise<number>,
     private readonly failed: (error: unknown) => void,
   ) {}
+
+  /** The last id of the blocks this process holds (0 before the first). */
+  get highestReserved(): number {
+    return this.#reserve?.end ?? this.#end;
+  }
 
   /** Ids left before the process must wait for Redis. */
   get available(): number {

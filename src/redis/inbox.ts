@@ -6,6 +6,8 @@ import type { Membership } from './membership.js';
 export interface InboxOwner {
   /** Another process joined, or missed a change of ours: publish our Snapshot. */
   snapshotWanted(): void;
+  /** Another process has a renderer with this id (new ids must stay above it). */
+  sawId(id: number): void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class Inbox implements BatchVisitor {
   }
 
   snapshot(seq: number, renderers: ClusterRenderer[]): void {
+    this.#saw(renderers);
     this.membership.list(this.#from, seq, renderers, this.now);
   }
 
@@ -47,6 +50,7 @@ export class Inbox implements BatchVisitor {
   }
 
   hello(seq: number, renderers: ClusterRenderer[]): void {
+    this.#saw(renderers);
     this.membership.list(this.#from, seq, renderers, this.now);
     this.owner.snapshotWanted();
   }
@@ -56,6 +60,7 @@ export class Inbox implements BatchVisitor {
   }
 
   join(seq: number, renderer: ClusterRenderer): void {
+    this.owner.sawId(renderer.id);
     this.membership.join(this.#from, seq, renderer, this.now);
   }
 
@@ -65,5 +70,9 @@ export class Inbox implements BatchVisitor {
 
   bye(): void {
     this.membership.gone(this.#from);
+  }
+
+  #saw(renderers: readonly ClusterRenderer[]): void {
+    for (const renderer of renderers) this.owner.sawId(renderer.id);
   }
 }

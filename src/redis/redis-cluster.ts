@@ -5,7 +5,7 @@ import type { Logger } from '../core/main/logger.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../protocol/limits.js';
 import { BatchWriter, readBatch } from './cluster-wire.js';
-import { IdBlocks } from './id-blocks.js';
+import { FALLBACK_IDS, IdBlocks } from './id-blocks.js';
 import { Inbox } from './inbox.js';
 import { Membership } from './membership.js';
 import { type RedisClusterOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -53,6 +53,9 @@ export class RedisCluster extends EventEmitter implements Cluster {
   #lost = 0;
   #lostLoggedAt = Number.NEGATIVE_INFINITY;
   #fallbackWarned = false;
+  /** The highest WebContents id of another process heard of (see {@link RedisLink.reserve}). */
+  #highestId = 0;
+  readonly #idsKey: string;
 
   constructor(options: RedisClusterOptions = {}) {
     super();
@@ -60,6 +63,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#logger = this.#options.logger ?? consoleFallback;
     const prefix = this.#options.prefix;
     this.#sharedChannel = `${prefix}:all`;
+    this.#idsKey = `${prefix}:ids`;
     this.#shared = new BatchWriter(this.nodeId);
     this.#link = new RedisLink(
       {
@@ -75,7 +79,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
     );
     this.#ids = new IdBlocks(
       this.#options.idBlockSize,
-      (size) => this.#link.incrBy(`${prefix}:ids`, size),
+      (size) => this.#link.reserve(this.#idsKey, size, this.#idFloor()),
       (error) => this.#logger.warn('ipc-anywhere: could not reserve WebContents ids in Redis:', error),
     );
     this.ready = this.#start();
@@ -123,6 +127,9 @@ export class RedisCluster extends EventEmitter implements Cluster {
     );
     this.#inbox = new Inbox(member, this.#membership, {
       snapshotWanted: () => this.#publishSnapshot(),
+      sawId: (id) => {
+        if (id > this.#highestId && id < FALLBACK_IDS) this.#highestId = id;
+      },
     });
     this.#timer = setInterval(() => this.#tick(), this.#options.heartbeatInterval);
     this.#timer.unref?.();
@@ -140,7 +147,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
         'ipc-anywhere: a renderer connected before the Redis cluster had ids to give (await cluster.ready before listening); it got a random id.',
       );
     }
-    return 2 ** 52 + Math.floor(Math.random() * (2 ** 53 - 2 ** 52));
+    return FALLBACK_IDS + Math.floor(Math.random() * (Number.MAX_SAFE_INTEGER - FALLBACK_IDS));
   }
 
   announceJoin(renderer: ClusterRenderer): void {
@@ -191,6 +198,11 @@ export class RedisCluster extends EventEmitter implements Cluster {
     }
     for (const node of this.#membership?.nodes ?? []) this.#membership?.gone(node);
     await this.#link.close();
+  }
+
+  /** No id in use is at or above it: ids reserved here, or seen on other processes. */
+  #idFloor(): number {
+    return Math.max(this.#highestId, this.#ids.highestReserved);
   }
 
   #checkCanSend(): void {
@@ -321,7 +333,15 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#downSince = undefined;
     // Nobody could be heard while this process was cut off: that silence is not theirs.
     this.#membership?.forgive(Date.now());
-    if (again) this.#logger.warn(`ipc-anywhere: reconnected to Redis after ${downtimeMs} ms.`);
+    if (again) {
+      this.#logger.warn(`ipc-anywhere: reconnected to Redis after ${downtimeMs} ms.`);
+      // Redis may have come back without the id counter: put it back above every id in use.
+      this.#link
+        .reserve(this.#idsKey, 0, this.#idFloor())
+        .catch((error) =>
+          this.#logger.warn('ipc-anywhere: could not restore the WebContents id counter:', error),
+        );
+    }
     this.#hello();
     void this.#ids.refill();
     this.emit('up', { downtimeMs });

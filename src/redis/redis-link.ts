@@ -18,6 +18,11 @@ export interface RedisLinkOptions {
   readonly pingInterval: number;
 }
 
+/** `reserve`: max(counter, floor) + size, stored and returned. */
+const RESERVE_SCRIPT = `local value = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[2])) + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], value)
+return value`;
+
 /** The longest wait between two reconnection attempts (ms). */
 const MAX_RECONNECT_DELAY_MS = 1_000;
 
@@ -96,11 +101,18 @@ export class RedisLink {
     ) as Promise<number>;
   }
 
-  /** `INCRBY key by`. */
-  incrBy(key: string, by: number): Promise<number> {
+  /**
+   * Adds `size` to the counter at `key`, first raising it to `floor` when it is lower, and resolves with
+   * its new value (atomically: one script). A Redis that restarted without persistence, or a replica
+   * that took over, may have lost or rewound the counter; the floor (the highest id this process knows
+   * of) keeps new ids above every id in use.
+   */
+  reserve(key: string, size: number, floor: number): Promise<number> {
     const pub = this.#pub;
     if (!pub || !this.#up) return Promise.reject(new Error('Redis is not connected.'));
-    return pub.incrBy(key, by) as Promise<number>;
+    return pub
+      .sendCommand(['EVAL', RESERVE_SCRIPT, '1', key, String(size), String(floor)])
+      .then((reply) => Number(reply));
   }
 
   /** Closes both connections (what was published before is sent first). */

@@ -37,6 +37,7 @@ export interface MainChildOptions {
   readonly label: string;
   readonly heartbeatInterval?: number;
   readonly heartbeatTimeout?: number;
+  readonly idBlockSize?: number;
   readonly static?: string;
   readonly clientScript?: string;
 }

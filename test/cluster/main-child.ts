@@ -13,6 +13,7 @@ const options = JSON.parse(process.argv[2] ?? '{}') as {
   label: string;
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
+  idBlockSize?: number;
   /** For pages: the fixtures directory and the classic script built from the current sources. */
   static?: string;
   clientScript?: string;
@@ -35,6 +36,7 @@ const cluster = redisCluster({
   prefix: options.prefix,
   ...(options.heartbeatInterval !== undefined && { heartbeatInterval: options.heartbeatInterval }),
   ...(options.heartbeatTimeout !== undefined && { heartbeatTimeout: options.heartbeatTimeout }),
+  ...(options.idBlockSize !== undefined && { idBlockSize: options.idBlockSize }),
 });
 const main = createMain({ logger, cluster });
 const events: { type: string; at: number; code?: string; node?: string }[] = [];

@@ -42,7 +42,15 @@ beforeAll(async () => {
   const clientScript = await testBundle();
   children = await Promise.all(
     ['A', 'B', 'C'].map((label) =>
-      MainChild.start(script, { url: redis.url, prefix, label, static: FIXTURES, clientScript }),
+      // Blocks of 4 ids: processes reserve new ones while the tests run, Redis restart included.
+      MainChild.start(script, {
+        url: redis.url,
+        prefix,
+        label,
+        static: FIXTURES,
+        clientScript,
+        idBlockSize: 4,
+      }),
     ),
   );
   for (const child of children) {
@@ -256,6 +264,14 @@ describe('three main processes over one Redis', () => {
       found: true,
     });
     expect(await eventually(() => latecomer.on('after-outage').length === 1, 5_000)).toBe(true);
+    // The restarted Redis lost the id counter (nothing is saved): new blocks still start above every id in use.
+    for (let i = 0; i < 6; i++) renderers.push(await TestRenderer.connect(children[2]!, CHANNELS));
+    const ids = renderers.map((renderer) => renderer.id);
+    expect(new Set(ids).size, `ids ${ids}`).toBe(ids.length);
+    const everyone = sorted(ids);
+    for (const child of children) {
+      expect(await eventually(async () => (await child.ids()).join() === everyone.join(), 10_000)).toBe(true);
+    }
   }, 40_000);
 
   it("drops a killed process's renderers from every list within 15 s; calls to them reject ERR_IPC_CLOSED", async () => {
