@@ -180,28 +180,22 @@ export class MainTraffic {
           args: [message.message],
         });
         return;
-      case MessageKind.InvokeReply: {
-        const pending = this.#settle(this.#invokes, session, message.id);
-        if (!pending) return;
-        this.#out(webContentsId, 'invokeReply', {
-          channel: pending.channel,
+      case MessageKind.InvokeReply:
+        this.#reply(
+          this.#invokes,
+          session,
+          webContentsId,
+          'invokeReply',
+          message.id,
           bytes,
-          id: message.id,
-          durationMs: now() - pending.started,
-          ok: message.ok,
-          ...(message.ok ? { args: [message.value] } : { error: message.error, ...codeOf(message.error) }),
-        });
+          message.ok
+            ? { ok: true, args: [message.value] }
+            : { ok: false, error: message.error, ...codeOf(message.error) },
+        );
         return;
-      }
       case MessageKind.SyncReply: {
-        const pending = this.#settle(this.#syncs, session, message.id);
-        if (!pending) return;
         const neverSent = isNeverSent(message.value);
-        this.#out(webContentsId, 'syncReply', {
-          channel: pending.channel,
-          bytes,
-          id: message.id,
-          durationMs: now() - pending.started,
+        this.#reply(this.#syncs, session, webContentsId, 'syncReply', message.id, bytes, {
           ok: !neverSent,
           args: [message.value],
           ...(neverSent && { error: NEVER_SENT }),
@@ -262,11 +256,27 @@ export class MainTraffic {
     });
   }
 
-  #settle(table: WeakMap<object, Map<number, Pending>>, session: object, id: number): Pending | undefined {
-    const pending = table.get(session);
-    const found = pending?.get(id);
-    if (found) pending!.delete(id);
-    return found;
+  /** The reply to request `id`, with the time since the request arrived; none for a request not seen. */
+  #reply(
+    table: WeakMap<object, Map<number, Pending>>,
+    session: object,
+    webContentsId: number,
+    kind: MainTrafficKind,
+    id: number,
+    bytes: number,
+    fields: Partial<MainTrafficRecord>,
+  ): void {
+    const waiting = table.get(session);
+    const pending = waiting?.get(id);
+    if (!pending) return;
+    waiting!.delete(id);
+    this.#out(webContentsId, kind, {
+      channel: pending.channel,
+      bytes,
+      id,
+      durationMs: now() - pending.started,
+      ...fields,
+    });
   }
 
   #out(

@@ -6,12 +6,12 @@ import { onTraffic as onDefaultTraffic } from '../../../src/main.js';
 import { createMemoryLink } from '../../../src/transports/memory/memory-transport.js';
 
 /** A main with a memory renderer (real codec, sync path included) and everything its tap records. */
-function setup(options: Parameters<typeof createMain>[0] = {}) {
+function setup(options: Parameters<typeof createMain>[0] = {}, rendererMaxPayload?: number) {
   const logger = { warn: vi.fn(), error: vi.fn() };
   const main = createMain({ logger, ...options });
   const records: MainTrafficRecord[] = [];
   const stop = main.onTraffic((record) => records.push(record));
-  const renderer = connect(main);
+  const renderer = connect(main, rendererMaxPayload);
   return { main, logger, records, stop, ...renderer };
 }
 
@@ -101,10 +101,7 @@ describe('main.onTraffic', () => {
   });
 
   it('gives a reply too large for the renderer ERR_IPC_PAYLOAD_TOO_LARGE', async () => {
-    const main = createMain({ logger: { warn: vi.fn(), error: vi.fn() } });
-    const records: MainTrafficRecord[] = [];
-    main.onTraffic((record) => records.push(record));
-    const { ipcRenderer } = connect(main, 4096);
+    const { main, records, ipcRenderer } = setup({}, 4096);
     main.ipcMain.handle('big', () => 'x'.repeat(10_000));
     await expect(ipcRenderer.invoke('big')).rejects.toThrow('ERR_IPC_PAYLOAD_TOO_LARGE');
     expect(records.filter((record) => record.kind === 'invokeReply')).toMatchObject([
@@ -164,10 +161,7 @@ describe('main.onTraffic', () => {
   });
 
   it('records a drop (too large for the renderer) with ERR_IPC_PAYLOAD_TOO_LARGE', async () => {
-    const main = createMain({ logger: { warn: vi.fn(), error: vi.fn() } });
-    const records: MainTrafficRecord[] = [];
-    main.onTraffic((record) => records.push(record));
-    const { contents } = connect(main, 4096);
+    const { records, contents } = setup({}, 4096);
     await settle();
     contents.send('huge', new Uint8Array(10_000));
     expect(records.at(-1)).toMatchObject({
