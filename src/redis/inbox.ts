@@ -8,6 +8,8 @@ export interface InboxOwner {
   snapshotWanted(): void;
   /** Another process has a renderer with this id (new ids must stay above it). */
   sawId(id: number): void;
+  /** Another process said goodbye. */
+  nodeLeft(node: string): void;
 }
 
 /**
@@ -70,6 +72,7 @@ export class Inbox implements BatchVisitor {
 
   bye(): void {
     this.membership.gone(this.#from);
+    this.owner.nodeLeft(this.#from);
   }
 
   #saw(renderers: readonly ClusterRenderer[]): void {

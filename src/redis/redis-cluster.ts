@@ -127,6 +127,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
     );
     this.#inbox = new Inbox(member, this.#membership, {
       snapshotWanted: () => this.#publishSnapshot(),
+      nodeLeft: (node) => this.emit('node-gone', node, 'bye'),
       sawId: (id) => {
         if (id > this.#highestId && id < FALLBACK_IDS) this.#highestId = id;
       },

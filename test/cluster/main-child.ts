@@ -132,6 +132,8 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   events: () => events,
   log: () => logLines,
   isUp: () => cluster.isUp,
+  /** Leaves the cluster cleanly (its renderers stay connected here). */
+  leave: () => cluster.close(),
 };
 
 main.ipcMain.handle('whoami', (event) => ({ id: event.sender.id, label: options.label }));

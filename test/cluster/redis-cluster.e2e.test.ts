@@ -308,4 +308,22 @@ describe('three main processes over one Redis', () => {
     );
     for (const renderer of byHome(c)) renderer.close();
   }, 30_000);
+
+  it("drops a process's renderers at once when it leaves the cluster cleanly", async () => {
+    const [a, b] = children as [MainChild, MainChild];
+    const leftAt = Date.now();
+    await b.call('leave');
+    const own = sorted(byHome(a).map((renderer) => renderer.id));
+    expect(await eventually(async () => (await a.ids()).join() === own.join(), 2_000)).toBe(true);
+    figures.cleanLeaveMs = Date.now() - leftAt;
+    expect((await a.call<{ type: string }[]>('events')).map((event) => event.type)).toContain(
+      'node-gone:bye',
+    );
+    // B's own renderers are still served by B.
+    expect(
+      await b.call('send', { target: byHome(b)[0]!.id, channel: 'direct', args: ['still here'] }),
+    ).toEqual({
+      found: true,
+    });
+  });
 });
