@@ -133,6 +133,36 @@ describe('the inspector page in Chromium', () => {
     await viewer.close();
   });
 
+  it('shows what renderers send as text, never as markup', async () => {
+    const { server, url } = inspected;
+    const { page: viewer, problems } = await openInspector(url);
+    const { page, contents } = await openRenderer(server, `${url}/page.html?hostile=1`);
+    const channel = '<img src=x id=injected onerror="window.hacked=1">';
+    await page.evaluate((name) => {
+      (window as any).ipcRenderer.send(name, '<script>window.hacked=2</script>', { '<b>key</b>': 1 });
+    }, channel);
+    await expect
+      .poll(async () => (await rows(viewer, 'timeline')).find((row) => row[5] === channel), {
+        timeout: 10_000,
+      })
+      .toEqual([
+        expect.any(String),
+        expect.any(String),
+        `#${contents.id}`,
+        '→ main',
+        'send',
+        channel,
+        expect.any(String),
+        '',
+        '["<script>window.hacked=2</script>", {"<b>key</b>": 1}]',
+      ]);
+    expect(await viewer.locator('#injected, #timeline b, #timeline script').count()).toBe(0);
+    expect(await viewer.evaluate(() => (window as any).hacked)).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.close();
+    await viewer.close();
+  });
+
   it('refuses an inspector stream opened by a page of another origin', async () => {
     const other = createHttpServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>other</title>');
