@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcServer, WebContents } from '../../../src/main.js';
 import { type Inspected, startInspected } from '../../api/inspector/inspected-server.js';
 import { FIXTURES, launchChromium, testBundle } from './browser.js';
+import { startChaosProxy } from './chaos-proxy.js';
 
 let browser: Browser;
 let inspected: Inspected;
@@ -161,6 +162,35 @@ describe('the inspector page in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
     await viewer.close();
+  });
+
+  it('shows a renderer suspended while its connection is down, and connected once it resumes', async () => {
+    const { server, url } = inspected;
+    const proxy = await startChaosProxy(url);
+    const { page: viewer } = await openInspector(url);
+    const { page } = await openRenderer(server, `${url}/page.html?resuming=1`);
+    try {
+      const created = new Promise<WebContents>((resolve) => server.once('web-contents-created', resolve));
+      await page.evaluate((target) => {
+        (window as any).viaProxy = (window as any).ipcAnywhere.createIpcRenderer({
+          url: target,
+          reconnectDelay: 50,
+        });
+      }, proxy.url);
+      const contents = await created;
+      const link = async () =>
+        (await rows(viewer, 'renderers')).find((row) => row[0] === String(contents.id))?.[5];
+      await expect.poll(link, { timeout: 10_000 }).toBe('connected');
+      proxy.refuse(true);
+      proxy.cutAll();
+      await expect.poll(link, { timeout: 10_000 }).toBe('suspended (may resume)');
+      proxy.refuse(false);
+      await expect.poll(link, { timeout: 10_000 }).toBe('connected');
+    } finally {
+      await page.close();
+      await viewer.close();
+      await proxy.close();
+    }
   });
 
   it('refuses an inspector stream opened by a page of another origin', async () => {
