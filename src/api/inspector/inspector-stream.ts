@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../core/main/logger.js';
 import type { InspectorModel } from './inspector-model.js';
 
 /** Inspector pages open at once; more are answered 503 (each costs a copy of every update). */
@@ -32,7 +33,10 @@ export class InspectorStream {
   /** The newest timeline entry sent. */
   #sent = 0;
 
-  constructor(private readonly model: InspectorModel) {}
+  constructor(
+    private readonly model: InspectorModel,
+    private readonly logger: Logger,
+  ) {}
 
   get viewers(): number {
     return this.#viewers.size;
@@ -60,7 +64,7 @@ export class InspectorStream {
     res.on('error', leave);
     if (this.#timer === undefined) {
       this.#sent = this.model.lastEntry;
-      this.#timer = setInterval(() => this.#tick(), TICK_MS);
+      this.#timer = setInterval(() => this.#safeTick(), TICK_MS);
       this.#timer.unref?.();
     }
     const hello = { snapshot: this.model.snapshot(), entries: this.model.entriesAfter(0) };
@@ -73,6 +77,15 @@ export class InspectorStream {
     this.#timer = undefined;
     for (const viewer of this.#viewers) viewer.res.end();
     this.#viewers.clear();
+  }
+
+  /** A timer callback that throws would end the process: an inspector bug must not take main down. */
+  #safeTick(): void {
+    try {
+      this.#tick();
+    } catch (error) {
+      this.logger.error('ipc-anywhere: the inspector failed to send an update:', error);
+    }
   }
 
   #tick(): void {

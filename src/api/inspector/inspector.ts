@@ -62,7 +62,7 @@ export class Inspector {
 
   constructor(private readonly host: InspectorHost) {
     this.#model = new InspectorModel(host.main);
-    this.#stream = new InspectorStream(this.#model);
+    this.#stream = new InspectorStream(this.#model, host.logger);
   }
 
   /** A renderer that just connected (its "connected since" is exact). */
@@ -73,30 +73,42 @@ export class Inspector {
   /** Serves the inspector's paths; `false` (nothing answered) for any other path. */
   handle(path: string, req: IncomingMessage, res: ServerResponse): boolean {
     if (path !== INSPECT_PATH && !path.startsWith(`${INSPECT_PATH}/`)) return false;
+    try {
+      this.#serve(path, req, res);
+    } catch (error) {
+      // Thrown from a request listener, it would end the process.
+      this.host.logger.error('ipc-anywhere: inspector request failed:', error);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    }
+    return true;
+  }
+
+  #serve(path: string, req: IncomingMessage, res: ServerResponse): void {
     if (!this.host.hosts.allows(req.headers.host)) {
       this.host.hosts.refuse(req, res);
-      return true;
+      return;
     }
     const origin = req.headers.origin;
     // Same-origin GETs (the page, its script, its EventSource) carry no Origin; any request that does
     // must come from an origin allowed to connect to the IPC endpoint.
     if (origin !== undefined && !this.host.origins.allows(origin)) {
       this.#refuseOrigin(origin, req, res);
-      return true;
+      return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       req.resume();
       res.writeHead(405, { ...COMMON_HEADERS, allow: 'GET, HEAD' }).end();
-      return true;
+      return;
     }
     if (path === EVENTS_PATH && req.method === 'GET') {
       this.#stream.open(req, res);
-      return true;
+      return;
     }
     const asset = ASSETS[path];
     if (!asset) {
       res.writeHead(404, { ...COMMON_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
-      return true;
+      return;
     }
     res.writeHead(200, {
       ...COMMON_HEADERS,
@@ -105,7 +117,6 @@ export class Inspector {
       'content-security-policy': INSPECTOR_CSP,
     });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
-    return true;
   }
 
   /** Ends the event streams and stops listening to main. */

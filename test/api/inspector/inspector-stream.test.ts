@@ -48,7 +48,7 @@ function setup() {
   vi.useFakeTimers();
   const main = createMain({ logger: { warn: vi.fn(), error: vi.fn() } });
   const model = new InspectorModel(main);
-  const stream = new InspectorStream(model);
+  const stream = new InspectorStream(model, { warn: vi.fn(), error: vi.fn() });
   const link = createMemoryLink();
   const ipcRenderer = new IpcRenderer();
   addRenderer(main, link.main, { type: 'window', url: 'memory://p/', origin: 'memory://p' });
