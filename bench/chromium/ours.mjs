@@ -2,7 +2,7 @@
 // ipc-anywhere in a headless Chromium page: `node bench/chromium/ours.mjs <scenario> [--quick]`.
 // Main is this process (attach() on a plain http server that also serves the bench pages).
 import { createServer } from 'node:http';
-import { attach, createMain } from 'ipc-anywhere/main';
+import { attach, createMain, MessageChannelMain } from 'ipc-anywhere/main';
 import { ipcAnywhereHandlers } from '../suite/baseline-handlers.mjs';
 import { BENCH_DIR, isolate, pageUrl, resultSink, runPage } from '../suite/chromium.mjs';
 import { report } from '../suite/proc.mjs';
@@ -10,7 +10,7 @@ import { report } from '../suite/proc.mjs';
 const [scenario] = process.argv.slice(2);
 const quick = process.argv.includes('--quick');
 const main = createMain({ logger: { warn() {}, error: console.error } });
-ipcAnywhereHandlers(main.ipcMain);
+ipcAnywhereHandlers(main.ipcMain, MessageChannelMain);
 const sink = resultSink();
 const httpServer = createServer((req, res) => {
   if (!sink.handle(req, res)) res.writeHead(404).end();

@@ -78,8 +78,11 @@ export function socketIoHandlers(socket) {
   socket.on('rt', (i, text, ack) => ack([i, text]));
 }
 
-/** ipc-anywhere main-side handlers (the same work as the baselines). */
-export function ipcAnywhereHandlers(ipcMain) {
+/**
+ * ipc-anywhere main-side handlers (the same work as the baselines). `MessageChannelMain`, when given,
+ * serves port streams: a page's 'bench-port' request gets a port whose messages count like 'm'.
+ */
+export function ipcAnywhereHandlers(ipcMain, MessageChannelMain) {
   let counted = 0;
   let waiting;
   const tick = () => {
@@ -91,6 +94,13 @@ export function ipcAnywhereHandlers(ipcMain) {
   };
   ipcMain.on('m', tick);
   ipcMain.on('bin', tick);
+  // A page's port stream (Electron's pattern: main creates the channel and hands the page one end).
+  ipcMain.on('bench-port', (event) => {
+    const { port1, port2 } = new MessageChannelMain();
+    port1.on('message', tick);
+    port1.start();
+    event.sender.postMessage('bench-port', null, [port2]);
+  });
   ipcMain.handle('begin', () => {
     counted = 0;
     return true;

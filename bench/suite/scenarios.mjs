@@ -101,6 +101,15 @@ export const SCENARIOS = [
     ],
   },
   {
+    id: 'chromium-port',
+    transport: 'chromium',
+    title: 'one-way MessagePort stream page to main, small message',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: { 'ipc-anywhere': page('ours', 'portSend'), 'page WebSocket': page('raw', 'send') },
+    targets: [{ baseline: 'page WebSocket', ratio: 'ours/base', min: 10 }],
+  },
+  {
     id: 'chromium-invoke',
     transport: 'chromium',
     title: '`invoke` round trip, p50',
@@ -157,6 +166,18 @@ export const SCENARIOS = [
       'raw postMessage echo': worker('raw', 'invoke'),
     },
     targets: [{ baseline: 'raw postMessage echo', ratio: 'ours/base', max: 1.2 }],
+  },
+  {
+    id: 'worker-port',
+    transport: 'worker',
+    title: 'one-way MessagePort stream worker to worker, small message',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': ['worker/port-ours.mjs'],
+      'raw MessageChannel': ['worker/port-raw.mjs'],
+    },
+    targets: [{ baseline: 'raw MessageChannel', ratio: 'ours/base', min: 0.9 }],
   },
   {
     id: 'memory-invoke',

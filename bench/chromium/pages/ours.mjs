@@ -24,6 +24,28 @@ run(async () => {
         'perSecond',
       );
     }
+    case 'portSend': {
+      // A MessagePort main handed the page (relayed over its connection): one postMessage per message.
+      const port = await new Promise((resolve) => {
+        ipc.once('bench-port', (event) => resolve(event.ports[0]));
+        ipc.send('bench-port');
+      });
+      const { burst, maxCount, maxMs, passes } = size.oneWay;
+      return medianOfPasses(
+        passes,
+        (warm) =>
+          oneWay({
+            send: (i) => port.postMessage(['m', i, SMALL_TEXT]),
+            begin: () => ipc.invoke('begin'),
+            finish: (n) => ipc.invoke('finish', n),
+            yieldTask,
+            burst,
+            maxCount: warm ? maxCount / 4 : maxCount,
+            maxMs: warm ? maxMs / 2 : maxMs,
+          }),
+        'perSecond',
+      );
+    }
     case 'invoke':
       return roundTrips((i) => ipc.invoke('rt', i, SMALL_TEXT), size.pageRoundTrip);
     case 'sendSync':
