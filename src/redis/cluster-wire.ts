@@ -16,6 +16,8 @@ import { DEFAULT_LIMITS, type DecodeLimits } from '../protocol/limits.js';
  *   Send      varuint target, varuint sender (0: main), string channel, value args (structured clone)
  *   Close     varuint target
  *   Sync      (nothing)                                      "publish your Snapshot"
+ *   Call      varuint call, varuint target, string code, u8 userGesture      executeJavaScript
+ *   Result    varuint call, u8 ok, value (result, or the Error), string code ('' or its ERR_IPC_ code)
  * On the shared channel (`<prefix>:all`), membership:
  *   Hello     varuint seq, varuint count, renderer*count     fromNode (re)joined; everyone publishes a Snapshot
  *   Snapshot  varuint seq, varuint count, renderer*count     every renderer of fromNode, as of seq
@@ -42,6 +44,8 @@ export const RecordKind = {
   Join: 7,
   Leave: 8,
   Bye: 9,
+  Call: 10,
+  Result: 11,
 } as const;
 
 /** What a receiver does with each record of a batch (see {@link readBatch}). */
@@ -55,6 +59,8 @@ export interface BatchVisitor {
   join(seq: number, renderer: ClusterRenderer): void;
   leave(seq: number, id: number): void;
   bye(): void;
+  call(call: number, target: number, code: string, userGesture: boolean): void;
+  result(call: number, ok: boolean, value: unknown, errorCode: string): void;
 }
 
 const TYPES: readonly WebContentsType[] = ['window', 'webview', 'worker', 'remote'];
@@ -137,6 +143,33 @@ export class BatchWriter {
 
   bye(): void {
     this.#open().u8(RecordKind.Bye);
+    this.count++;
+  }
+
+  call(call: number, target: number, code: string, userGesture: boolean): void {
+    const w = this.#open();
+    w.u8(RecordKind.Call);
+    w.varuint(call);
+    w.varuint(target);
+    w.string(code);
+    w.u8(userGesture ? 1 : 0);
+    this.count++;
+  }
+
+  /** @throws IpcError `ERR_IPC_NOT_CLONEABLE` for `value`; the batch is left as it was. */
+  result(call: number, ok: boolean, value: unknown, errorCode: string): void {
+    const w = this.#open();
+    const start = w.pos;
+    try {
+      w.u8(RecordKind.Result);
+      w.varuint(call);
+      w.u8(ok ? 1 : 0);
+      writeValue(w, value);
+      w.string(errorCode);
+    } catch (error) {
+      w.pos = start;
+      throw error;
+    }
     this.count++;
   }
 
@@ -241,6 +274,20 @@ export function readBatch(
       case RecordKind.Bye:
         visitor.bye();
         break;
+      case RecordKind.Call: {
+        const call = r.varuint();
+        const target = r.varuint();
+        const code = r.string();
+        visitor.call(call, target, code, r.u8() === 1);
+        break;
+      }
+      case RecordKind.Result: {
+        const call = r.varuint();
+        const ok = r.u8() === 1;
+        const value = readValue(r);
+        visitor.result(call, ok, value, r.string());
+        break;
+      }
       default:
         throw decodeError(`unknown cluster record kind ${kind}`, at);
     }

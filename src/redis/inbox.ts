@@ -10,6 +10,10 @@ export interface InboxOwner {
   sawId(id: number): void;
   /** Another process said goodbye. */
   nodeLeft(node: string): void;
+  /** Answers call `call` of process `node`. */
+  answer(node: string, call: number, ok: boolean, value: unknown): void;
+  /** Process `node` answered call `call` of this one. */
+  settle(node: string, call: number, ok: boolean, value: unknown, errorCode: string): void;
 }
 
 /**
@@ -73,6 +77,18 @@ export class Inbox implements BatchVisitor {
   bye(): void {
     this.membership.gone(this.#from);
     this.owner.nodeLeft(this.#from);
+  }
+
+  call(call: number, target: number, code: string, userGesture: boolean): void {
+    const from = this.#from;
+    this.member.executeLocal(target, code, userGesture).then(
+      (value) => this.owner.answer(from, call, true, value),
+      (error: unknown) => this.owner.answer(from, call, false, error),
+    );
+  }
+
+  result(call: number, ok: boolean, value: unknown, errorCode: string): void {
+    this.owner.settle(this.#from, call, ok, value, errorCode);
   }
 
   #saw(renderers: readonly ClusterRenderer[]): void {

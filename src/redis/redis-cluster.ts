@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Cluster, ClusterMember, ClusterRenderer } from '../core/main/cluster-link.js';
 import type { Logger } from '../core/main/logger.js';
-import { IpcError, IpcErrorCode } from '../protocol/errors.js';
+import { IpcError, IpcErrorCode, isIpcError } from '../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../protocol/limits.js';
 import { BatchWriter, readBatch } from './cluster-wire.js';
 import { FALLBACK_IDS, IdBlocks } from './id-blocks.js';
@@ -56,6 +56,9 @@ export class RedisCluster extends EventEmitter implements Cluster {
   /** The highest WebContents id of another process heard of (see {@link RedisLink.reserve}). */
   #highestId = 0;
   readonly #idsKey: string;
+  /** `executeJavaScript` calls waiting for another process's answer, by call number. */
+  readonly #calls = new Map<number, PendingCall>();
+  #nextCall = 1;
 
   constructor(options: RedisClusterOptions = {}) {
     super();
@@ -127,7 +130,12 @@ export class RedisCluster extends EventEmitter implements Cluster {
     );
     this.#inbox = new Inbox(member, this.#membership, {
       snapshotWanted: () => this.#publishSnapshot(),
-      nodeLeft: (node) => this.emit('node-gone', node, 'bye'),
+      nodeLeft: (node) => {
+        this.#endCalls(node, closed(node));
+        this.emit('node-gone', node, 'bye');
+      },
+      answer: (node, call, ok, value) => this.#answer(node, call, ok, value),
+      settle: (node, call, ok, value, errorCode) => this.#settle(node, call, ok, value, errorCode),
       sawId: (id) => {
         if (id > this.#highestId && id < FALLBACK_IDS) this.#highestId = id;
       },
@@ -180,6 +188,48 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#queueFlush();
   }
 
+  executeJavaScript(node: string, id: number, code: string, userGesture: boolean): Promise<unknown> {
+    try {
+      this.#checkCanSend();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const call = this.#nextCall++;
+    this.#directTo(node).call(call, id, code, userGesture);
+    this.#queueFlush();
+    return new Promise((resolve, reject) => this.#calls.set(call, { node, resolve, reject }));
+  }
+
+  #answer(node: string, call: number, ok: boolean, value: unknown): void {
+    if (!this.#link.isUp) return; // the caller hears of the outage and gives up on its own
+    const batch = this.#directTo(node);
+    const errorCode = ok ? '' : isIpcError(value) ? value.code : '';
+    try {
+      batch.result(call, ok, value, errorCode);
+    } catch (error) {
+      // A result that cannot be cloned rejects the call with that error, as it would locally.
+      batch.result(call, false, error, isIpcError(error) ? error.code : '');
+    }
+    this.#queueFlush();
+  }
+
+  #settle(node: string, call: number, ok: boolean, value: unknown, errorCode: string): void {
+    const pending = this.#calls.get(call);
+    if (!pending || pending.node !== node) return;
+    this.#calls.delete(call);
+    if (ok) pending.resolve(value);
+    else pending.reject(errorOf(value, errorCode));
+  }
+
+  /** Rejects the calls waiting for `node` (every call when `node` is undefined). */
+  #endCalls(node: string | undefined, error: IpcError): void {
+    for (const [call, pending] of this.#calls) {
+      if (node !== undefined && pending.node !== node) continue;
+      this.#calls.delete(call);
+      pending.reject(error);
+    }
+  }
+
   /**
    * Leaves the cluster: tells the other processes (their proxies of this one's renderers are destroyed
    * at once), forgets theirs here, and closes the Redis connections. Renderers connected here stay
@@ -198,6 +248,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
       await this.#flush().catch(() => {});
     }
     for (const node of this.#membership?.nodes ?? []) this.#membership?.gone(node);
+    this.#endCalls(undefined, unavailable('The Redis cluster was closed.'));
     await this.#link.close();
   }
 
@@ -323,6 +374,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
       this.#logger.warn(
         `ipc-anywhere: main process ${node} sent no heartbeat for ${this.#options.heartbeatTimeout} ms; its renderers are gone.`,
       );
+      this.#endCalls(node, closed(node));
       this.emit('node-gone', node, 'expired');
     }
   }
@@ -354,6 +406,8 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#logger.warn(
       `ipc-anywhere: [${error.code}] ${error.message} Messages for other main processes are dropped until it is back.`,
     );
+    // Their answers may be lost with the connection: nobody should wait for them.
+    this.#endCalls(undefined, error);
     this.emit('down', error);
   }
 }
@@ -363,6 +417,24 @@ const consoleFallback: Logger = {
   warn: (...args) => console.warn(...args),
   error: (...args) => console.error(...args),
 };
+
+interface PendingCall {
+  readonly node: string;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+function closed(node: string): IpcError {
+  return new IpcError(IpcErrorCode.Closed, `Main process ${node} left the cluster before it answered.`);
+}
+
+/** The error an answer carries: ours keep their code (structured clone keeps only name, message, stack). */
+function errorOf(value: unknown, errorCode: string): unknown {
+  if (errorCode === '' || !(value instanceof Error)) return value;
+  const error = new IpcError(errorCode as IpcErrorCode, value.message);
+  if (value.stack !== undefined) error.stack = value.stack;
+  return error;
+}
 
 function unavailable(message: string, cause?: unknown): IpcError {
   return new IpcError(IpcErrorCode.ClusterUnavailable, message, cause === undefined ? undefined : { cause });

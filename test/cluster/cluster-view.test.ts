@@ -157,6 +157,28 @@ describe('a main world in a cluster', () => {
     expect(gotRemote).toEqual([3]);
   });
 
+  it('runs executeJavaScript through the process of the page, and rejects ERR_IPC_CLOSED when it dies', async () => {
+    const { a, b, clusterB } = twoProcesses();
+    const page = b.createRenderer({ url: 'https://app.test/page' });
+    const seen: unknown[] = [];
+    const { webContents } = page;
+    // The in-memory renderer runs no page script: stand in for its executeJavaScript.
+    const pending: ((value: unknown) => void)[] = [];
+    webContents.executeJavaScript = (code: string) => {
+      seen.push(code);
+      return code === 'hang' ? new Promise(() => {}) : new Promise((resolve) => pending.push(resolve));
+    };
+    const proxy = a.webContents.fromId(webContents.id)!;
+    const answer = proxy.executeJavaScript('6 * 7');
+    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    pending[0]!(42);
+    await expect(answer).resolves.toBe(42);
+    const hanging = proxy.executeJavaScript('hang');
+    await vi.waitFor(() => expect(seen).toEqual(['6 * 7', 'hang']));
+    clusterB.die();
+    await expect(hanging).rejects.toMatchObject({ code: IpcErrorCode.Closed });
+  });
+
   it('closes a remote renderer through its process', () => {
     const { a, b, clusterA } = twoProcesses();
     const remote = b.createRenderer();

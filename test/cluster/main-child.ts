@@ -129,6 +129,16 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
       return { found: true, ok: false, code: (error as { code?: string }).code };
     }
   },
+  /** `executeJavaScript` on any renderer of the cluster, and how it settled. */
+  exec: async ({ target, code }) => {
+    const contents = main.webContents.fromId(target as number);
+    if (!contents) return { found: false };
+    try {
+      return { found: true, ok: true, value: await contents.executeJavaScript(code as string) };
+    } catch (error) {
+      return { found: true, ok: false, code: (error as { code?: string }).code, message: String(error) };
+    }
+  },
   events: () => events,
   log: () => logLines,
   isUp: () => cluster.isUp,

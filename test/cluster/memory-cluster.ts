@@ -55,6 +55,14 @@ export class MemoryCluster implements Cluster {
     queueMicrotask(() => this.hub.members.get(node)?.member?.deliver(targetId, channel, copy, senderId));
   }
 
+  executeJavaScript(node: string, id: number, code: string, userGesture: boolean): Promise<unknown> {
+    if (!this.up)
+      return Promise.reject(new IpcError(IpcErrorCode.ClusterUnavailable, 'The memory hub is down.'));
+    const member = this.hub.members.get(node)?.member;
+    // A process that died never answers (the proxy's destruction settles the call).
+    return member ? member.executeLocal(id, code, userGesture) : new Promise(() => {});
+  }
+
   closeRenderer(node: string, id: number): void {
     this.closeRequests.push(id);
     this.hub.members.get(node)?.member?.closeLocal(id);

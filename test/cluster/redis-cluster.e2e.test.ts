@@ -153,6 +153,19 @@ describe('three main processes over one Redis', () => {
     expect(answers).toEqual({ got: [[0, 'from B', [7, 7, 7]]], sync: 'A' });
     expect(await eventually(() => peer.on('peer').length === 1, 5_000)).toBe(true);
     expect(peer.on('peer')).toEqual([[id, 'from the page']]);
+    // executeJavaScript from another process runs in the page and comes back cloned.
+    expect(
+      await c.call('exec', { target: id, code: 'Promise.resolve([document.title, new Map([[1, 2]]).size])' }),
+    ).toEqual({
+      found: true,
+      ok: true,
+      value: ['ipc-anywhere test page', 1],
+    });
+    expect(await b.call('exec', { target: id, code: 'throw new TypeError("nope")' })).toMatchObject({
+      found: true,
+      ok: false,
+      message: 'TypeError: nope',
+    });
     await page.close();
     for (const child of [b, c]) {
       expect(await eventually(async () => !(await child.ids()).includes(id), 5_000), child.label).toBe(true);
@@ -193,14 +206,12 @@ describe('three main processes over one Redis', () => {
       ),
     );
     for (const result of results) expect(result.targets).toBe(3 * PER_PROCESS);
-    const sentAt = Date.now();
     const expected = 3 * BROADCAST;
     const complete = await eventually(
       () => renderers.every((renderer) => renderer.on('bc').length >= expected),
       20_000,
     );
     expect(complete, renderers.map((r) => `${r.id}: ${r.on('bc').length}`).join(', ')).toBe(true);
-    figures.broadcastDrainMs = Date.now() - sentAt;
     // Nothing more trickles in (no duplicates).
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const renderer of renderers) {
@@ -278,6 +289,16 @@ describe('three main processes over one Redis', () => {
     const [a, b, c] = children as [MainChild, MainChild, MainChild];
     const doomed = byHome(c).map((renderer) => renderer.id);
     expect(await a.call('watch', { target: doomed[0] })).toEqual({ found: true });
+    // A page of C, and a call to it that is still waiting when C dies.
+    const pageOnC = await browser!.newPage();
+    await pageOnC.goto(`${c.url}/page.html?cluster-c`);
+    const pageOnCId = await pageOnC.evaluate(async () => {
+      const ipc = (window as unknown as { ipcRenderer: import('../../src/renderer.js').IpcRenderer })
+        .ipcRenderer;
+      return ((await ipc.invoke('whoami')) as { id: number }).id;
+    });
+    expect(await eventually(async () => (await a.ids()).includes(pageOnCId), 5_000)).toBe(true);
+    const hanging = a.call('exec', { target: pageOnCId, code: 'new Promise(() => {})' }, 20_000);
     const killedAt = Date.now();
     await c.forked.kill();
     const survivors = sorted(
@@ -300,6 +321,9 @@ describe('three main processes over one Redis', () => {
       ok: false,
       code: 'ERR_IPC_CLOSED',
     });
+    // A call that was waiting for the dead process's page rejects too.
+    expect(await hanging).toMatchObject({ found: true, ok: false, code: 'ERR_IPC_CLOSED' });
+    await pageOnC.close();
     expect(await a.call('send', { target: doomed[1], channel: 'direct', args: [] })).toEqual({
       found: false,
     });

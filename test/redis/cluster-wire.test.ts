@@ -28,6 +28,8 @@ function readAll(bytes: Uint8Array): { from: string; records: unknown[][] } {
     join: (...fields) => records.push(['join', ...fields]),
     leave: (...fields) => records.push(['leave', ...fields]),
     bye: () => records.push(['bye']),
+    call: (...fields) => records.push(['call', ...fields]),
+    result: (...fields) => records.push(['result', ...fields]),
   };
   readBatch(bytes, (node) => {
     from = node;
@@ -65,6 +67,8 @@ describe('cluster batches (src/redis/cluster-wire.ts)', () => {
       Join: 7,
       Leave: 8,
       Bye: 9,
+      Call: 10,
+      Result: 11,
     });
   });
 
@@ -79,7 +83,9 @@ describe('cluster batches (src/redis/cluster-wire.ts)', () => {
     writer.join(10, { ...renderer, id: 8, type: 'worker' });
     writer.leave(11, 8);
     writer.bye();
-    expect(writer.count).toBe(9);
+    writer.call(3, 12, '1 + 1', true);
+    writer.result(3, false, new RangeError('no'), 'ERR_IPC_CLOSED');
+    expect(writer.count).toBe(11);
     const { from, records } = readAll(writer.take()!);
     expect(from).toBe('node-x');
     expect(records).toEqual([
@@ -92,6 +98,8 @@ describe('cluster batches (src/redis/cluster-wire.ts)', () => {
       ['join', 10, { ...renderer, id: 8, type: 'worker' }],
       ['leave', 11, 8],
       ['bye'],
+      ['call', 3, 12, '1 + 1', true],
+      ['result', 3, false, new RangeError('no'), 'ERR_IPC_CLOSED'],
     ]);
     expect(writer.take()).toBeUndefined();
   });

@@ -18,6 +18,7 @@ function recording() {
     localRenderers: () => [],
     deliver() {},
     closeLocal() {},
+    executeLocal: () => Promise.resolve(),
     nodeRenderers: (node, list) => log.push(`${node} list ${list.map((x) => x.id).join(',')}`),
     rendererJoined: (node, renderer) => log.push(`${node} join ${renderer.id}`),
     rendererLeft: (node, id) => log.push(`${node} leave ${id}`),

@@ -28,6 +28,8 @@ export interface ClusterMember {
   deliver(targetId: number, channel: string, args: unknown[], senderId: number): void;
   /** Another process asked to close renderer `id` of this one (`webContents.close()` on its proxy). */
   closeLocal(id: number): void;
+  /** `executeJavaScript` on renderer `id` of this one, for another process (rejects as locally). */
+  executeLocal(id: number, code: string, userGesture: boolean): Promise<unknown>;
   /** Everything `node` has now: replaces what was known of it (proxies that left are destroyed). */
   nodeRenderers(node: string, renderers: readonly ClusterRenderer[]): void;
   rendererJoined(node: string, renderer: ClusterRenderer): void;
@@ -58,6 +60,12 @@ export interface Cluster {
   send(node: string, targetId: number, channel: string, args: unknown[], senderId: number): void;
   /** Asks process `node` to close its renderer `id` (`webContents.close()` on a proxy). */
   closeRenderer(node: string, id: number): void;
+  /**
+   * `executeJavaScript` on renderer `id` of process `node`: settles as it does there. Rejects with
+   * `ERR_IPC_CLUSTER_UNAVAILABLE` when the answer cannot come (Redis lost), `ERR_IPC_CLOSED` when that
+   * process leaves the cluster first.
+   */
+  executeJavaScript(node: string, id: number, code: string, userGesture: boolean): Promise<unknown>;
 }
 
 const CLUSTER_METHODS = [
@@ -67,6 +75,7 @@ const CLUSTER_METHODS = [
   'announceLeave',
   'send',
   'closeRenderer',
+  'executeJavaScript',
 ] as const;
 
 /**

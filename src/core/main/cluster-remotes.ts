@@ -38,6 +38,8 @@ export function describeRenderer(contents: WebContents): ClusterRenderer {
 class RemoteLink implements RendererLink, RelayTarget {
   destroyed = false;
   readonly webContents: WebContents;
+  /** Rejects the calls still waiting for this renderer's process (see {@link ClusterView.execute}). */
+  pending: Set<(error: IpcError) => void> | undefined;
 
   constructor(
     readonly node: string,
@@ -76,6 +78,10 @@ class RemoteLink implements RendererLink, RelayTarget {
 
   close(): void {
     if (!this.destroyed) this.view.closeRemote(this);
+  }
+
+  executeJavaScript(code: string, userGesture: boolean): Promise<unknown> {
+    return this.view.execute(this, code, userGesture);
   }
 }
 
@@ -132,6 +138,13 @@ export class ClusterView implements ClusterMember {
     this.local.sessionFor(id)?.webContents.close();
   }
 
+  executeLocal(id: number, code: string, userGesture: boolean): Promise<unknown> {
+    const contents = this.local.sessionFor(id)?.webContents;
+    if (!contents)
+      return Promise.reject(new IpcError(IpcErrorCode.Closed, `WebContents #${id} is destroyed.`));
+    return contents.executeJavaScript(code, userGesture);
+  }
+
   nodeRenderers(node: string, renderers: readonly ClusterRenderer[]): void {
     const present = new Set<number>();
     for (const renderer of renderers) present.add(renderer.id);
@@ -181,6 +194,26 @@ export class ClusterView implements ClusterMember {
     }
   }
 
+  /**
+   * @internal For {@link RemoteLink}: the call settles as it does in the renderer's process, or rejects
+   * with `ERR_IPC_CLOSED` as soon as the proxy is destroyed (its process left, or the renderer did).
+   */
+  execute(link: RemoteLink, code: string, userGesture: boolean): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const pending = (link.pending ??= new Set());
+      pending.add(reject);
+      const settle =
+        <T>(finish: (value: T) => void) =>
+        (value: T) => {
+          pending.delete(reject);
+          finish(value);
+        };
+      this.cluster
+        .executeJavaScript(link.node, link.webContents.id, code, userGesture)
+        .then(settle(resolve), settle(reject));
+    });
+  }
+
   /** @internal For {@link RemoteLink}. */
   closeRemote(link: RemoteLink): void {
     try {
@@ -214,6 +247,11 @@ export class ClusterView implements ClusterMember {
   #destroy(link: RemoteLink): void {
     const id = link.webContents.id;
     link.destroyed = true;
+    if (link.pending) {
+      const gone = new IpcError(IpcErrorCode.Closed, `WebContents #${id} is destroyed.`);
+      for (const reject of link.pending) reject(gone);
+      link.pending = undefined;
+    }
     if (this.#byId.get(id) === link) this.#byId.delete(id);
     const ofNode = this.#byNode.get(link.node);
     ofNode?.delete(id);
