@@ -308,6 +308,56 @@ export function defineMessagePortSuite(factory: TargetFactory): void {
       });
     });
 
+    describe('ports main hands out', () => {
+      it('keep their order when some messages transfer an ArrayBuffer (which is detached)', async () => {
+        await renderer.run(({ ipcRenderer }) => {
+          ipcRenderer.once('port', (event) => {
+            const [port] = event.ports;
+            const buffer = new ArrayBuffer(8);
+            port!.postMessage('a');
+            port!.postMessage({ b: buffer }, [buffer]);
+            port!.postMessage('c');
+            ipcRenderer.send('detached', buffer.byteLength);
+          });
+        });
+        const detached = next<[IpcMainEvent, number]>(target.ipcMain, 'detached');
+        const { port1, port2 } = new MessageChannelMain();
+        const seen: unknown[] = [];
+        const three = new Promise<void>((resolve) =>
+          port1.on('message', (event: MessagePortMainEvent) => {
+            seen.push(event.data);
+            if (seen.length === 3) resolve();
+          }),
+        );
+        port1.start();
+        renderer.webContents.postMessage('port', null, [port2]);
+        expect((await detached)[1]).toBe(0);
+        await three;
+        expect(seen).toEqual(['a', { b: new ArrayBuffer(8) }, 'c']);
+      });
+
+      it('drop what is posted after they closed', async () => {
+        const { port1, port2 } = new MessageChannelMain();
+        await renderer.run(({ ipcRenderer }) => {
+          ipcRenderer.once('port', (event) => {
+            const [port] = event.ports;
+            port!.close();
+            port!.postMessage('after close');
+            ipcRenderer.send('posted');
+          });
+        });
+        const seen: unknown[] = [];
+        port1.on('message', (event: MessagePortMainEvent) => seen.push(event.data));
+        const closed = next(port1, 'close');
+        port1.start();
+        const posted = next(target.ipcMain, 'posted');
+        renderer.webContents.postMessage('port', null, [port2]);
+        await posted;
+        await closed;
+        expect(seen).toEqual([]);
+      });
+    });
+
     describe('WebContents.postMessage', () => {
       it('sends a message', async () => {
         await renderer.run(({ ipcRenderer }) => {

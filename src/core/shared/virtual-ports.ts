@@ -293,6 +293,17 @@ export class VirtualPorts {
     const bridges = this.#bridges;
     /** Set once a message took the platform's path: the rest follow it, so the order holds. */
     let native = false;
+    // Closed here: what is posted after it goes nowhere, even before the bridge hears of the close.
+    let closed = false;
+    const close = user.close;
+    Object.defineProperty(user, 'close', {
+      configurable: true,
+      writable: true,
+      value() {
+        closed = true;
+        close.call(user);
+      },
+    });
     Object.defineProperty(user, 'postMessage', {
       configurable: true,
       writable: true,
@@ -305,7 +316,7 @@ export class VirtualPorts {
           post.call(user, message, options as any[]);
           return;
         }
-        if (bridges.get(id) !== bridge) return;
+        if (closed || bridges.get(id) !== bridge) return;
         host.sendPortMessage(id, message, transfer as NativePort[]);
       },
     });
