@@ -209,10 +209,11 @@ export class InspectorModel {
       channel: record.channel,
       bytes: record.bytes,
       outcome: record.outcome,
-      ...(record.code !== undefined && { code: record.code }),
-      ...(record.error !== undefined && { error: record.error.slice(0, 500) }),
-      ...(record.durationMs !== undefined && { durationMs: record.durationMs }),
-      ...(record.ok !== undefined && { ok: record.ok }),
+      // One shape for every entry (absent fields are undefined, and JSON leaves them out): cheaper.
+      code: record.code,
+      error: record.error?.slice(0, 500),
+      durationMs: record.durationMs,
+      ok: record.ok,
       preview: record.args === undefined ? '' : previewOf(record.args),
     };
     push(this.#timeline, entry, TIMELINE_ENTRIES);

@@ -11,79 +11,94 @@ const DEPTH = 3;
  * deep or large containers cut with `…`. Never throws (getters are not run: own data properties only).
  */
 export function previewOf(values: readonly unknown[]): string {
-  const budget = { nodes: PREVIEW_NODES, out: [] as string[], length: 0 };
+  const budget: Budget = { nodes: PREVIEW_NODES, text: '' };
   write(budget, values, 0);
-  const text = budget.out.join('');
+  const text = budget.text;
   return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
 }
 
 interface Budget {
   nodes: number;
-  readonly out: string[];
-  length: number;
-}
-
-function put(budget: Budget, text: string): void {
-  budget.out.push(text);
-  budget.length += text.length;
+  text: string;
 }
 
 /** Whether there is room for more; past it, writers stop at once. */
 function full(budget: Budget): boolean {
-  return budget.nodes <= 0 || budget.length > PREVIEW_CHARS;
+  return budget.nodes <= 0 || budget.text.length > PREVIEW_CHARS;
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > STRING_CHARS ? `${text.slice(0, STRING_CHARS)}…` : text);
 }
 
 function write(budget: Budget, value: unknown, depth: number): void {
   budget.nodes -= 1;
   switch (typeof value) {
     case 'string':
-      put(budget, JSON.stringify(value.length > STRING_CHARS ? `${value.slice(0, STRING_CHARS)}…` : value));
+      budget.text += quote(value);
       return;
     case 'number':
-      put(budget, Object.is(value, -0) ? '-0' : String(value));
+      budget.text += Object.is(value, -0) ? '-0' : String(value);
       return;
     case 'bigint':
-      put(budget, `${value}n`);
+      budget.text += `${value}n`;
       return;
     case 'undefined':
     case 'boolean':
-      put(budget, String(value));
+      budget.text += String(value);
       return;
     case 'object':
       break;
     default:
-      put(budget, typeof value);
+      budget.text += typeof value;
       return;
   }
   if (value === null) {
-    put(budget, 'null');
+    budget.text += 'null';
     return;
   }
   try {
     writeObject(budget, value, depth);
   } catch {
-    put(budget, '?');
+    budget.text += '?';
   }
 }
 
 function writeObject(budget: Budget, value: object, depth: number): void {
   const short = shortForm(value, depth);
   if (short !== undefined) {
-    put(budget, short);
+    budget.text += short;
     return;
   }
   if (Array.isArray(value)) {
-    writeList(budget, '[', ']', value.length, (i) => write(budget, value[i], depth + 1));
+    budget.text += '[';
+    for (let i = 0; i < value.length; i++) {
+      if (full(budget)) {
+        budget.text += '…';
+        break;
+      }
+      if (i > 0) budget.text += ', ';
+      write(budget, value[i], depth + 1);
+    }
+    budget.text += ']';
     return;
   }
-  const keys = Object.keys(value);
-  writeList(budget, '{', '}', keys.length, (i) => {
-    const key = keys[i]!;
-    put(budget, `${JSON.stringify(key.length > STRING_CHARS ? key.slice(0, STRING_CHARS) : key)}: `);
+  budget.text += '{';
+  let first = true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (full(budget)) {
+      budget.text += '…';
+      break;
+    }
+    if (!first) budget.text += ', ';
+    first = false;
+    budget.text += `${quote(key)}: `;
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (descriptor && 'value' in descriptor) write(budget, descriptor.value, depth + 1);
-    else put(budget, '(getter)');
-  });
+    else budget.text += '(getter)';
+  }
+  budget.text += '}';
 }
 
 /** The one-word text of an object shown without its contents; `undefined` for arrays and plain objects. */
@@ -99,23 +114,4 @@ function shortForm(value: object, depth: number): string | undefined {
   if (value instanceof Map) return `Map(${value.size})`;
   if (value instanceof Set) return `Set(${value.size})`;
   return depth >= DEPTH ? '{…}' : undefined;
-}
-
-function writeList(
-  budget: Budget,
-  open: string,
-  close: string,
-  count: number,
-  item: (index: number) => void,
-): void {
-  put(budget, open);
-  for (let i = 0; i < count; i++) {
-    if (full(budget)) {
-      put(budget, '…');
-      break;
-    }
-    if (i > 0) put(budget, ', ');
-    item(i);
-  }
-  put(budget, close);
 }
