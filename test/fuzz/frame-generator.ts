@@ -148,7 +148,24 @@ export function randomMessage(rng: Rng, seq: number, sync: boolean, id: number):
   const channel = rng.pick(CHANNELS);
   const args = Array.from({ length: rng.int(4) }, () => randomValue(rng, 2));
   if (sync) return { kind: MessageKind.SendSync, seq, id, channel, args };
-  switch (rng.int(12)) {
+  switch (rng.int(14)) {
+    case 8: {
+      // Port ids a session may or may not know: refusals and drops are both exercised.
+      const ports = Array.from({ length: rng.int(3) }, () => rng.pick([0, 2, 4, 6, 2 ** 40]));
+      return { kind: MessageKind.RendererPostMessage, seq, channel, ports, message: args };
+    }
+    case 9: {
+      const portId = rng.pick([1, 2, 3, 4, 99, 2 ** 40]);
+      return rng.chance(0.7)
+        ? {
+            kind: MessageKind.RendererPortMessage,
+            seq,
+            portId,
+            ports: rng.chance(0.8) ? [] : [8],
+            data: args,
+          }
+        : { kind: MessageKind.RendererPortClose, seq, portId };
+    }
     case 0:
       return { kind: MessageKind.SendTo, seq, webContentsId: 1 + rng.int(4), channel, args };
     case 1:
