@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createMain, createServer, type IpcServer, type WebContents } from '../../../src/main.js';
+import {
+  createMain,
+  createServer,
+  type IpcServer,
+  MessageChannelMain,
+  type WebContents,
+} from '../../../src/main.js';
 import { IpcErrorCode } from '../../../src/protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
 import { decodeFrame, encodeMessageFrame } from '../../../src/protocol/message-codec.js';
@@ -125,6 +131,48 @@ describe('resume after a dropped connection (Node client)', () => {
     proxy.cutAll(); // the request arrived; the reply will be sent while the link is down
     expect(await pending).toBe(42);
     expect(runs).toBe(1);
+  });
+});
+
+describe('MessagePorts across cuts', () => {
+  it('a port pair keeps every message, in order, both ways, while the connection drops and resumes', async () => {
+    const { proxy, created } = await setup();
+    const { ipc, events } = renderer(proxy);
+    await until(() => connectionState(ipc) === 'connected', 'the first connection');
+    const fromRenderer: number[] = [];
+    const fromMain: number[] = [];
+    let port: MessagePort | undefined;
+    ipc.once('port', (event) => {
+      port = event.ports[0];
+      port!.addEventListener('message', (message) => fromMain.push((message as MessageEvent).data));
+      port!.start();
+    });
+    const { port1, port2 } = new MessageChannelMain();
+    port1.on('message', (event: { data: number }) => fromRenderer.push(event.data));
+    port1.start();
+    created[0]!.postMessage('port', null, [port2]);
+    await until(() => port !== undefined, 'the port');
+    const total = 5_000;
+    for (let i = 0; i < total; i++) {
+      port!.postMessage(i);
+      port1.postMessage(i);
+      if (i % 1000 === 999) {
+        // Each cut once the previous one has resumed.
+        const resumes = proxy.cuts;
+        await until(
+          () => states(events).filter((state) => state === 'resumed').length === resumes,
+          'a resume',
+        );
+        proxy.cutAll();
+      }
+    }
+    await until(() => fromRenderer.length >= total && fromMain.length >= total, 'every message', 20_000);
+    await sleep(50);
+    expect(fromRenderer).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(fromMain).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(proxy.cuts).toBeGreaterThanOrEqual(3);
+    expect(states(events)).toContain('resumed');
+    port1.close();
   });
 });
 
