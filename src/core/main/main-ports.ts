@@ -34,8 +34,11 @@ export interface MainPortSession {
  * `MessagePortMain` to a renderer whose transport does not move ports (see {@link VirtualPorts}).
  * Created by a session's first port message; closing the session closes every port it relays.
  */
+/** The most virtual ports one renderer may keep open with main (docs/protocol.md, "MessagePorts"). */
+export const MAX_OPEN_PORTS = 4096;
+
 export class MainPorts implements VirtualPortHost {
-  readonly #virtual = new VirtualPorts(this, 'main');
+  readonly #virtual = new VirtualPorts(this, 'main', MAX_OPEN_PORTS);
 
   constructor(
     private readonly session: MainPortSession,

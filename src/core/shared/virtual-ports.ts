@@ -155,6 +155,11 @@ export class VirtualPorts {
     private readonly host: VirtualPortHost,
     /** Which ids this side creates. */
     side: 'main' | 'renderer',
+    /**
+     * How many virtual ports may be open at once (each holds a native channel: far more memory than the
+     * bytes that open it). Main bounds what a renderer can make it hold; a renderer trusts main.
+     */
+    private readonly maxOpen = Number.POSITIVE_INFINITY,
   ) {
     this.#nextOwnId = side === 'main' ? 1 : 2;
   }
@@ -215,6 +220,13 @@ export class VirtualPorts {
       if (ref <= this.#lastPeerId) {
         closeAll(ports);
         return protocolError(`Port id ${ref} was already used; new port ids must increase.`);
+      }
+      if (this.#bridges.size >= this.maxOpen) {
+        closeAll(ports);
+        return new IpcError(
+          IpcErrorCode.LimitExceeded,
+          `More than ${this.maxOpen} MessagePorts would be open on this connection at once; close the ports you no longer use.`,
+        );
       }
       this.#lastPeerId = ref;
       const { port1, port2 } = new MessageChannel() as unknown as { port1: NativePort; port2: NativePort };

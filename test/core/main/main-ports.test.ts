@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { addRenderer, createMain } from '../../../src/api/main-context.js';
+import { MAX_OPEN_PORTS } from '../../../src/core/main/main-ports.js';
 import type { IpcMainEvent, MessagePortMainEvent } from '../../../src/main.js';
 import { MessageChannelMain } from '../../../src/main.js';
 import type { IpcError } from '../../../src/protocol/errors.js';
@@ -136,6 +137,16 @@ describe('MainPorts over a transport without native ports (virtual ports)', () =
     deliver({ kind: MessageKind.Send, channel: 'x', args: [] }, [port1]);
     expect(codes(closed)).toEqual(['ERR_IPC_PROTOCOL']);
     await port2Closed;
+  });
+
+  it('refuses more open virtual ports than MAX_OPEN_PORTS, with a coded close', () => {
+    const { main, deliver, closed } = setup();
+    const kept: unknown[] = [];
+    main.ipcMain.on('port', (event) => kept.push(...event.ports));
+    const ports = Array.from({ length: MAX_OPEN_PORTS + 1 }, (_, i) => 2 * (i + 1));
+    deliver({ kind: MessageKind.RendererPostMessage, channel: 'port', message: 0, ports });
+    expect(codes(closed)).toEqual(['ERR_IPC_LIMIT_EXCEEDED']);
+    expect(kept).toEqual([]);
   });
 
   it('closes the ports of a postMessage nobody listens to', async () => {
