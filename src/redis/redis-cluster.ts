@@ -13,6 +13,9 @@ import { Publisher } from './publisher.js';
 import { RedisLink } from './redis-link.js';
 import { nodeLeft, RemoteCalls, writeAnswer } from './remote-calls.js';
 
+/** While Redis cannot be reached, the failure is logged at most this often. */
+const FAILING_LOG_INTERVAL_MS = 10_000;
+
 /**
  * The main processes that share one Redis (and one `prefix`) form a cluster: renderers connected to any
  * of them are listed, found and reached from every one (docs/scale-out.md). Give it to
@@ -45,6 +48,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
   #closed = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #fallbackWarned = false;
+  #failingLoggedAt = Number.NEGATIVE_INFINITY;
   /** The highest WebContents id of another process heard of (see {@link RedisLink.reserve}). */
   #highestId = 0;
   readonly #idsKey: string;
@@ -67,6 +71,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
         message: (bytes) => this.#received(bytes),
         up: () => this.#linkUp(),
         down: (cause) => this.#linkDown(cause),
+        failing: (cause) => this.#failing(cause),
       },
     );
     this.#out = new Publisher(this.nodeId, this.#link, sharedChannel, channelOf, () => this.#logger);
@@ -83,7 +88,13 @@ export class RedisCluster extends EventEmitter implements Cluster {
   }
 
   async #start(): Promise<void> {
-    await this.#link.start();
+    try {
+      await this.#link.start();
+    } catch (error) {
+      if (this.#closed)
+        throw unavailable('The Redis cluster was closed before it connected to Redis.', error);
+      throw error;
+    }
     // The first block of ids; Redis may drop between the subscription and the reservation.
     while (this.#ids.available === 0 && !this.#closed) {
       await this.#ids.refill();
@@ -286,6 +297,16 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#hello();
     void this.#ids.refill();
     this.emit('up', { downtimeMs });
+  }
+
+  /** Attempts to reach Redis fail: said once per interval, so a wrong URL or a dead Redis shows. */
+  #failing(cause: Error): void {
+    const now = Date.now();
+    if (now - this.#failingLoggedAt < FAILING_LOG_INTERVAL_MS) return;
+    this.#failingLoggedAt = now;
+    this.#logger.warn(
+      `ipc-anywhere: cannot reach Redis (${cause.message}); node-redis keeps trying. Messages for other main processes are dropped meanwhile.`,
+    );
   }
 
   #linkDown(cause: Error): void {

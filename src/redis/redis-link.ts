@@ -9,6 +9,8 @@ export interface RedisLinkEvents {
   up(): void;
   /** A connection was lost; node-redis is reconnecting. */
   down(cause: Error): void;
+  /** Redis cannot be reached while the link is down (node-redis keeps trying). */
+  failing(cause: Error): void;
 }
 
 export interface RedisLinkOptions {
@@ -136,7 +138,11 @@ export class RedisLink {
   }
 
   #lost(cause: Error): void {
-    if (this.#closed || !this.#up) return;
+    if (this.#closed) return;
+    if (!this.#up) {
+      this.events.failing(cause);
+      return;
+    }
     this.#up = false;
     this.events.down(cause);
   }
