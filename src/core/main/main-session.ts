@@ -171,10 +171,8 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
       if (transfer) for (const port of transfer) port.close();
       return;
     }
-    if (transfer) {
-      this.enqueueTransferring(message, transfer);
-      this.trackPorts(transfer);
-    } else this.enqueue(message);
+    this.enqueue(message, transfer);
+    if (transfer) this.trackPorts(transfer);
   }
 
   private trackPorts(ports: readonly unknown[]): void {
@@ -293,18 +291,11 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
   }
 
   // The traffic tap sees every message main sends where it is numbered and sized.
-  protected override enqueue(message: Unnumbered<MainToRendererMessage>): number {
-    const bytes = super.enqueue(message);
-    if (this.world.traffic.active)
-      this.world.traffic.sent(this, this.contents.id, message as MainToRendererMessage, bytes);
-    return bytes;
-  }
-
-  protected override enqueueTransferring(
+  protected override enqueue(
     message: Unnumbered<MainToRendererMessage>,
-    transfer: readonly unknown[],
+    transfer?: readonly unknown[],
   ): number {
-    const bytes = super.enqueueTransferring(message, transfer);
+    const bytes = super.enqueue(message, transfer);
     if (this.world.traffic.active)
       this.world.traffic.sent(this, this.contents.id, message as MainToRendererMessage, bytes);
     return bytes;

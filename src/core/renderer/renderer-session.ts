@@ -295,7 +295,7 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
       if (transfer) for (const port of transfer) port.close();
       throw this.#closedWith;
     }
-    const bytes = transfer ? this.enqueueTransferring(message, transfer) : this.enqueue(message);
+    const bytes = this.enqueue(message, transfer);
     if (this.#traffic) this.#recordOutgoing(message, bytes);
   }
 

@@ -306,9 +306,10 @@ export abstract class SequencedLink<R extends Receiver> {
   /**
    * Numbers `message` and queues it for the next frame; returns its encoded size. Throws what the
    * encoder throws (`ERR_IPC_NOT_CLONEABLE`, ...) and `ERR_IPC_PAYLOAD_TOO_LARGE` when the peer would
-   * refuse it; then nothing is queued and the number is not used.
+   * refuse it; then nothing is queued and the number is not used. `transfer`: native ports its frame
+   * carries (referenced by the message as `NATIVE_PORT`); such a message gets a frame of its own.
    */
-  protected enqueue(message: Unnumbered<OutgoingAt<R>>): number {
+  protected enqueue(message: Unnumbered<OutgoingAt<R>>, transfer?: readonly unknown[]): number {
     const seq = this.#sentSeq + 1;
     // Callers pass a fresh literal, so numbering it in place is safe and far cheaper than
     // `{ ...message, seq }`, which costs more than encoding the message itself.
@@ -318,28 +319,10 @@ export abstract class SequencedLink<R extends Receiver> {
       outbox = this.outbox = new Outbox(this.peerMaxPayload);
       outbox.setSink(this.#outboxSink());
     }
-    const bytes = outbox.add(message as OutgoingAt<R>);
-    if (bytes > this.peerMaxPayload) {
-      outbox.dropLast();
-      throw this.tooLarge(message, bytes);
-    }
-    this.#sentSeq = seq;
-    return bytes;
-  }
-
-  /**
-   * Like {@link enqueue}, for a message whose frame carries native ports (`transfer`, referenced by the
-   * message as `NATIVE_PORT`): it goes in a frame of its own, in order with everything else.
-   */
-  protected enqueueTransferring(message: Unnumbered<OutgoingAt<R>>, transfer: readonly unknown[]): number {
-    const seq = this.#sentSeq + 1;
-    (message as { seq: number }).seq = seq;
-    let outbox = this.outbox;
-    if (outbox === undefined) {
-      outbox = this.outbox = new Outbox(this.peerMaxPayload);
-      outbox.setSink(this.#outboxSink());
-    }
-    const bytes = outbox.addTransferring(message as OutgoingAt<R>, transfer);
+    const bytes =
+      transfer === undefined
+        ? outbox.add(message as OutgoingAt<R>)
+        : outbox.addTransferring(message as OutgoingAt<R>, transfer);
     if (bytes > this.peerMaxPayload) {
       outbox.dropLast();
       throw this.tooLarge(message, bytes);

@@ -7,14 +7,7 @@ import type {
   TransferList,
   TransportCapabilities,
 } from '../transport.js';
-import {
-  postEnvelope,
-  postFrame,
-  postFrameWithPorts,
-  readEnvelope,
-  readFrame,
-  readFrameWithPorts,
-} from './port-messages.js';
+import { postEnvelope, readEnvelope, readFrame, readFrameWithPorts, sendFrame } from './port-messages.js';
 import { markClosed, signalWorker } from './sync-state.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: true });
@@ -72,12 +65,7 @@ export class WorkerMainTransport implements MainTransport {
   }
 
   send(frame: Uint8Array, transfer?: TransferList): void {
-    if (this.closed) {
-      for (const port of transfer ?? []) (port as MessagePort).close();
-      return;
-    }
-    if (transfer === undefined || transfer.length === 0) postFrame(this.port, frame);
-    else postFrameWithPorts(this.port, frame, transfer as MessagePort[]);
+    sendFrame(this.port, frame, transfer, this.closed);
   }
 
   close(reason: IpcError): void {

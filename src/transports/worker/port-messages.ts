@@ -85,3 +85,21 @@ export function readFrameWithPorts(data: unknown): { frame: Uint8Array; ports: M
   if (!ports.every((port) => port instanceof MessagePortClass)) return undefined;
   return { frame: new Uint8Array(buffer), ports: ports as MessagePort[] };
 }
+
+/**
+ * A transport's `send`: the frame, with the ports it transfers; on a link that is `closed`, nothing is
+ * sent and the ports are closed, so their partners see `'close'`.
+ */
+export function sendFrame(
+  port: MessagePort,
+  frame: Uint8Array,
+  transfer: readonly unknown[] | undefined,
+  closed: boolean,
+): void {
+  if (closed) {
+    for (const moving of (transfer ?? []) as MessagePort[]) moving.close();
+    return;
+  }
+  if (transfer === undefined || transfer.length === 0) postFrame(port, frame);
+  else postFrameWithPorts(port, frame, transfer as MessagePort[]);
+}

@@ -6,14 +6,7 @@ import type {
   TransferList,
   TransportCapabilities,
 } from '../transport.js';
-import {
-  postEnvelope,
-  postFrame,
-  postFrameWithPorts,
-  readEnvelope,
-  readFrame,
-  readFrameWithPorts,
-} from './port-messages.js';
+import { postEnvelope, readEnvelope, readFrame, readFrameWithPorts, sendFrame } from './port-messages.js';
 import { isClosed, SyncSlot } from './sync-state.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: true });
@@ -79,12 +72,7 @@ export class WorkerRendererTransport implements RendererTransport {
   }
 
   send(frame: Uint8Array, transfer?: TransferList): void {
-    if (this.closedWith) {
-      for (const port of transfer ?? []) (port as MessagePort).close();
-      return;
-    }
-    if (transfer === undefined || transfer.length === 0) postFrame(this.port, frame);
-    else postFrameWithPorts(this.port, frame, transfer as MessagePort[]);
+    sendFrame(this.port, frame, transfer, this.closedWith !== undefined);
   }
 
   sendSync(frame: Uint8Array, timeoutMs: number): Uint8Array {
