@@ -1,6 +1,7 @@
 import type { ClusterRenderer } from '../core/main/cluster-link.js';
 import type { WebContentsType } from '../core/main/web-contents-impl.js';
 import { ByteReader, ByteWriter, decodeError, readValue, writeValue } from '../protocol/codec/index.js';
+import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../protocol/limits.js';
 
 /*
@@ -222,6 +223,12 @@ export function readBatch(
   visitorFor: (from: string) => BatchVisitor | undefined,
   limits: DecodeLimits = DEFAULT_LIMITS,
 ): void {
+  if (bytes.length > limits.maxPayload) {
+    throw new IpcError(
+      IpcErrorCode.LimitExceeded,
+      `A cluster batch of ${bytes.length} bytes exceeds maxPayload (${limits.maxPayload}).`,
+    );
+  }
   const r = new ByteReader(bytes, limits);
   const version = r.u8();
   if (version !== WIRE_VERSION)

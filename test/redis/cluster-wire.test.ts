@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterRenderer } from '../../src/core/main/cluster-link.js';
 import { encode } from '../../src/protocol/codec/index.js';
 import { IpcErrorCode, isIpcError } from '../../src/protocol/errors.js';
+import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import {
   type BatchVisitor,
   BatchWriter,
@@ -172,5 +173,10 @@ describe('cluster batches (src/redis/cluster-wire.ts)', () => {
     expect(() => readAll(new Uint8Array([1, 0, 99]))).toThrow(/kind 99/);
     // A snapshot that claims more renderers than its bytes could hold.
     expect(() => readAll(new Uint8Array([1, 0, RecordKind.Snapshot, 1, 100]))).toThrow(/cannot fit/);
+    const writer = new BatchWriter('n');
+    writer.send(1, 0, 'big', ['x'.repeat(2_000)]);
+    expect(() =>
+      readBatch(writer.take()!, () => undefined, { ...DEFAULT_LIMITS, maxPayload: 1_024 }),
+    ).toThrow(expect.objectContaining({ code: IpcErrorCode.LimitExceeded }));
   });
 });
