@@ -79,7 +79,7 @@ export interface Snapshot {
 interface RendererState {
   readonly contents: WebContents;
   readonly since: number;
-  readonly sinceExact: boolean;
+  sinceExact: boolean;
   state: LinkState;
   endedAt?: number;
   messages: number;
@@ -121,7 +121,13 @@ export class InspectorModel {
 
   /** Lists `contents` and follows its link state; `exact`: it connected just now. */
   track(contents: WebContents, exact = true): void {
-    if (this.#renderers.has(contents.id) || contents.isDestroyed()) return;
+    const known = this.#renderers.get(contents.id);
+    if (known) {
+      // Its first messages may come before the server says it connected: it did, just now.
+      if (exact && known.contents === contents) known.sinceExact = true;
+      return;
+    }
+    if (contents.isDestroyed()) return;
     const onLost = () => this.#setState(contents.id, 'suspended');
     const onResumed = () => this.#setState(contents.id, 'connected');
     const onDestroyed = () => this.#destroyed(contents.id);
