@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { WebContents } from '../../src/main.js';
-import { createMain, WebContents as WebContentsClass } from '../../src/main.js';
+import { createMain, MessageChannelMain } from '../../src/main.js';
 import { IpcErrorCode } from '../../src/protocol/errors.js';
 import { createMemoryIpc } from '../../src/testing.js';
 import { MemoryHub } from './memory-cluster.js';
@@ -189,23 +189,22 @@ describe('a main world in a cluster', () => {
     expect(proxy.isDestroyed()).toBe(true);
   });
 
-  // webContents.postMessage comes with MessagePorts (another issue); until then there is nothing to test.
-  const hasPostMessage =
-    typeof (WebContentsClass.prototype as { postMessage?: unknown }).postMessage === 'function';
-  it.runIf(hasPostMessage)(
-    'delivers a postMessage without ports to a renderer of another process',
-    async () => {
-      const { a, b } = twoProcesses();
-      const remote = b.createRenderer();
-      const proxy = a.webContents.fromId(remote.webContents.id)! as WebContents & {
-        postMessage(channel: string, message: unknown, transfer?: unknown[]): void;
-      };
-      const got: unknown[] = [];
-      remote.ipcRenderer.on('pm', (_event, message) => got.push(message));
-      proxy.postMessage('pm', { x: 1 });
-      await vi.waitFor(() => expect(got).toEqual([{ x: 1 }]));
-    },
-  );
+  it('delivers a postMessage without ports to a renderer of another process, and refuses ports', async () => {
+    const { a, b } = twoProcesses();
+    const remote = b.createRenderer();
+    const proxy = a.webContents.fromId(remote.webContents.id)!;
+    const got: unknown[] = [];
+    remote.ipcRenderer.on('pm', (event, message) => got.push([message, event.ports.length]));
+    proxy.postMessage('pm', { x: 1 });
+    await vi.waitFor(() => expect(got).toEqual([[{ x: 1 }, 0]]));
+    const { port1 } = new MessageChannelMain();
+    expect(() => proxy.postMessage('pm', 'with a port', [port1])).toThrow(
+      expect.objectContaining({
+        code: IpcErrorCode.InvalidArgument,
+        message: expect.stringMatching(/another main process/),
+      }),
+    );
+  });
 
   it('refuses a cluster option that is no cluster', () => {
     expect(() => createMain({ cluster: {} as never })).toThrow(
