@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
-import { decodeFrame, encodeFrame, encodeMessage, type Receiver } from '../../src/protocol/message-codec.js';
-import { type AnyMessage, MessageKind } from '../../src/protocol/messages.js';
-import { fromHex } from './golden/hex.js';
+import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
+import { MessageKind } from '../../src/protocol/messages.js';
+import { codeOf, decodeHex } from './hostile-bytes.js';
 
 /* The page lifecycle kinds (11, 12, 13, 40, 41) from a hostile peer: every field is checked. */
-
-function decodeHex(hex: string, receiver: Receiver): AnyMessage[] {
-  const bytes = fromHex(hex);
-  return decodeFrame(encodeFrame([bytes]), receiver, DEFAULT_LIMITS);
-}
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('page lifecycle messages', () => {
   it('refuses an unknown page event, console level, script outcome or page command', () => {

@@ -1,24 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
-import { decodeFrame, encodeFrame, encodeMessage, type Receiver } from '../../src/protocol/message-codec.js';
-import { type AnyMessage, MessageKind } from '../../src/protocol/messages.js';
-import { fromHex } from './golden/hex.js';
+import { decodeFrame, encodeFrame, encodeMessage } from '../../src/protocol/message-codec.js';
+import { MessageKind } from '../../src/protocol/messages.js';
+import { codeOf, decodeHex } from './hostile-bytes.js';
 
 /* The MessagePort kinds (14, 15, 16, 42, 43, 44) from a hostile peer. */
-
-function decodeHex(hex: string, receiver: Receiver, limits = DEFAULT_LIMITS): AnyMessage[] {
-  return decodeFrame(encodeFrame([fromHex(hex)]), receiver, limits);
-}
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('MessagePort messages', () => {
   it('refuse a port id of the other side’s parity (renderers create even ids, main odd ones)', () => {
