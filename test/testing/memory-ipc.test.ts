@@ -28,6 +28,26 @@ describe('createMemoryIpc', () => {
     expect(value.nested.value).toBe(1);
   });
 
+  it('records postMessage both ways, with the message as its one argument (ports not recorded)', async () => {
+    const ipc = createMemoryIpc({ logger: { warn: vi.fn(), error: vi.fn() } });
+    const { ipcRenderer, webContents } = ipc.createRenderer();
+    const arrived = new Promise((resolve) => ipc.ipcMain.once('up', (event) => resolve(event.ports.length)));
+    const { port1, port2 } = new MessageChannel();
+    ipcRenderer.postMessage('up', { n: 1 }, [port1]);
+    expect(await arrived).toBe(1);
+    const down = new Promise((resolve) => ipcRenderer.once('down', (_event, message) => resolve(message)));
+    webContents.postMessage('down', 'two');
+    expect(await down).toBe('two');
+    expect(
+      ipc.traffic.records().map(({ direction, kind, channel, args }) => [direction, kind, channel, args]),
+    ).toEqual([
+      ['renderer-to-main', 'postMessage', 'up', [{ n: 1 }]],
+      ['main-to-renderer', 'postMessage', 'down', ['two']],
+    ]);
+    port2.close();
+    ipc.close();
+  });
+
   it('records traffic with direction, channel, decoded args and call outcomes', async () => {
     const ipc = createMemoryIpc({ logger: { warn: vi.fn(), error: vi.fn() } });
     ipc.ipcMain.handle('add', (_event, a: number, b: number) => a + b);
