@@ -13,6 +13,7 @@ export const TRANSPORTS = [
 ];
 
 const node = (variant, scenario) => [`node/${variant}.mjs`, 'server', scenario];
+const many = (variant, scenario) => [`many/${variant}.mjs`, 'server', scenario];
 const page = (variant, scenario) => [`chromium/${variant}.mjs`, scenario];
 const worker = (variant, scenario, ...more) => [`worker/${variant}.mjs`, scenario, ...more];
 
@@ -82,6 +83,54 @@ export const SCENARIOS = [
     targets: [
       { baseline: 'raw ws', ratio: 'ours/base', max: 1.5 },
       { baseline: 'socket.io', ratio: 'ours/base', max: 0.5 },
+    ],
+  },
+  {
+    id: 'node-many-invoke',
+    transport: 'node',
+    title: '1,000 clients, one `invoke` in flight each: calls/s',
+    metric: 'perSecond',
+    unit: 'calls/s',
+    variants: {
+      'ipc-anywhere': many('ours', 'invoke'),
+      'raw ws': many('raw-ws', 'invoke'),
+      'socket.io': many('socketio', 'invoke'),
+    },
+    targets: [
+      { baseline: 'raw ws', ratio: 'ours/base', min: 0.8 },
+      { baseline: 'socket.io', ratio: 'ours/base', min: 1.5 },
+    ],
+  },
+  {
+    id: 'node-many-invoke-p99',
+    transport: 'node',
+    title: '1,000 clients, one `invoke` in flight each: p99',
+    metric: 'p99',
+    unit: 'µs',
+    variants: {
+      'ipc-anywhere': many('ours', 'invoke'),
+      'raw ws': many('raw-ws', 'invoke'),
+      'socket.io': many('socketio', 'invoke'),
+    },
+    targets: [
+      { baseline: 'raw ws', ratio: 'ours/base', max: 1.5 },
+      { baseline: 'socket.io', ratio: 'ours/base' },
+    ],
+  },
+  {
+    id: 'node-broadcast',
+    transport: 'node',
+    title: 'broadcast to 1,000 clients (a loop over `getAllWebContents()`): delivered msg/s',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': many('ours', 'broadcast'),
+      'raw ws': many('raw-ws', 'broadcast'),
+      'socket.io': many('socketio', 'broadcast'),
+    },
+    targets: [
+      { baseline: 'socket.io', ratio: 'ours/base', min: 2 },
+      { baseline: 'raw ws', ratio: 'ours/base' },
     ],
   },
   {

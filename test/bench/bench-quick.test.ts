@@ -22,7 +22,7 @@ function runQuickBench(): Promise<{ code: number | null; output: string }> {
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     // The suite bounds every run itself; this only guards against a hang of the suite.
-    const timer = setTimeout(() => child.kill('SIGTERM'), 170_000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), 230_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -53,5 +53,5 @@ describe('bench suite, quick pass', () => {
     const markdown = readFileSync(join(out, 'RESULTS.md'), 'utf8');
     expect(markdown).toContain('### Worker thread');
     expect(markdown).toContain('ipc-anywhere');
-  }, 180_000);
+  }, 240_000);
 });
