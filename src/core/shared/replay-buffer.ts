@@ -20,8 +20,6 @@ export class ReplayBuffer {
   #bytes = 0;
   /** The highest sequence number the peer acknowledged. */
   #acked = 0;
-  /** The slab small copies go to now. */
-  #slab: Slab | undefined;
 
   /** Bytes held. */
   get bytes(): number {
@@ -54,8 +52,8 @@ export class ReplayBuffer {
       this.#push(copy, POOLED, length, lastSeq);
     } else {
       // Small frames share slabs: one ArrayBuffer per frame cost more than encoding the frame.
-      let slab = this.#slab;
-      if (slab === undefined || slab.used + length > SLAB_BYTES) slab = this.#slab = takeSlab();
+      let slab = currentSlab;
+      if (slab === undefined || slab.used + length > SLAB_BYTES) slab = currentSlab = takeSlab();
       const start = slab.used;
       copy = slab.bytes.subarray(start, start + length);
       slab.used += length;
@@ -92,7 +90,7 @@ export class ReplayBuffer {
     const slab = held as Slab;
     slab.live--;
     if (slab.live > 0) return;
-    if (slab === this.#slab)
+    if (slab === currentSlab)
       slab.used = 0; // empty: filled again from the start
     else giveBackSlab(slab);
   }
@@ -136,8 +134,11 @@ export class ReplayBuffer {
   }
 
   clear(): void {
-    // Nothing is shared with other buffers: the memory is simply left to the garbage collector.
-    this.#slab = undefined;
+    // Slabs are shared with the other buffers of the process: this buffer's copies leave them. Its own
+    // pooled buffers are simply left to the garbage collector.
+    for (let i = this.#head; i < this.#held.length; i++) {
+      if (this.#starts[i]! >= 0) this.#release(i);
+    }
     this.#held = [];
     this.#starts = [];
     this.#lengths = [];
@@ -154,7 +155,11 @@ const REFERENCED = -1;
 /** A held copy with a pooled buffer of its own. */
 const POOLED = -2;
 
-/** Small copies are packed into slabs of this size; larger ones get a pooled buffer of their own. */
+/**
+ * Small copies are packed into slabs of this size; larger ones get a pooled buffer of their own. Every
+ * replay buffer of the process packs into the same current slab: a process with a thousand connections
+ * (a test harness, a gateway) then holds a few slabs instead of one per connection.
+ */
 const SLAB_BYTES = 64 * 1024;
 /** Slabs kept for reuse, process-wide. */
 const MAX_FREE_SLABS = 64;
@@ -168,6 +173,8 @@ interface Slab {
 }
 
 const freeSlabs: Slab[] = [];
+/** The slab small copies go to now, shared by every replay buffer. */
+let currentSlab: Slab | undefined;
 
 function takeSlab(): Slab {
   const slab = freeSlabs.pop();

@@ -1,8 +1,14 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ReplayBuffer } from '../../../src/core/shared/replay-buffer.js';
 
 const frameOf = (n: number, size = 4) => new Uint8Array(size).fill(n);
+
+/** The class from a fresh copy of the module: slabs are shared process-wide, so a test starts clean. */
+async function freshReplayBuffer(): Promise<typeof ReplayBuffer> {
+  vi.resetModules();
+  return (await import('../../../src/core/shared/replay-buffer.js')).ReplayBuffer;
+}
 
 describe('ReplayBuffer', () => {
   it('keeps frames until acknowledged and gives back those after a number', () => {
@@ -37,8 +43,8 @@ describe('ReplayBuffer', () => {
     expect(replay.framesAfter(1)).toEqual([second]);
   });
 
-  it('packs small copies into shared memory, which is reused once every copy in it is acknowledged', () => {
-    const replay = new ReplayBuffer();
+  it('packs small copies into shared memory, which is reused once every copy in it is acknowledged', async () => {
+    const replay = new (await freshReplayBuffer())();
     const a = replay.addCopy(frameOf(1, 100), 1);
     const b = replay.addCopy(frameOf(2, 100), 2);
     expect(b.buffer).toBe(a.buffer);
@@ -51,6 +57,21 @@ describe('ReplayBuffer', () => {
     const d = replay.addCopy(frameOf(4, 100), 4);
     expect(d.buffer).toBe(a.buffer);
     expect(d.byteOffset).toBe(0);
+  });
+
+  it('packs the copies of every buffer of the process together; a cleared buffer frees its share', async () => {
+    const Fresh = await freshReplayBuffer();
+    const one = new Fresh();
+    const two = new Fresh();
+    const a = one.addCopy(frameOf(1, 100), 1);
+    const b = two.addCopy(frameOf(2, 100), 1);
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.byteOffset).toBe(100);
+    one.clear();
+    expect(two.framesAfter(0)).toEqual([frameOf(2, 100)]);
+    two.ack(1);
+    // Nothing is held any more: the shared slab is filled again from its start.
+    expect(one.addCopy(frameOf(3, 100), 2).byteOffset).toBe(0);
   });
 
   it('framesAfter(n) holds every message after n, whatever the acks (property)', () => {
