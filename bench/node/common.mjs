@@ -2,7 +2,7 @@
 // variant file is both the server (main; the process the suite starts) and, with role `client`, the
 // Node client process the server starts. The client measures and reports; the server relays it.
 import { largePayload } from '../codec-payloads.mjs';
-import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT } from '../suite/drive.mjs';
+import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT, smallObject } from '../suite/drive.mjs';
 import { report, runNode } from '../suite/proc.mjs';
 import { sizes } from '../suite/sizes.mjs';
 
@@ -40,7 +40,7 @@ export async function serveOneClient(file, url, { onWarm, onReady } = {}) {
 let memoryResult;
 
 /**
- * Client side. `api`: `connect()`, `send(i)`, `sendBinary(bytes)`, `begin()`, `finish(n)`,
+ * Client side. `api`: `connect()`, `send(i)`, `sendObject(value)`, `sendBinary(bytes)`, `begin()`, `finish(n)`,
  * `roundTrip(i)`, `invokeBig(value)`, `connectIdle()` (one more connection, resolved once it made one
  * round trip) and `close()`.
  */
@@ -70,13 +70,15 @@ export async function runClient(api) {
   }
   await api.connect();
   switch (scenario) {
-    case 'send': {
+    case 'send':
+    case 'sendObject': {
       const { burst, maxCount, maxMs, passes } = size.oneWay;
+      const send = scenario === 'send' ? api.send : (i) => api.sendObject(smallObject(i));
       result = await medianOfPasses(
         passes,
         (warm) =>
           oneWay({
-            send: api.send,
+            send,
             begin: api.begin,
             finish: api.finish,
             yieldTask,

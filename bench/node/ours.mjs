@@ -30,6 +30,7 @@ if (role === 'server') {
       await ipc.invoke('rt', 0, 'hello');
     },
     send: (i) => ipc.send('m', i, 'hello'),
+    sendObject: (value) => ipc.send('m', value),
     sendBinary: (bytes) => ipc.send('bin', bytes),
     begin: () => ipc.invoke('begin'),
     finish: (n) => ipc.invoke('finish', n),

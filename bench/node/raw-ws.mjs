@@ -48,6 +48,7 @@ if (role === 'server') {
       ({ socket, caller } = await open());
     },
     send: (i) => socket.send(JSON.stringify(['m', i, 'hello'])),
+    sendObject: (value) => socket.send(JSON.stringify(['m', value])),
     sendBinary: (bytes) => socket.send(bytes),
     begin: () => caller.call('begin'),
     finish: (n) => caller.call('finish', n),

@@ -45,6 +45,7 @@ if (role === 'server') {
       socket = await open();
     },
     send: (i) => socket.emit('m', i, 'hello'),
+    sendObject: (value) => socket.emit('m', value),
     begin: () => socket.emitWithAck('begin'),
     finish: (n) => socket.emitWithAck('finish', n),
     roundTrip: (i, text) => socket.emitWithAck('rt', i, text),

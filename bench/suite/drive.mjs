@@ -3,6 +3,9 @@
 
 export const now = () => performance.now();
 
+/** The small object of the object-payload scenarios (`send('m', smallObject(i))`). */
+export const smallObject = (i) => ({ a: i, b: SMALL_TEXT });
+
 /** Percentiles of `samplesMs` (milliseconds), reported in microseconds. */
 export function summarize(samplesMs) {
   const sorted = Float64Array.from(samplesMs).sort();

@@ -35,6 +35,22 @@ export const SCENARIOS = [
     ],
   },
   {
+    id: 'node-send-object',
+    transport: 'node',
+    title: "one-way `send` of a small object `{ a: i, b: 'hello' }`",
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': node('ours', 'sendObject'),
+      'raw ws': node('raw-ws', 'sendObject'),
+      'socket.io': node('socketio', 'sendObject'),
+    },
+    targets: [
+      { baseline: 'raw ws', ratio: 'ours/base', min: 6 },
+      { baseline: 'socket.io', ratio: 'ours/base' },
+    ],
+  },
+  {
     id: 'node-invoke',
     transport: 'node',
     title: '`invoke` round trip, p50',
@@ -147,6 +163,22 @@ export const SCENARIOS = [
     targets: [
       { baseline: 'page WebSocket', ratio: 'ours/base', min: 20 },
       { baseline: 'socket.io-client', ratio: 'ours/base', min: 15 },
+    ],
+  },
+  {
+    id: 'chromium-send-object',
+    transport: 'chromium',
+    title: "one-way `send` of a small object `{ a: i, b: 'hello' }`",
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': page('ours', 'sendObject'),
+      'page WebSocket': page('raw', 'sendObject'),
+      'socket.io-client': page('socketio', 'sendObject'),
+    },
+    targets: [
+      { baseline: 'page WebSocket', ratio: 'ours/base', min: 20 },
+      { baseline: 'socket.io-client', ratio: 'ours/base' },
     ],
   },
   {

@@ -1,5 +1,12 @@
 // ipc-anywhere in a page (the classic script, window.ipcRenderer).
-import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT, syncRoundTrips } from '../../suite/drive.mjs';
+import {
+  medianOfPasses,
+  oneWay,
+  roundTrips,
+  SMALL_TEXT,
+  smallObject,
+  syncRoundTrips,
+} from '../../suite/drive.mjs';
 import { run, scenario, size, yieldTask } from './page.mjs';
 
 const ipc = window.ipcRenderer;
@@ -7,13 +14,16 @@ const ipc = window.ipcRenderer;
 run(async () => {
   await ipc.invoke('rt', 0, SMALL_TEXT);
   switch (scenario) {
-    case 'send': {
+    case 'send':
+    case 'sendObject': {
       const { burst, maxCount, maxMs, passes } = size.oneWay;
+      const send =
+        scenario === 'send' ? (i) => ipc.send('m', i, SMALL_TEXT) : (i) => ipc.send('m', smallObject(i));
       return medianOfPasses(
         passes,
         (warm) =>
           oneWay({
-            send: (i) => ipc.send('m', i, SMALL_TEXT),
+            send,
             begin: () => ipc.invoke('begin'),
             finish: (n) => ipc.invoke('finish', n),
             yieldTask,

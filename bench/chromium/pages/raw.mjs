@@ -1,7 +1,14 @@
 // Baselines in a page: the page's own WebSocket, one JSON text frame per message, JSON request/response
 // with ids for round trips; and a bare synchronous XHR echo for sendSync.
 import { rawCaller } from '../../suite/baseline-handlers.mjs';
-import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT, syncRoundTrips } from '../../suite/drive.mjs';
+import {
+  medianOfPasses,
+  oneWay,
+  roundTrips,
+  SMALL_TEXT,
+  smallObject,
+  syncRoundTrips,
+} from '../../suite/drive.mjs';
 import { run, scenario, size, yieldTask } from './page.mjs';
 
 function syncEcho(i, text) {
@@ -25,13 +32,18 @@ run(async () => {
   });
   await caller.call('rt', 0, SMALL_TEXT);
   switch (scenario) {
-    case 'send': {
+    case 'send':
+    case 'sendObject': {
       const { burst, maxCount, maxMs, passes } = size.oneWay;
+      const send =
+        scenario === 'send'
+          ? (i) => socket.send(JSON.stringify(['m', i, SMALL_TEXT]))
+          : (i) => socket.send(JSON.stringify(['m', smallObject(i)]));
       return medianOfPasses(
         passes,
         (warm) =>
           oneWay({
-            send: (i) => socket.send(JSON.stringify(['m', i, SMALL_TEXT])),
+            send,
             begin: () => caller.call('begin'),
             finish: (n) => caller.call('finish', n),
             yieldTask,

@@ -1,5 +1,5 @@
 // Baseline in a page: socket.io-client (WebSocket transport only), `emit` per message.
-import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT } from '../../suite/drive.mjs';
+import { medianOfPasses, oneWay, roundTrips, SMALL_TEXT, smallObject } from '../../suite/drive.mjs';
 import { run, scenario, size, yieldTask } from './page.mjs';
 
 /** socket.io-client queues in its engine while a write is in flight, then in the WebSocket. */
@@ -17,13 +17,18 @@ run(async () => {
   await socket.emitWithAck('rt', 0, SMALL_TEXT);
   const backlogFull = () => backlog(socket) > 256 * 1024;
   switch (scenario) {
-    case 'send': {
+    case 'send':
+    case 'sendObject': {
       const { burst, maxCount, maxMs, passes } = size.oneWay;
+      const send =
+        scenario === 'send'
+          ? (i) => socket.emit('m', i, SMALL_TEXT)
+          : (i) => socket.emit('m', smallObject(i));
       return medianOfPasses(
         passes,
         (warm) =>
           oneWay({
-            send: (i) => socket.emit('m', i, SMALL_TEXT),
+            send,
             begin: () => socket.emitWithAck('begin'),
             finish: (n) => socket.emitWithAck('finish', n),
             yieldTask,
