@@ -54,6 +54,29 @@ function targetText(target) {
   return 'none (for reference)';
 }
 
+/**
+ * For latency scenarios (p50): the p99s of the same runs, `ours / baseline (median per-repetition
+ * ratio)`; empty for the others.
+ */
+function p99Text(scenario, baseline) {
+  if (scenario.metric !== 'p50') return '';
+  const ours = scenario.variants[OURS].runs ?? [];
+  const base = scenario.variants[baseline].runs ?? [];
+  const oursP99 = [];
+  const baseP99 = [];
+  const ratios = [];
+  for (let i = 0; i < Math.min(ours.length, base.length); i++) {
+    const [x, y] = [ours[i]?.p99, base[i]?.p99];
+    if (typeof x !== 'number' || typeof y !== 'number') continue;
+    oursP99.push(x);
+    baseP99.push(y);
+    ratios.push(x / y);
+  }
+  if (!ratios.length) return 'n/a';
+  const unit = scenario.unit;
+  return `${formatFigure(median(oursP99), unit)} / ${formatFigure(median(baseP99), unit)} (${fixed(median(ratios))})`;
+}
+
 /** One Markdown table per transport. */
 export function markdownTables(results) {
   const lines = [];
@@ -62,8 +85,8 @@ export function markdownTables(results) {
     if (!rows.length) continue;
     lines.push(`### ${transport.title}`, '');
     lines.push(
-      '| scenario | ipc-anywhere | baseline | baseline figure | ratio, median [min–max] | target | met |',
-      '|---|---|---|---|---|---|---|',
+      '| scenario | ipc-anywhere | baseline | baseline figure | ratio, median [min–max] | target | met | p99: ipc-anywhere / baseline (ratio) |',
+      '|---|---|---|---|---|---|---|---|',
     );
     for (const scenario of rows) {
       const ours = scenario.variants[OURS];
@@ -82,7 +105,7 @@ export function markdownTables(results) {
               ? 'yes'
               : '**no**';
         lines.push(
-          `| ${scenario.title} | ${formatFigure(ours.median, scenario.unit)} | ${target.baseline} | ${formatFigure(base.median, scenario.unit)} | ${ratio} | ${targetText(target)} | ${met} |`,
+          `| ${scenario.title} | ${formatFigure(ours.median, scenario.unit)} | ${target.baseline} | ${formatFigure(base.median, scenario.unit)} | ${ratio} | ${targetText(target)} | ${met} | ${p99Text(scenario, target.baseline)} |`,
         );
       }
     }
