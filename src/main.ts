@@ -4,7 +4,15 @@
  */
 import { defaultMain, type Main } from './api/main-context.js';
 
-export { addRenderer, createMain, defaultMain, type Main, type MainOptions } from './api/main-context.js';
+export {
+  addRenderer,
+  createMain,
+  defaultMain,
+  type Main,
+  type MainOptions,
+  type SetLoggerOptions,
+  setLogger,
+} from './api/main-context.js';
 export {
   type AllowedHosts,
   type AllowedOrigins,
@@ -26,7 +34,14 @@ export {
   typedWebContents,
 } from './api/typed-ipc-main.js';
 export { createWorkerRenderer, type WorkerRendererOptions, workerOf } from './api/worker-renderer.js';
-export type { Logger } from './core/main/logger.js';
+export {
+  type ConsoleStyleLogger,
+  consoleStyle,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  type LogMethod,
+} from './core/main/logger.js';
 export type {
   MainTrafficKind,
   MainTrafficListener,

@@ -36,6 +36,7 @@ export function registerLibraryCopy(logger: Logger = consoleLogger, location = t
   copies.warned = true;
   const [first, second] = copies.locations;
   logger.warn(
+    { code: IpcErrorCode.DuplicateCopy, locations: [first, second] },
     `ipc-anywhere: [${IpcErrorCode.DuplicateCopy}] a second copy of ipc-anywhere was loaded in this process (${first === second ? `${first}, loaded twice` : `${first} and ${second}`}). Each copy has its own ipcMain and webContents: handlers registered through one are not seen by renderers connected through the other (their invoke fails with "No handler registered"). Make every import resolve to one copy: see \`npm ls ipc-anywhere\`, then align the versions or run \`npm dedupe\`.`,
   );
 }

@@ -1,5 +1,5 @@
 import type { ClaimResult } from '../core/main/guest-registry.js';
-import type { Logger } from '../core/main/logger.js';
+import { LOG_LEVELS, type Logger, type LogLevel } from '../core/main/logger.js';
 import type { MainTrafficListener } from '../core/main/main-traffic.js';
 import {
   MainWorld,
@@ -9,7 +9,13 @@ import {
 } from '../core/main/main-world.js';
 import type { IpcMain, WebContents } from '../core/main/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
-import { describeValue } from '../protocol/options.js';
+import {
+  checkLogger,
+  checkLogLevel,
+  checkOptionNames,
+  checkOptionsObject,
+  describeValue,
+} from '../protocol/options.js';
 import type { MainTransport } from '../transports/transport.js';
 import { registerLibraryCopy } from './library-copies.js';
 
@@ -41,7 +47,7 @@ const worlds = new WeakMap<Main, MainWorld>();
  * Creates an isolated main world. The package's `ipcMain` and `webContents` singletons belong to the
  * default one; create more for tests or multi-tenant servers.
  * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` naming the option, for an unknown option name or a
- * value of the wrong type (`logger`, `limits`, `syncReplyTimeout`, `allowSendTo`).
+ * value of the wrong type (`logger`, `logLevel`, `limits`, `syncReplyTimeout`, `allowSendTo`).
  * @example
  * const main = createMain();
  * main.ipcMain.handle('sum', (_event, a, b) => a + b);
@@ -103,6 +109,34 @@ function worldOf(main: Main): MainWorld {
   const world = worlds.get(main);
   if (!world) throw new IpcError(IpcErrorCode.InvalidArgument, 'Expected a main created by createMain().');
   return world;
+}
+
+export interface SetLoggerOptions {
+  /** The least severe lines that reach the logger (`'silent'`, `'error'`, `'warn'`, `'info'`, `'debug'`). Default: unchanged (`'warn'` at first). */
+  logLevel?: LogLevel;
+  /** The main whose logger is set. Default: the default main (`ipcMain`'s). */
+  main?: Main;
+}
+
+/**
+ * Sets where a main reports handler errors, refusals and dropped renderers: by default the main behind
+ * the `ipcMain` singleton, which has no `createMain` call to take a `logger` option. Takes effect at once,
+ * also for servers and renderers that already exist. `logger` is called `logger.error(fields, message)`
+ * (pino and bunyan loggers as they are; `console` is adapted; wrap a console-style logger in
+ * `consoleStyle`); `undefined` keeps the current one, to change only the level.
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a logger without `error`/`warn` functions, an unknown
+ * level, or an unknown option.
+ * @example
+ * import pino from 'pino';
+ * setLogger(pino(), { logLevel: 'info' });
+ */
+export function setLogger(logger: Logger | undefined, options: SetLoggerOptions = {}): void {
+  checkOptionsObject('setLogger', options);
+  checkOptionNames('setLogger', options, ['logLevel', 'main']);
+  checkLogger('logger', logger);
+  checkLogLevel('logLevel', options.logLevel, LOG_LEVELS);
+  checkMainOption('main', options.main);
+  worldOf(options.main ?? defaultMain).logger.set(logger, options.logLevel);
 }
 
 /** The default world behind the `ipcMain` and `webContents` singletons. */

@@ -1,4 +1,4 @@
-import type { Logger } from '../core/main/logger.js';
+import { type Logger, resolveLogger } from '../core/main/logger.js';
 import { loggerOfIpcMain } from '../core/main/main-world.js';
 import type {
   IpcMain,
@@ -7,6 +7,7 @@ import type {
   WebContents,
 } from '../core/main/web-contents-impl.js';
 import { noHandlerMessage, replyWasNeverSent } from '../core/shared/electron-texts.js';
+import { IpcErrorCode } from '../protocol/errors.js';
 import { checkLogger, checkOptionNames, checkOptionsObject } from '../protocol/options.js';
 import { type ChannelValidator, checkArgs, checkedValidators, type Verdict } from './args-validator.js';
 import type {
@@ -110,7 +111,7 @@ export function typedIpcMain<C extends ChannelMap<C>>(
   checkLogger('logger', options.logger);
   const validators = checkedValidators('typedIpcMain', options.validate);
   if (validators === undefined) return ipcMain as unknown as TypedIpcMain<C>;
-  const logger = options.logger ?? loggerOfIpcMain(ipcMain);
+  const logger = options.logger === undefined ? loggerOfIpcMain(ipcMain) : resolveLogger(options.logger);
   return validatingView(ipcMain, validators, logger) as unknown as TypedIpcMain<C>;
 }
 
@@ -189,6 +190,7 @@ function validatingView(ipcMain: IpcMain, validators: Validators, logger: Logger
     const report = (verdict: Verdict): Verdict => {
       if (verdict.ok) return verdict;
       logger.warn(
+        { code: IpcErrorCode.InvalidArgument, channel, webContentsId: senderIdOf(event) },
         `ipc-anywhere: dropped a message on '${channel}': invalid arguments: ${reasonOf(verdict.reason)}`,
       );
       // A refused sendSync would otherwise block the renderer until the event is collected.
@@ -202,7 +204,7 @@ function validatingView(ipcMain: IpcMain, validators: Validators, logger: Logger
   };
 
   const reportThrow = (channel: string) => (error: unknown) =>
-    logger.error(`ipc-anywhere: a listener for '${channel}' threw:`, error);
+    logger.error({ err: error, channel }, `ipc-anywhere: a listener for '${channel}' threw`);
 
   const remember = (listener: Listener, channel: string, wrapped: Listener): void => {
     let byChannel = wrappers.get(listener);
@@ -287,4 +289,10 @@ function validatingView(ipcMain: IpcMain, validators: Validators, logger: Logger
   }
   const view = overlay(ipcMain, overrides);
   return view;
+}
+
+/** The id of the renderer that sent `event`, for a log line (the view also sees events made by tests). */
+function senderIdOf(event: object): number | undefined {
+  const id = (event as { sender?: { id?: unknown } }).sender?.id;
+  return typeof id === 'number' ? id : undefined;
 }

@@ -75,7 +75,10 @@ export function createWorkerRenderer(
     processId: worker.threadId,
   });
   worker.on('error', (error) =>
-    logger.error(`ipc-anywhere: the worker of WebContents #${contents.id} failed:`, error),
+    logger.error(
+      { err: error, webContentsId: contents.id },
+      `ipc-anywhere: the worker of WebContents #${contents.id} failed`,
+    ),
   );
   workers.set(contents, worker);
   return contents;

@@ -58,6 +58,11 @@ export const IpcErrorCode = {
   UpgradeMissing: 'ERR_IPC_UPGRADE_MISSING',
   /** Warning: a second copy of the library was loaded in the process; each copy has its own `ipcMain`. */
   DuplicateCopy: 'ERR_IPC_DUPLICATE_COPY',
+  /**
+   * Logged: main refused a message or connection by its rules (allowSendTo, allowedOrigins/allowedHosts,
+   * a <webview> message to a renderer that is not its guest, a bad sync request); nothing was dispatched.
+   */
+  Refused: 'ERR_IPC_REFUSED',
 } as const;
 
 export type IpcErrorCode = (typeof IpcErrorCode)[keyof typeof IpcErrorCode];

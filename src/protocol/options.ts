@@ -178,21 +178,35 @@ export function checkFunction(name: string, value: unknown, signature: string): 
 }
 
 /**
- * A logger: an object with `warn` and `error` functions (`console` is one).
+ * A logger: an object with `error` and `warn` functions called `(fields, message)`, pino/bunyan style,
+ * or `console` itself; `info` and `debug`, when present, must be functions too.
  * @throws IpcError `ERR_IPC_INVALID_ARGUMENT`
  */
 export function checkLogger(name: string, value: unknown): void {
   if (value === undefined) return;
-  const logger = value as { warn?: unknown; error?: unknown } | null;
+  const logger = value as Record<string, unknown> | null;
   if (
     typeof logger === 'object' &&
     logger !== null &&
+    typeof logger.error === 'function' &&
     typeof logger.warn === 'function' &&
-    typeof logger.error === 'function'
+    (logger.info === undefined || typeof logger.info === 'function') &&
+    (logger.debug === undefined || typeof logger.debug === 'function')
   )
     return;
   throw invalid(
-    `${name} must be an object with warn(...args) and error(...args) functions, such as console (got ${describeValue(value)}).`,
+    `${name} must be an object with error(fields, message) and warn(fields, message) functions, such as a pino logger or console; wrap a console-style logger as consoleStyle(logger) (got ${describeValue(value)}).`,
+  );
+}
+
+/**
+ * One of `levels` (a log level such as `'warn'`).
+ * @throws IpcError `ERR_IPC_INVALID_ARGUMENT`
+ */
+export function checkLogLevel(name: string, value: unknown, levels: readonly string[]): void {
+  if (value === undefined || (typeof value === 'string' && levels.includes(value))) return;
+  throw invalid(
+    `${name} must be one of ${levels.map((level) => `'${level}'`).join(', ')} (got ${describeValue(value)}).`,
   );
 }
 

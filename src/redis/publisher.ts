@@ -1,4 +1,5 @@
 import type { Logger } from '../core/main/logger.js';
+import { IpcErrorCode } from '../protocol/errors.js';
 import { BatchWriter } from './cluster-wire.js';
 import type { RedisLink } from './redis-link.js';
 
@@ -104,6 +105,7 @@ export class Publisher {
     if (now - this.#lostLoggedAt < LOSS_LOG_INTERVAL_MS) return;
     this.#lostLoggedAt = now;
     this.logger().warn(
+      { code: IpcErrorCode.ClusterUnavailable, lost: this.#lost },
       `ipc-anywhere: ${this.#lost} cluster record(s) were lost on the way to other main processes: ${why}.`,
     );
     this.#lost = 0;

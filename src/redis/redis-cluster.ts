@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Cluster, ClusterMember, ClusterRenderer } from '../core/main/cluster-link.js';
-import type { Logger } from '../core/main/logger.js';
+import { codeOf, type Logger, resolveLogger } from '../core/main/logger.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import { DEFAULT_LIMITS } from '../protocol/limits.js';
 import { readBatch } from './cluster-wire.js';
@@ -56,7 +56,8 @@ export class RedisCluster extends EventEmitter implements Cluster {
   constructor(options: RedisClusterOptions = {}) {
     super();
     this.#options = resolveOptions(options);
-    this.#logger = this.#options.logger ?? consoleFallback;
+    // `console` until the cluster is attached to a main, whose logger it then uses unless given one.
+    this.#logger = resolveLogger(this.#options.logger);
     const prefix = this.#options.prefix;
     const sharedChannel = `${prefix}:all`;
     const channelOf = (node: string) => `${prefix}:node:${node}`;
@@ -78,12 +79,19 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#ids = new IdBlocks(
       this.#options.idBlockSize,
       (size) => this.#link.reserve(this.#idsKey, size, this.#idFloor()),
-      (error) => this.#logger.warn('ipc-anywhere: could not reserve WebContents ids in Redis:', error),
+      (error) =>
+        this.#logger.warn(
+          { err: error, code: codeOf(error) ?? IpcErrorCode.ClusterUnavailable },
+          'ipc-anywhere: could not reserve WebContents ids in Redis',
+        ),
     );
     this.ready = this.#start();
     // Whoever awaits `ready` sees its failure; nobody else should get an unhandled rejection.
     this.ready.catch((error) =>
-      this.#logger.error('ipc-anywhere: the Redis cluster could not start:', error),
+      this.#logger.error(
+        { err: error, code: codeOf(error) ?? IpcErrorCode.ClusterUnavailable },
+        'ipc-anywhere: the Redis cluster could not start',
+      ),
     );
   }
 
@@ -154,6 +162,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
     if (!this.#fallbackWarned) {
       this.#fallbackWarned = true;
       this.#logger.warn(
+        {},
         'ipc-anywhere: a renderer connected before the Redis cluster had ids to give (await cluster.ready before listening); it got a random id.',
       );
     }
@@ -246,7 +255,10 @@ export class RedisCluster extends EventEmitter implements Cluster {
     try {
       readBatch(bytes, (from) => (from === this.nodeId ? undefined : inbox.from(from)), DEFAULT_LIMITS);
     } catch (error) {
-      this.#logger.error('ipc-anywhere: dropped a malformed message from the Redis cluster:', error);
+      this.#logger.error(
+        { err: error, code: codeOf(error) ?? IpcErrorCode.Decode },
+        'ipc-anywhere: dropped a malformed message from the Redis cluster',
+      );
     }
   }
 
@@ -271,6 +283,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#out.queue();
     for (const node of membership.expire(Date.now(), this.#options.heartbeatTimeout)) {
       this.#logger.warn(
+        { code: IpcErrorCode.ClusterUnavailable, node },
         `ipc-anywhere: main process ${node} sent no heartbeat for ${this.#options.heartbeatTimeout} ms; its renderers are gone.`,
       );
       this.#calls.end(node, nodeLeft(node));
@@ -286,12 +299,15 @@ export class RedisCluster extends EventEmitter implements Cluster {
     // Nobody could be heard while this process was cut off: that silence is not theirs.
     this.#membership?.forgive(Date.now());
     if (again) {
-      this.#logger.warn(`ipc-anywhere: reconnected to Redis after ${downtimeMs} ms.`);
+      this.#logger.warn({ downtimeMs }, `ipc-anywhere: reconnected to Redis after ${downtimeMs} ms.`);
       // Redis may have come back without the id counter: put it back above every id in use.
       this.#link
         .reserve(this.#idsKey, 0, this.#idFloor())
         .catch((error) =>
-          this.#logger.warn('ipc-anywhere: could not restore the WebContents id counter:', error),
+          this.#logger.warn(
+            { err: error, code: codeOf(error) ?? IpcErrorCode.ClusterUnavailable },
+            'ipc-anywhere: could not restore the WebContents id counter',
+          ),
         );
     }
     this.#hello();
@@ -305,6 +321,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
     if (now - this.#failingLoggedAt < FAILING_LOG_INTERVAL_MS) return;
     this.#failingLoggedAt = now;
     this.#logger.warn(
+      { code: IpcErrorCode.ClusterUnavailable },
       `ipc-anywhere: cannot reach Redis (${cause.message}); node-redis keeps trying. Messages for other main processes are dropped meanwhile.`,
     );
   }
@@ -313,6 +330,7 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.#downSince = Date.now();
     const error = unavailable(`This process lost its connection to Redis: ${cause.message}`, cause);
     this.#logger.warn(
+      { code: error.code },
       `ipc-anywhere: [${error.code}] ${error.message} Messages for other main processes are dropped until it is back.`,
     );
     // Their answers may be lost with the connection: nobody should wait for them.
@@ -320,12 +338,6 @@ export class RedisCluster extends EventEmitter implements Cluster {
     this.emit('down', error);
   }
 }
-
-/** Logs to `console` until the cluster is attached to a main (whose logger it then uses). */
-const consoleFallback: Logger = {
-  warn: (...args) => console.warn(...args),
-  error: (...args) => console.error(...args),
-};
 
 function unavailable(message: string, cause?: unknown): IpcError {
   return new IpcError(IpcErrorCode.ClusterUnavailable, message, cause === undefined ? undefined : { cause });

@@ -113,10 +113,30 @@ export interface RendererTransport {
 }
 
 /**
- * Where the main side reports what Electron prints (handler errors, sync warnings) and dropped peers.
+ * What a log line carries besides its message, pino/bunyan style: `err` holds the Error (under the key
+ * those loggers serialize with message and stack), `code` an `ERR_IPC_*` code for every refusal and drop,
+ * and the renderer and channel concerned where known.
+ */
+export interface LogFields {
+  readonly err?: unknown;
+  readonly code?: string;
+  readonly webContentsId?: number;
+  readonly channel?: string;
+  readonly url?: string;
+  readonly [field: string]: unknown;
+}
+
+/** One log level of a {@link Logger}: structured fields first, then the message (pino's order). */
+export type LogMethod = (fields: LogFields, message: string) => void;
+
+/**
+ * Where the main side reports handler errors, sync warnings, refusals and dropped peers. pino and bunyan
+ * loggers are one as they are; `console` is adapted (see `consoleStyle` in ipc-anywhere/main).
  * Declared here, at the bottom of its users, so transports can log without depending on core.
  */
 export interface Logger {
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
+  error: LogMethod;
+  warn: LogMethod;
+  info?: LogMethod;
+  debug?: LogMethod;
 }

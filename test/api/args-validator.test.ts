@@ -125,7 +125,7 @@ describe('validators given when a typed view is made', () => {
     ipcRenderer.send('log', 7);
     await tick();
     expect(seen).toHaveBeenCalledTimes(1);
-    expect(logger.warn.mock.calls[0]![0]).toContain('args[0]');
+    expect(logger.warn.mock.calls[0]![1]).toContain('args[0]');
   });
 });
 
@@ -140,8 +140,11 @@ describe('Standard Schema validators in main', () => {
       /^Error invoking remote method 'add': TypeError: args\[1\]: /,
     );
     expect(handler).toHaveBeenCalledTimes(1);
-    expect(logger.error).toHaveBeenCalledWith("Error occurred in handler for 'add':", expect.any(TypeError));
-    const reported = logger.error.mock.calls[0]![1] as TypeError & { issues: unknown[] };
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.any(TypeError) }),
+      "Error occurred in handler for 'add'",
+    );
+    const reported = logger.error.mock.calls[0]![0].err as TypeError & { issues: unknown[] };
     expect(reported.issues).toHaveLength(1);
   });
 
@@ -155,7 +158,7 @@ describe('Standard Schema validators in main', () => {
     await tick();
     expect(seen).toEqual(['ok', 'again ok']);
     expect(logger.warn).toHaveBeenCalledTimes(1);
-    expect(logger.warn.mock.calls[0]![0]).toMatch(
+    expect(logger.warn.mock.calls[0]![1]).toMatch(
       /^ipc-anywhere: dropped a message on 'log': invalid arguments: args\[0\]: /,
     );
   });
@@ -194,7 +197,7 @@ describe('Standard Schema validators in main', () => {
     ipcRenderer.send('log', 'text');
     await tick();
     expect(seen).not.toHaveBeenCalled();
-    expect(logger.warn.mock.calls[0]![0]).toContain('not the argument list');
+    expect(logger.warn.mock.calls[0]![1]).toContain('not the argument list');
   });
 
   it('waits for an async schema and keeps the order of a channel’s messages', async () => {
@@ -226,7 +229,10 @@ describe('Standard Schema validators in main', () => {
     ipcRenderer.send('log', 'boom');
     ipcRenderer.send('log', 'after');
     await vi.waitFor(() => expect(seen).toEqual(['after']), { timeout: 2000 });
-    expect(logger.error).toHaveBeenCalledWith("ipc-anywhere: a listener for 'log' threw:", expect.any(Error));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.any(Error) }),
+      "ipc-anywhere: a listener for 'log' threw",
+    );
   });
 
   it('an async check does not let two calls through a handleOnce handler', async () => {
@@ -276,6 +282,7 @@ describe('Standard Schema validators in main', () => {
     await vi.waitFor(() => expect(seen).toHaveBeenCalledTimes(1), { timeout: 2000 });
     expect(seen).toHaveBeenCalledWith(expect.anything(), 'yes');
     expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT', channel: 'log' }),
       "ipc-anywhere: dropped a message on 'log': invalid arguments: expected a string",
     );
   });

@@ -16,7 +16,7 @@ describe('registerLibraryCopy', () => {
       registerLibraryCopy(logger, '/app/node_modules/plugin/node_modules/ipc-anywhere/');
       registerLibraryCopy(logger, '/third/');
       expect(logger.warn).toHaveBeenCalledTimes(1);
-      const text = String(logger.warn.mock.calls[0]![0]);
+      const text = String(logger.warn.mock.calls[0]![1]);
       expect(text).toContain(`[${IpcErrorCode.DuplicateCopy}]`);
       expect(text).toContain(
         '/app/node_modules/ipc-anywhere/ and /app/node_modules/plugin/node_modules/ipc-anywhere/',

@@ -157,10 +157,22 @@ describe('createMain options', () => {
     );
   });
 
-  it('refuses a logger without warn and error functions', () => {
-    expect(() => createMain({ logger: {} as never })).toThrow(invalid('logger', 'warn', 'error'));
+  it('refuses a logger without error and warn functions, pointing at consoleStyle', () => {
+    expect(() => createMain({ logger: {} as never })).toThrow(
+      invalid('logger', 'error(fields, message)', 'warn(fields, message)', 'consoleStyle(logger)'),
+    );
     expect(() => createMain({ logger: { warn: () => {} } as never })).toThrow(invalid('logger'));
     expect(() => createMain({ logger: 'console' as never })).toThrow(invalid('logger'));
+    const noInfo = { error() {}, warn() {}, info: 'yes' };
+    expect(() => createMain({ logger: noInfo as never })).toThrow(invalid('logger'));
+  });
+
+  it('refuses an unknown logLevel, listing the levels', () => {
+    expect(() => createMain({ logLevel: 'verbose' as never })).toThrow(
+      invalid('logLevel', "'silent', 'error', 'warn', 'info', 'debug'", '"verbose"'),
+    );
+    expect(() => createMain({ logLevel: 2 as never })).toThrow(invalid('logLevel', '(got 2)'));
+    expect(() => createMain({ loglevel: 'warn' } as never)).toThrow(invalid("did you mean 'logLevel'"));
   });
 
   it('refuses a bad syncReplyTimeout or allowSendTo, and options that are not an object', () => {
@@ -173,6 +185,7 @@ describe('createMain options', () => {
     expect(() =>
       createMain({
         logger: { warn() {}, error() {} },
+        logLevel: 'debug',
         limits: { maxPayload: 1 << 20 },
         syncReplyTimeout: 1000,
         allowSendTo: () => true,

@@ -38,7 +38,10 @@ describe('typedIpcMain', () => {
       "Error invoking remote method 'add': TypeError: expected numbers",
     );
     expect(handler).toHaveBeenCalledTimes(1);
-    expect(logger.error).toHaveBeenCalledWith("Error occurred in handler for 'add':", expect.any(TypeError));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.any(TypeError) }),
+      "Error occurred in handler for 'add'",
+    );
   });
 
   it('validates handleOnce handlers too, and the refused call does not use up the handler', async () => {
@@ -63,6 +66,7 @@ describe('typedIpcMain', () => {
     expect(seen).toEqual(['wc ok', 'ok', 'again ok']);
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' }),
       "ipc-anywhere: dropped a message on 'log': invalid arguments: expected one string",
     );
   });
@@ -88,6 +92,7 @@ describe('typedIpcMain', () => {
     expect(ipcRenderer.sendSync('get', 'a')).toBe('value of a');
     expect(ipcRenderer.sendSync('get', 1)).toEqual({ error: 'reply was never sent' });
     expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' }),
       "ipc-anywhere: dropped a message on 'get': invalid arguments: expected one string",
     );
   });
@@ -128,6 +133,7 @@ describe('typedIpcMain', () => {
     ipc.createRenderer().ipcRenderer.send('log');
     await tick();
     expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_INVALID_ARGUMENT' }),
       "ipc-anywhere: dropped a message on 'log': invalid arguments: expected one string",
     );
   });

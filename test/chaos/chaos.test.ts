@@ -49,6 +49,8 @@ const plan = (index: number, page: boolean): DrivePlan => ({
   settleMs: 100,
 });
 
+const withError = (fields: { err?: unknown }): unknown[] => (fields.err === undefined ? [] : [fields.err]);
+
 /** Main's log: errors, and warnings (a drop and a resume each log one) up to a bound. */
 function keepingLogger() {
   const log = { warnings: [] as string[], errors: [] as string[] };
@@ -57,10 +59,11 @@ function keepingLogger() {
   return {
     log,
     logger: {
-      warn: (...args: unknown[]) => {
-        if (log.warnings.length < 100_000) log.warnings.push(text(args));
+      warn: (fields: { err?: unknown }, message: string) => {
+        if (log.warnings.length < 100_000) log.warnings.push(text([message, ...withError(fields)]));
       },
-      error: (...args: unknown[]) => log.errors.push(text(args)),
+      error: (fields: { err?: unknown }, message: string) =>
+        log.errors.push(text([message, ...withError(fields)])),
     },
   };
 }

@@ -19,7 +19,7 @@ import {
   SYNC_PATH,
   SyncHeader,
 } from '../../src/transports/websocket/wire.js';
-import { recordingLogger } from '../conformance/harness.js';
+import { logText, recordingLogger } from '../conformance/harness.js';
 import { type RawClient, rawClient } from '../transports/websocket/raw-client.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -103,7 +103,10 @@ describe('a sync request that reaches main twice (an HTTP client resending it af
     await sleep(50);
     raw.socket.send(frame({ kind: MessageKind.Send, seq: 1, channel: 'note', args: [] }));
     const closed = await Promise.race([raw.closed, sleep(300).then(() => 'open')]);
-    expect({ closed, errors: log.error.flat().map(String) }).toEqual({ closed: 'open', errors: [] });
+    expect({ closed, errors: log.error.map((entry) => logText([entry])) }).toEqual({
+      closed: 'open',
+      errors: [],
+    });
     expect(await again).toEqual({ status: 200, value: 'answer' });
     expect(runs).toBe(1);
   });
@@ -123,7 +126,7 @@ describe('a sync request that reaches main twice (an HTTP client resending it af
     // The answer was lost with the connection: the client sends the same request again.
     const again = await post(server, raw.key, body, { timeoutMs: 500 });
     const closed = await Promise.race([raw.closed, sleep(100).then(() => 'open')]);
-    expect({ again, closed, errors: log.error.flat().map(String) }).toEqual({
+    expect({ again, closed, errors: log.error.map((entry) => logText([entry])) }).toEqual({
       again: { status: 200, value: 'answer' },
       closed: 'open',
       errors: [],

@@ -150,7 +150,8 @@ describe('a main world in a cluster', () => {
     ]);
     // One log line for a burst of drops.
     expect(loggerA.warn).toHaveBeenCalledTimes(1);
-    expect(String(loggerA.warn.mock.calls[0]![0])).toContain(IpcErrorCode.ClusterUnavailable);
+    expect(String(loggerA.warn.mock.calls[0]![1])).toContain(IpcErrorCode.ClusterUnavailable);
+    expect(loggerA.warn.mock.calls[0]![0]).toMatchObject({ code: IpcErrorCode.ClusterUnavailable });
     clusterA.up = true;
     proxy.send('m', 3);
     await flush();

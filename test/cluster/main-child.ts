@@ -26,9 +26,12 @@ const record = (level: string, args: unknown[]) => {
     `${level}: ${args.map((a) => (a instanceof Error ? `${(a as { code?: string }).code ?? a.name}: ${a.message}` : String(a))).join(' ')}`,
   );
 };
+/** A structured log call as the words it would print: the message, then the error. */
+const line = (fields: { err?: unknown }, message: string) =>
+  fields.err === undefined ? [message] : [message, fields.err];
 const logger = {
-  warn: (...args: unknown[]) => record('warn', args),
-  error: (...args: unknown[]) => record('error', args),
+  warn: (fields: { err?: unknown }, message: string) => record('warn', line(fields, message)),
+  error: (fields: { err?: unknown }, message: string) => record('error', line(fields, message)),
 };
 
 const cluster = redisCluster({

@@ -1,4 +1,4 @@
-import type { IpcMain, WebContents, WebContentsModule } from '../../src/main.js';
+import type { IpcMain, LogFields, Logger, WebContents, WebContentsModule } from '../../src/main.js';
 import type { IpcRenderer } from '../../src/renderer.js';
 
 /** What renderer-side test code can use. It runs in the renderer (another thread, a browser page...). */
@@ -24,7 +24,7 @@ export interface ConformanceTarget {
   readonly ipcMain: IpcMain;
   readonly webContents: WebContentsModule;
   /** Warnings and errors main reported (handler errors, sync warnings, dropped connections). */
-  readonly log: { warn: unknown[][]; error: unknown[][] };
+  readonly log: RecordedLog;
   createRenderer(): Promise<RendererHandle>;
   close(): Promise<void>;
 }
@@ -51,17 +51,37 @@ export interface TargetFactory {
   create(): Promise<ConformanceTarget>;
 }
 
-/** A logger that records, for targets to pass to their main. */
-export function recordingLogger(): {
-  logger: { warn(...a: unknown[]): void; error(...a: unknown[]): void };
-  log: ConformanceTarget['log'];
-} {
-  const log = { warn: [] as unknown[][], error: [] as unknown[][] };
+/** One line main logged: its message and its structured fields (`err`, `code`, `channel`, ...). */
+export interface LogEntry {
+  readonly message: string;
+  readonly fields: LogFields;
+}
+
+export interface RecordedLog {
+  warn: LogEntry[];
+  error: LogEntry[];
+}
+
+/** A structured logger that records, for targets to pass to their main. */
+export function recordingLogger(): { logger: Logger; log: RecordedLog } {
+  const log: RecordedLog = { warn: [], error: [] };
   return {
     log,
     logger: {
-      warn: (...args) => log.warn.push(args),
-      error: (...args) => log.error.push(args),
+      warn: (fields, message) => log.warn.push({ message, fields }),
+      error: (fields, message) => log.error.push({ message, fields }),
     },
   };
+}
+
+/** Everything `entries` say, one line each: the message, then the code and the error when there are. */
+export function logText(entries: readonly LogEntry[]): string {
+  return entries
+    .map(({ message, fields }) =>
+      [message, fields.code, fields.err]
+        .filter((part) => part !== undefined)
+        .map(String)
+        .join(' '),
+    )
+    .join('\n');
 }

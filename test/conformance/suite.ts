@@ -448,9 +448,10 @@ export function defineConformanceSuite(factory: TargetFactory): void {
       it("returns { error: 'reply was never sent' } at once and warns when nothing listens", async () => {
         const result = await renderer.run(({ ipcRenderer }) => ipcRenderer.sendSync('nobody-listens', 1));
         expect(result).toEqual({ error: 'reply was never sent' });
-        expect(target.log.warn).toContainEqual([
-          `WebContents #${renderer.webContents.id} called ipcRenderer.sendSync() with 'nobody-listens' channel without listeners.`,
-        ]);
+        expect(target.log.warn).toContainEqual({
+          message: `WebContents #${renderer.webContents.id} called ipcRenderer.sendSync() with 'nobody-listens' channel without listeners.`,
+          fields: { channel: 'nobody-listens', webContentsId: renderer.webContents.id },
+        });
       });
 
       it("returns { error: 'reply was never sent' } when listeners drop the event", async () => {
@@ -561,8 +562,9 @@ export function defineConformanceSuite(factory: TargetFactory): void {
           ),
         );
         expect(message).toBe("Error invoking remote method 'test': Error: some error");
-        expect(target.log.error[0]?.[0]).toBe("Error occurred in handler for 'test':");
-        expect(String(target.log.error[0]?.[1])).toBe('Error: some error');
+        expect(target.log.error[0]?.message).toBe("Error occurred in handler for 'test'");
+        expect(target.log.error[0]?.fields.channel).toBe('test');
+        expect(String(target.log.error[0]?.fields.err)).toBe('Error: some error');
       });
 
       it('receives an error from an asynchronous handler', async () => {
@@ -587,7 +589,8 @@ export function defineConformanceSuite(factory: TargetFactory): void {
           ),
         );
         expect(message).toBe("Error invoking remote method 'test': Error: No handler registered for 'test'");
-        expect(target.log.error[0]?.[0]).toBe("Error occurred in handler for 'test':");
+        expect(target.log.error[0]?.message).toBe("Error occurred in handler for 'test'");
+        expect(target.log.error[0]?.fields.channel).toBe('test');
       });
 
       it('throws an error when invoking a handler that was removed', async () => {

@@ -73,7 +73,7 @@ describe('frame fuzzer: decodeFrame and MainSession', () => {
     const gc = collector();
     const rng = new Rng(SEED);
     const logged: string[] = [];
-    const logger = { warn: () => {}, error: (...args: unknown[]) => logged.push(String(args[0])) };
+    const logger = { warn: () => {}, error: (_fields: object, message: string) => logged.push(message) };
     const main = createMain({ logger, syncReplyTimeout: 1000 });
     let dispatched = 0;
     for (const channel of CHANNELS) {

@@ -25,8 +25,14 @@ function describe(value) {
   return typeof value === 'string' ? value : String(value);
 }
 
+/** A structured log call as the words it would print: the message, then the error. */
+const line = (fields, message) => (fields.err === undefined ? [message] : [message, fields.err]);
+
 const main = createMain({
-  logger: { warn: (...args) => record('warn', args), error: (...args) => record('error', args) },
+  logger: {
+    warn: (fields, message) => record('warn', line(fields, message)),
+    error: (fields, message) => record('error', line(fields, message)),
+  },
   ...options.main,
 });
 const { ipcMain, webContents } = main;

@@ -82,7 +82,10 @@ describe('default limits on each side', () => {
     const closed = new Promise((resolve) => webContents.once('destroyed', resolve));
     ipcRenderer.send('upload', records);
     await closed;
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('[ERR_IPC_LIMIT_EXCEEDED]'));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_LIMIT_EXCEEDED' }),
+      expect.stringContaining('[ERR_IPC_LIMIT_EXCEEDED]'),
+    );
     ipc.close();
   });
 });

@@ -213,7 +213,10 @@ describe('createIPCMock: what behaves differently from electron-mock-ipc', () =>
     expect((error as Error).message).toBe("Error invoking remote method 'fails': Error: not found");
     expect((error as { code?: string }).code).toBeUndefined();
     // Main logs what the handler threw, as Electron's main does.
-    expect(logger.error).toHaveBeenCalledWith("Error occurred in handler for 'fails':", thrown);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: thrown }),
+      "Error occurred in handler for 'fails'",
+    );
   });
 
   it('refuses a second handle() on a channel; electron-mock-ipc accepts it', async () => {

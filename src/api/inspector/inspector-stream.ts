@@ -84,7 +84,7 @@ export class InspectorStream {
     try {
       this.#tick();
     } catch (error) {
-      this.logger.error('ipc-anywhere: the inspector failed to send an update:', error);
+      this.logger.error({ err: error }, 'ipc-anywhere: the inspector failed to send an update');
     }
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../core/main/logger.js';
 import type { WebContents } from '../../core/main/web-contents-impl.js';
+import { IpcErrorCode } from '../../protocol/errors.js';
 import type { HostCheck } from '../../transports/websocket/host-check.js';
 import type { OriginPolicy } from '../../transports/websocket/origin-policy.js';
 import type { Main } from '../main-context.js';
@@ -77,7 +78,7 @@ export class Inspector {
       this.#serve(path, req, res);
     } catch (error) {
       // Thrown from a request listener, it would end the process.
-      this.host.logger.error('ipc-anywhere: inspector request failed:', error);
+      this.host.logger.error({ err: error, url: req.url }, 'ipc-anywhere: inspector request failed');
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     }
@@ -130,6 +131,7 @@ export class Inspector {
     if (this.#loggedOrigins.size < MAX_LOGGED_ORIGINS && !this.#loggedOrigins.has(shown)) {
       this.#loggedOrigins.add(shown);
       this.host.logger.warn(
+        { code: IpcErrorCode.Refused, origin: shown, url: req.url },
         `ipc-anywhere: refused an inspector request from origin ${shown}: not in allowedOrigins.`,
       );
     }

@@ -1,6 +1,6 @@
 import { IpcError, IpcErrorCode, isIpcError } from '../../protocol/errors.js';
 import type { Cluster, ClusterMember, ClusterRenderer } from './cluster-link.js';
-import type { Logger } from './logger.js';
+import { codeOf, type Logger } from './logger.js';
 import { type RendererLink, WebContents } from './web-contents-impl.js';
 
 /** A flood of drops (Redis is down, a broadcast loop goes on) writes one line per interval, with a count. */
@@ -128,8 +128,8 @@ export class ClusterView implements ClusterMember {
       target.sendChannelMessage(channel, args, senderId);
     } catch (error) {
       this.logger.warn(
-        `ipc-anywhere: a message from another main process could not be delivered to WebContents #${targetId}:`,
-        error,
+        { err: error, code: codeOf(error), channel, webContentsId: targetId },
+        `ipc-anywhere: a message from another main process could not be delivered to WebContents #${targetId}`,
       );
     }
   }
@@ -160,6 +160,7 @@ export class ClusterView implements ClusterMember {
     if (existing) this.#destroy(existing);
     if (this.local.sessionFor(renderer.id)) {
       this.logger.error(
+        { code: IpcErrorCode.Protocol, webContentsId: renderer.id },
         `ipc-anywhere: another main process reported WebContents #${renderer.id}, which is connected here; ignored (do two clusters share one Redis prefix?).`,
       );
       return;
@@ -220,8 +221,8 @@ export class ClusterView implements ClusterMember {
       this.cluster.closeRenderer(link.node, link.webContents.id);
     } catch (error) {
       this.logger.warn(
-        `ipc-anywhere: could not ask another main process to close WebContents #${link.webContents.id}:`,
-        error,
+        { err: error, code: codeOf(error), webContentsId: link.webContents.id },
+        `ipc-anywhere: could not ask another main process to close WebContents #${link.webContents.id}`,
       );
     }
   }
@@ -231,6 +232,7 @@ export class ClusterView implements ClusterMember {
     if (now - this.#droppedLoggedAt >= DROP_LOG_INTERVAL_MS) {
       this.#droppedLoggedAt = now;
       this.logger.warn(
+        { code: error.code, channel, webContentsId: contents.id, dropped: this.#dropped },
         `ipc-anywhere: dropped ${this.#dropped} message(s) for renderers of other main processes (last: '${channel}' to WebContents #${contents.id}): [${error.code}] ${error.message}`,
       );
       this.#dropped = 0;
@@ -239,7 +241,10 @@ export class ClusterView implements ClusterMember {
     try {
       contents.emit('ipc-message-dropped', error, channel);
     } catch (listenerError) {
-      this.logger.error(`ipc-anywhere: a listener for 'ipc-message-dropped' threw:`, listenerError);
+      this.logger.error(
+        { err: listenerError, channel, webContentsId: contents.id },
+        `ipc-anywhere: a listener for 'ipc-message-dropped' threw`,
+      );
     }
   }
 
@@ -259,7 +264,10 @@ export class ClusterView implements ClusterMember {
     try {
       link.webContents.emit('destroyed');
     } catch (error) {
-      this.logger.error(`ipc-anywhere: a listener for 'destroyed' threw:`, error);
+      this.logger.error(
+        { err: error, webContentsId: link.webContents.id },
+        `ipc-anywhere: a listener for 'destroyed' threw`,
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'events';
 import { decode, encode } from '../../protocol/codec/index.js';
 import {
-  handlerErrorLogPrefix,
+  handlerErrorMessage,
   noHandlerMessage,
   replyWasNeverSent,
   sendSyncWithoutListenersWarning,
@@ -34,6 +34,7 @@ export interface DispatchWorld {
  */
 function emitSafely(
   world: DispatchWorld,
+  sender: WebContents,
   emitter: EventEmitter,
   name: string,
   event: unknown,
@@ -43,7 +44,7 @@ function emitSafely(
   try {
     emitter.emit(name, event, ...args);
   } catch (error) {
-    reportListenerError(world, `'${name}'`, error);
+    reportListenerError(world, `'${name}'`, error, name, sender);
   }
 }
 
@@ -60,12 +61,21 @@ function emitOnContents(
   try {
     sender.emit(name, event, channel, ...args);
   } catch (error) {
-    reportListenerError(world, `'${name}' (channel '${channel}')`, error);
+    reportListenerError(world, `'${name}' (channel '${channel}')`, error, channel, sender);
   }
 }
 
-function reportListenerError(world: DispatchWorld, what: string, error: unknown): void {
-  world.logger.error(`ipc-anywhere: a listener for ${what} threw:`, error);
+function reportListenerError(
+  world: DispatchWorld,
+  what: string,
+  error: unknown,
+  channel: string,
+  sender: WebContents,
+): void {
+  world.logger.error(
+    { err: error, channel, webContentsId: sender.id },
+    `ipc-anywhere: a listener for ${what} threw`,
+  );
 }
 
 export function dispatchSend(
@@ -76,8 +86,8 @@ export function dispatchSend(
 ): void {
   const event = createMessageEvent(sender);
   emitOnContents(world, sender, 'ipc-message', event, channel, args);
-  emitSafely(world, sender.ipc, channel, event, args);
-  emitSafely(world, world.ipcMain, channel, event, args);
+  emitSafely(world, sender, sender.ipc, channel, event, args);
+  emitSafely(world, sender, world.ipcMain, channel, event, args);
 }
 
 /**
@@ -99,8 +109,8 @@ export function dispatchPostMessage(
   }
   const event = createPortsEvent(sender, ports);
   const args = [message];
-  emitSafely(world, sender.ipc, channel, event, args);
-  emitSafely(world, world.ipcMain, channel, event, args);
+  emitSafely(world, sender, sender.ipc, channel, event, args);
+  emitSafely(world, sender, world.ipcMain, channel, event, args);
 }
 
 const droppedSyncEvents =
@@ -138,14 +148,17 @@ export function dispatchSendSync(
     sender.ipc.listenerCount(channel) > 0 ||
     world.ipcMain.listenerCount(channel) > 0;
   if (!hasListeners) {
-    world.logger.warn(sendSyncWithoutListenersWarning(sender.id, channel));
+    world.logger.warn(
+      { channel, webContentsId: sender.id },
+      sendSyncWithoutListenersWarning(sender.id, channel),
+    );
     answer(replyWasNeverSent());
     return;
   }
   const event = createSyncEvent(sender, answer);
   emitOnContents(world, sender, 'ipc-message-sync', event, channel, args);
-  emitSafely(world, sender.ipc, channel, event, args);
-  emitSafely(world, world.ipcMain, channel, event, args);
+  emitSafely(world, sender, sender.ipc, channel, event, args);
+  emitSafely(world, sender, world.ipcMain, channel, event, args);
   if (answered) return;
   if (failed) {
     // The value was refused and nobody set another: the page need not block until the deadline.
@@ -173,7 +186,7 @@ export function dispatchInvoke(
   reply: (outcome: InvokeOutcome) => void,
 ): void {
   const fail = (error: unknown): void => {
-    world.logger.error(handlerErrorLogPrefix(channel), error);
+    world.logger.error({ err: error, channel, webContentsId: sender.id }, handlerErrorMessage(channel));
     reply(outcomeOfThrown(world, channel, error));
   };
   const handler = invokeHandlerOf(sender.ipc, channel) ?? invokeHandlerOf(world.ipcMain, channel);
@@ -207,7 +220,7 @@ function outcomeOfThrown(world: DispatchWorld, channel: string, error: unknown):
   try {
     text = (error as { toString(): unknown }).toString();
   } catch (cause) {
-    world.logger.error(toStringFailedLog(channel), cause);
+    world.logger.error({ err: cause, channel }, toStringFailedLog(channel));
     return { ok: false, error: replyWasNeverSent().error };
   }
   if (!text) return { ok: true, value: undefined };
@@ -216,11 +229,11 @@ function outcomeOfThrown(world: DispatchWorld, channel: string, error: unknown):
   try {
     return { ok: false, error: String(decode(encode(text))) };
   } catch (cause) {
-    world.logger.error(toStringFailedLog(channel), cause);
+    world.logger.error({ err: cause, channel }, toStringFailedLog(channel));
     return { ok: false, error: replyWasNeverSent().error };
   }
 }
 
 function toStringFailedLog(channel: string): string {
-  return `ipc-anywhere: what the handler for '${channel}' threw has no usable toString(), so the renderer gets 'reply was never sent':`;
+  return `ipc-anywhere: what the handler for '${channel}' threw has no usable toString(), so the renderer gets 'reply was never sent'`;
 }

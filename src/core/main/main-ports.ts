@@ -4,6 +4,7 @@ import { PortLink } from '../shared/port-link.js';
 import type { Unnumbered } from '../shared/sequenced-link.js';
 import type { NativePort, TransferCursor } from '../shared/virtual-ports.js';
 import { type DispatchWorld, dispatchPostMessage } from './dispatch.js';
+import { codeOf } from './logger.js';
 import { MessagePortMain, wrapNativePort } from './message-port-main.js';
 import type { WebContents } from './web-contents-impl.js';
 
@@ -59,8 +60,8 @@ export class MainPorts extends PortLink {
 
   portError(portId: number, error: unknown): void {
     this.world.logger.warn(
-      `ipc-anywhere: a message on a MessagePort to WebContents #${this.owner.webContents.id} was dropped (port ${portId}):`,
-      error,
+      { err: error, code: codeOf(error), webContentsId: this.owner.webContents.id, portId },
+      `ipc-anywhere: a message on a MessagePort to WebContents #${this.owner.webContents.id} was dropped (port ${portId})`,
     );
   }
 }

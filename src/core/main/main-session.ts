@@ -12,7 +12,7 @@ import {
 import { createSecretToken } from '../../protocol/secret-token.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { MainTransport, MainTransportEvents, SyncResponder } from '../../transports/transport.js';
-import { handlerErrorLogPrefix } from '../shared/electron-texts.js';
+import { handlerErrorMessage } from '../shared/electron-texts.js';
 import type { FrameSink, Outbox } from '../shared/outbox.js';
 import { DUPLICATE, SequencedLink, type Unnumbered } from '../shared/sequenced-link.js';
 import { isNativePort, type NativePort, TransferCursor } from '../shared/virtual-ports.js';
@@ -24,6 +24,7 @@ import {
   type InvokeOutcome,
 } from './dispatch.js';
 import type { GuestRegistry } from './guest-registry.js';
+import { codeOf } from './logger.js';
 import { type MainPortSession, MainPorts } from './main-ports.js';
 import type { MainTraffic, MainTrafficKind } from './main-traffic.js';
 import type { MessagePortMain } from './message-port-main.js';
@@ -218,7 +219,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
         return;
       } catch (cause) {
         // As in Electron, the renderer's invoke rejects with what went wrong, and main logs it.
-        this.world.logger.error(handlerErrorLogPrefix(channel), cause);
+        this.world.logger.error(
+          { err: cause, channel, webContentsId: this.contents.id },
+          handlerErrorMessage(channel),
+        );
         // Electron's own text for what cannot be cloned; the code for what is ours alone.
         error = isIpcError(cause, IpcErrorCode.PayloadTooLarge) ? codedErrorText(cause) : String(cause);
       }
@@ -313,6 +317,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     if (this.closed) return;
     if (this.world.traffic.active) this.world.traffic.closed(this.contents.id, reason);
     this.world.logger.error(
+      { code: reason.code, webContentsId: this.contents.id, url: this.contents.getURL() },
       `ipc-anywhere: closing WebContents #${this.contents.id}: [${reason.code}] ${reason.message}`,
     );
     this.terminate(reason);
@@ -327,13 +332,17 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     const contents = this.contents;
     if (this.world.traffic.active) this.world.traffic.dropped(contents.id, kind, channel, error);
     this.world.logger.warn(
+      { code: error.code, channel, webContentsId: contents.id },
       `ipc-anywhere: dropped a message on '${channel}' to WebContents #${contents.id}: [${error.code}] ${error.message}`,
     );
     if (contents.listenerCount('ipc-message-dropped') === 0) return;
     try {
       contents.emit('ipc-message-dropped', error, channel);
     } catch (listenerError) {
-      this.world.logger.error(`ipc-anywhere: a listener for 'ipc-message-dropped' threw:`, listenerError);
+      this.world.logger.error(
+        { err: listenerError, channel, webContentsId: contents.id },
+        `ipc-anywhere: a listener for 'ipc-message-dropped' threw`,
+      );
     }
   }
 
@@ -387,8 +396,8 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
       this.frameTransfer = NO_TRANSFER;
       // Listeners' errors are caught where they run; this is the last line that keeps main running.
       this.world.logger.error(
-        `ipc-anywhere: internal error while handling a message from WebContents #${this.contents.id}; closing it:`,
-        error,
+        { err: error, code: IpcErrorCode.Protocol, webContentsId: this.contents.id },
+        `ipc-anywhere: internal error while handling a message from WebContents #${this.contents.id}; closing it`,
       );
       this.terminate(
         new IpcError(IpcErrorCode.Protocol, `Internal error while handling a message: ${String(error)}`),
@@ -496,6 +505,12 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
               this.world.traffic.refused(contents.id, 'sendTo', message.channel, 'refused by allowSendTo');
             }
             this.world.logger.warn(
+              {
+                code: IpcErrorCode.Refused,
+                channel: message.channel,
+                webContentsId: contents.id,
+                targetWebContentsId: message.webContentsId,
+              },
               `ipc-anywhere: dropped sendTo('${message.channel}') from WebContents #${contents.id} to #${message.webContentsId}: refused by allowSendTo.`,
             );
             return;
@@ -520,6 +535,12 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
             this.world.traffic.refused(contents.id, 'webviewSend', message.channel, 'not its guest');
           }
           this.world.logger.warn(
+            {
+              code: IpcErrorCode.Refused,
+              channel: message.channel,
+              webContentsId: contents.id,
+              targetWebContentsId: message.guestId,
+            },
             `ipc-anywhere: WebContents #${contents.id} tried to send to #${message.guestId}, which is not its guest; dropped.`,
           );
           return;
@@ -540,6 +561,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
         const refused = this.world.guests.register(contents, message.token);
         if (refused) {
           this.world.logger.warn(
+            { code: IpcErrorCode.Refused, webContentsId: contents.id },
             `ipc-anywhere: WebContents #${contents.id} could not register a <webview> frame: ${refused}.`,
           );
         }
@@ -566,8 +588,8 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
       forward();
     } catch (error) {
       this.world.logger.warn(
-        `ipc-anywhere: a message from WebContents #${this.contents.id} could not be relayed:`,
-        error,
+        { err: error, code: codeOf(error), webContentsId: this.contents.id },
+        `ipc-anywhere: a message from WebContents #${this.contents.id} could not be relayed`,
       );
     }
   }
@@ -604,6 +626,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     this.suspendedAt = Date.now();
     const grace = this.world.resumeGracePeriod;
     this.world.logger.warn(
+      { code: reason.code, webContentsId: this.contents.id },
       `ipc-anywhere: WebContents #${this.contents.id} lost its connection (${reason.message}); it may resume within ${grace} ms.`,
     );
     this.graceTimer = setTimeout(() => {
@@ -611,7 +634,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
         IpcErrorCode.Closed,
         `WebContents #${this.contents.id} did not reconnect within ${grace} ms (resumeGracePeriod); its session ends.`,
       );
-      this.world.logger.warn(`ipc-anywhere: ${reason.message}`);
+      this.world.logger.warn(
+        { code: reason.code, webContentsId: this.contents.id },
+        `ipc-anywhere: ${reason.message}`,
+      );
       this.vanishedWith ??= reason;
       this.terminate(reason);
     }, grace);
@@ -626,6 +652,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     const wrong = this.checkPeerReceived(received);
     if (wrong) {
       this.world.logger.warn(
+        { code: wrong.code, webContentsId: this.contents.id },
         `ipc-anywhere: refused to resume WebContents #${this.contents.id}: ${wrong.message}`,
       );
       return false;
@@ -647,6 +674,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     const replayed = this.linkUp(received, notice);
     const downtimeMs = wasDown ? Date.now() - this.suspendedAt : 0;
     this.world.logger.warn(
+      { webContentsId: this.contents.id, downtimeMs, replayedFrames: replayed },
       `ipc-anywhere: WebContents #${this.contents.id} resumed its session after ${downtimeMs} ms; ${replayed} frame(s) sent again.`,
     );
     this.emitSafely('connection-resumed', { downtimeMs, replayedFrames: replayed });
@@ -658,7 +686,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     try {
       this.contents.emit(event, detail);
     } catch (error) {
-      this.world.logger.error(`ipc-anywhere: a listener for '${event}' threw:`, error);
+      this.world.logger.error(
+        { err: error, webContentsId: this.contents.id },
+        `ipc-anywhere: a listener for '${event}' threw`,
+      );
     }
   }
 

@@ -293,7 +293,7 @@ export class MainTraffic {
         listener(record);
       } catch (error) {
         // A tap must not break the connection it watches.
-        this.logger.error('ipc-anywhere: a traffic listener (onTraffic) threw:', error);
+        this.logger.error({ err: error }, 'ipc-anywhere: a traffic listener (onTraffic) threw');
       }
     }
   }

@@ -1,9 +1,11 @@
+import { IpcErrorCode } from '../../protocol/errors.js';
 import { checkedLimits, type DecodeLimits, MAIN_DEFAULT_LIMITS } from '../../protocol/limits.js';
 import {
   checkByteCount,
   checkFunction,
   checkInterval,
   checkLogger,
+  checkLogLevel,
   checkOptionNames,
   checkOptionsObject,
 } from '../../protocol/options.js';
@@ -12,7 +14,7 @@ import { checkDeadline } from '../shared/deadline.js';
 import { type Cluster, checkCluster } from './cluster-link.js';
 import { ClusterView, describeRenderer, type RelayTarget } from './cluster-remotes.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
-import { consoleLogger, type Logger } from './logger.js';
+import { consoleLogger, LevelledLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
 import { MainSession, type SessionWorld } from './main-session.js';
 import { MainTraffic } from './main-traffic.js';
 import { IpcMain, WebContents, type WebContentsType } from './web-contents-impl.js';
@@ -26,8 +28,14 @@ export function loggerOfIpcMain(emitter: IpcMain): Logger {
 }
 
 export interface MainWorldOptions {
-  /** Where handler errors, sync warnings and closed connections are reported. Default: `console`. */
+  /**
+   * Where handler errors, sync warnings, refusals and closed connections are reported, as
+   * `logger.error(fields, message)` (pino and bunyan loggers as they are; docs/api.md#logging).
+   * Default: `console`, which prints the message, then the error.
+   */
   logger?: Logger;
+  /** The least severe lines that reach `logger`: `'silent'`, `'error'`, `'warn'`, `'info'` or `'debug'`. Default `'warn'`. */
+  logLevel?: LogLevel;
   /**
    * Hostile-input limits for everything renderers send (`maxPayload` is also announced to them).
    * Default: 16 MiB messages, depth 256, 2^20 allocation units per frame (docs/security.md).
@@ -70,6 +78,7 @@ export interface MainWorldOptions {
 /** The options {@link MainWorld} reads (any other name is refused: it would be a typo). */
 const MAIN_OPTION_NAMES = [
   'logger',
+  'logLevel',
   'limits',
   'syncReplyTimeout',
   'allowSendTo',
@@ -107,7 +116,7 @@ export interface WebContentsModule {
  */
 export class MainWorld implements SessionWorld {
   readonly ipcMain = new IpcMain();
-  readonly logger: Logger;
+  readonly logger: LevelledLogger;
   readonly limits: DecodeLimits;
   readonly syncReplyTimeout: number;
   readonly allowSendTo: ((sender: WebContents, target: WebContents) => boolean) | undefined;
@@ -132,12 +141,13 @@ export class MainWorld implements SessionWorld {
     checkOptionsObject('createMain', options);
     checkOptionNames('createMain', options, MAIN_OPTION_NAMES);
     checkLogger('logger', options.logger);
+    checkLogLevel('logLevel', options.logLevel, LOG_LEVELS);
     checkDeadline('syncReplyTimeout', options.syncReplyTimeout);
     checkFunction('allowSendTo', options.allowSendTo, '(sender, target) => boolean');
     checkInterval('resumeGracePeriod', options.resumeGracePeriod, 'no resume');
     checkByteCount('maxReplayBytes', options.maxReplayBytes, { min: 1 });
     checkCluster('cluster', options.cluster);
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = new LevelledLogger(options.logger, options.logLevel);
     this.traffic = new MainTraffic(this.logger);
     this.limits = checkedLimits(options.limits, MAIN_DEFAULT_LIMITS);
     this.syncReplyTimeout = options.syncReplyTimeout ?? 30_000;
@@ -189,7 +199,10 @@ export class MainWorld implements SessionWorld {
     const attached = info.guest ? this.guests.attach(info.guest, contents) : false;
     session.start(contents);
     if (info.guest && !attached) {
-      this.logger.warn(`ipc-anywhere: closing <webview> guest #${id}: its host or frame went away.`);
+      this.logger.warn(
+        { code: IpcErrorCode.Closed, webContentsId: id },
+        `ipc-anywhere: closing <webview> guest #${id}: its host or frame went away.`,
+      );
       contents.close();
     } else if (attached) {
       info.guest!.host.emit('did-attach-webview', {}, contents);

@@ -148,6 +148,9 @@ export function emitGone(contents: WebContents, error: IpcError, logger: Logger)
       error,
     });
   } catch (listenerError) {
-    logger.error(`ipc-anywhere: a listener for 'render-process-gone' threw:`, listenerError);
+    logger.error(
+      { err: listenerError, webContentsId: contents.id },
+      `ipc-anywhere: a listener for 'render-process-gone' threw`,
+    );
   }
 }

@@ -115,6 +115,7 @@ export function claimLoad(world: object, token: string, successor: WebContents, 
   if (successor.mainFrame.origin !== load.predecessor.mainFrame.origin) {
     // sessionStorage never carries a token across origins: this page got it some other way.
     logger.warn(
+      { code: IpcErrorCode.Refused, webContentsId: successor.id },
       `ipc-anywhere: WebContents #${successor.id} presented the load token of WebContents #${load.predecessor.id} from another origin; ignored.`,
     );
     return;

@@ -161,6 +161,7 @@ export class PageReports implements PageView {
     if (!this.#takeConsoleToken()) {
       if (this.droppedConsoleMessages++ === 0) {
         this.logger.warn(
+          { code: IpcErrorCode.LimitExceeded, webContentsId: this.contents.id },
           `ipc-anywhere: WebContents #${this.contents.id} logs more than ${CONSOLE_PER_SECOND} console messages per second; the rest are dropped.`,
         );
       }
@@ -198,7 +199,10 @@ export class PageReports implements PageView {
     try {
       this.contents.emit(name, event, ...args);
     } catch (error) {
-      this.logger.error(`ipc-anywhere: a listener for '${name}' threw:`, error);
+      this.logger.error(
+        { err: error, webContentsId: this.contents.id },
+        `ipc-anywhere: a listener for '${name}' threw`,
+      );
     }
   }
 }

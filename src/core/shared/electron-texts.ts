@@ -14,8 +14,9 @@ export function noHandlerMessage(channel: string): string {
   return `No handler registered for '${channel}'`;
 }
 
-export function handlerErrorLogPrefix(channel: string): string {
-  return `Error occurred in handler for '${channel}':`;
+/** Main's log line for a handler that threw; the console adapter prints `:` and the error after it, as Electron. */
+export function handlerErrorMessage(channel: string): string {
+  return `Error occurred in handler for '${channel}'`;
 }
 
 export function secondHandlerMessage(channel: string): string {

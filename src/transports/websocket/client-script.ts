@@ -54,7 +54,7 @@ export class ClientScript {
         // try the next location
       }
     }
-    this.logger.error(`ipc-anywhere: browser bundle not found (looked in ${paths.join(', ')}).`);
+    this.logger.error({ paths }, `ipc-anywhere: browser bundle not found (looked in ${paths.join(', ')}).`);
     return undefined;
   }
 }
@@ -125,7 +125,7 @@ export class PreloadScripts {
     try {
       script = wrapPreload(name, await readFile(file, 'utf8'));
     } catch (error) {
-      this.logger.error(`ipc-anywhere: cannot read the preload ${file}:`, error);
+      this.logger.error({ err: error, file }, `ipc-anywhere: cannot read the preload ${file}`);
       script = `console.error(${JSON.stringify(`Unable to load preload script: ${name}`)});`;
     }
     const body = Buffer.from(script, 'utf8');

@@ -76,6 +76,7 @@ export class HostCheck {
     if (this.logged.size < MAX_LOGGED_NAMES && !this.logged.has(name)) {
       this.logged.add(name);
       this.logger.warn(
+        { code: IpcErrorCode.Refused, host: name, url: req.url },
         `ipc-anywhere: refused requests for Host '${name}': not a name this loopback server serves (DNS rebinding guard). If it is yours, add it to allowedHosts.${
           this.logged.size === MAX_LOGGED_NAMES ? ' Further refused names are not logged.' : ''
         }`,

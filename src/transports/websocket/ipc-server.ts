@@ -236,7 +236,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     this.files =
       root !== undefined
         ? new StaticFiles(root, preloads && ((nonce) => preloads.tags(nonce)), (text) =>
-            host.logger.warn(text),
+            host.logger.warn({ code: IpcErrorCode.LimitExceeded }, text),
           )
         : undefined;
     const interval = options.heartbeatInterval ?? 30_000;
@@ -325,6 +325,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     }
     if (!this.origins.allows(origin)) {
       this.host.logger.warn(
+        { code: IpcErrorCode.Refused, origin: origin ?? null, url: req.url },
         `ipc-anywhere: refused a WebSocket from origin ${origin ?? '(none)'}: not in allowedOrigins.`,
       );
       refuseUpgrade(socket, 403, 'Origin not allowed');
@@ -363,6 +364,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       const result = this.host.claimGuest(guest.token, guest.successor);
       if (!result.ok) {
         this.host.logger.warn(
+          { code: IpcErrorCode.Refused, origin: origin ?? null },
           `ipc-anywhere: refused a <webview> guest from origin ${origin ?? '(none)'}: ${result.reason}.`,
         );
         refuseUpgrade(socket, 403, 'Guest token refused');
@@ -391,6 +393,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     if (!this.missingReported) {
       this.missingReported = true;
       this.host.logger.warn(
+        { code: IpcErrorCode.UpgradeMissing },
         `ipc-anywhere: [${IpcErrorCode.UpgradeMissing}] a request for ${WS_PATH} arrived as plain HTTP, without its WebSocket upgrade, so that page cannot connect. If a proxy stands in front of this server (nginx, a load balancer, a dev server's proxy), make it forward WebSocket upgrades for ${WS_PATH} (the Upgrade and Connection headers).`,
       );
     }
@@ -411,6 +414,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     if (this.conflictReported) return;
     this.conflictReported = true;
     this.host.logger.warn(
+      { code: IpcErrorCode.UpgradeConflict },
       `ipc-anywhere: [${IpcErrorCode.UpgradeConflict}] another 'upgrade' listener on this http server answered a WebSocket upgrade for ${WS_PATH}, so a page could not connect (its socket closes with code 1006). A ws WebSocketServer made with { server } or { server, path } does that to upgrades it does not serve: make it with { noServer: true } and call its handleUpgrade for its own path (docs/websocket.md, "Sharing the http server").`,
     );
   }
@@ -455,6 +459,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     }
     if (guest && !guest.live) {
       this.host.logger.warn(
+        { code: IpcErrorCode.Closed, origin: origin ?? null },
         `ipc-anywhere: refused a <webview> guest from origin ${origin ?? '(none)'}: its host or frame went away.`,
       );
       ws.close(CloseCode.policy, 'The <webview> host is gone');
@@ -483,6 +488,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   ): void {
     if (this.closed || transport.isClosed || !transport.tryResume(ws, offer.token, offer.received)) {
       this.host.logger.warn(
+        { code: IpcErrorCode.SessionLost, origin: transport.origin ?? null },
         `ipc-anywhere: refused to resume a session from origin ${transport.origin ?? '(none)'}: wrong token, or the session is over.`,
       );
       ws.close(CloseCode.policy, 'Resume refused');
@@ -625,7 +631,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 }
 
 function fail(res: ServerResponse, error: unknown, logger: Logger): void {
-  logger.error('ipc-anywhere: request failed:', error);
+  logger.error({ err: error }, 'ipc-anywhere: request failed');
   if (!res.headersSent) res.writeHead(500).end();
   else res.destroy();
 }

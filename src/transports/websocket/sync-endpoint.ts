@@ -253,6 +253,7 @@ export class SyncEndpoint {
     const waiter = this.stopWaiting(key);
     if (!waiter) return;
     this.logger.warn(
+      { code: IpcErrorCode.LimitExceeded },
       `ipc-anywhere: a sendSync request waiting for its socket gave way to a newer one (${why} were waiting).`,
     );
     waiter.resolve(undefined);
@@ -293,6 +294,7 @@ export class SyncEndpoint {
     if (now - this.busyLoggedAt >= BUSY_LOG_INTERVAL_MS) {
       this.busyLoggedAt = now;
       this.logger.warn(
+        { code: IpcErrorCode.Refused, refused: this.busyRefused },
         `ipc-anywhere: refused ${this.busyRefused} sendSync request(s) sent while another one of the same connection was in flight (409); nothing was dispatched.`,
       );
       this.busyRefused = 0;
@@ -303,7 +305,10 @@ export class SyncEndpoint {
   }
 
   private refuse(res: ServerResponse, why: string): void {
-    this.logger.warn(`ipc-anywhere: refused a sendSync request: ${why}; nothing was dispatched.`);
+    this.logger.warn(
+      { code: IpcErrorCode.Refused },
+      `ipc-anywhere: refused a sendSync request: ${why}; nothing was dispatched.`,
+    );
     end(res, SyncStatus.forbidden, `Refused: ${why}.`);
   }
 }

@@ -104,7 +104,7 @@ describe('the inspector over http', () => {
     }
     const own = await fetchRaw(inspected.url, '/ipc-anywhere/inspect/events', { origin: inspected.url });
     expect(own.status).toBe(200);
-    const warnings = inspected.log.warn.map((args) => String(args[0]));
+    const warnings = inspected.log.warn.map((args) => args.message);
     expect(
       warnings.filter((text) => text.includes('inspector request from origin http://attacker.example')),
     ).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryIpc } from '../../../src/testing.js';
 
-const PREFIX = "Error occurred in handler for 'ch':";
+const PREFIX = "Error occurred in handler for 'ch'";
 
 /** A world whose handler for 'ch' throws (or rejects with) `thrown`; the renderer invokes it once. */
 async function invokeThrowing(thrown: unknown, how: 'throw' | 'reject' = 'throw') {
@@ -17,7 +17,10 @@ async function invokeThrowing(thrown: unknown, how: 'throw' | 'reject' = 'throw'
     (error: Error) => ({ rejected: error.message }),
   );
   ipc.close();
-  return { settled, logged: logger.error.mock.calls };
+  // [message, err] per line; every line is about channel 'ch'.
+  const calls = logger.error.mock.calls as [{ err?: unknown; channel?: string }, string][];
+  expect(calls.every(([fields]) => fields.channel === 'ch')).toBe(true);
+  return { settled, logged: calls.map(([fields, message]) => [message, fields.err]) };
 }
 
 /*

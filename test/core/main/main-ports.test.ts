@@ -96,7 +96,10 @@ describe('MainPorts over a transport without native ports (virtual ports)', () =
     const { deliver, closed, logger } = setup();
     deliver({ kind: MessageKind.RendererPortMessage, portId: 8, data: 0, ports: [] });
     expect(codes(closed)).toEqual(['ERR_IPC_PROTOCOL']);
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('[ERR_IPC_PROTOCOL]'));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_PROTOCOL' }),
+      expect.stringContaining('[ERR_IPC_PROTOCOL]'),
+    );
   });
 
   it('refuses a main port id main never created', () => {

@@ -57,6 +57,7 @@ describe('MainSession with a hostile or broken peer', () => {
     peer.raw(new Uint8Array([5, 1, 2, 3]));
     expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_DECODE']);
     expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_DECODE', webContentsId: contents.id }),
       expect.stringContaining(`closing WebContents #${contents.id}: [ERR_IPC_DECODE]`),
     );
     expect(contents.isDestroyed()).toBe(true);
@@ -122,7 +123,10 @@ describe('MainSession with a hostile or broken peer', () => {
       channel: 'steal',
       args: [],
     });
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('not its guest'));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_REFUSED' }),
+      expect.stringContaining('not its guest'),
+    );
     expect(victim.sent.length).toBe(before);
   });
 
@@ -188,8 +192,8 @@ describe('main-side listener failures', () => {
     );
     expect(seen).toEqual(['next']);
     expect(logger.error).toHaveBeenCalledWith(
-      "ipc-anywhere: a listener for 'boom' threw:",
-      new Error('listener bug'),
+      expect.objectContaining({ err: new Error('listener bug') }),
+      "ipc-anywhere: a listener for 'boom' threw",
     );
     expect(peer.closed).toEqual([]);
   });
@@ -233,6 +237,11 @@ describe("MainSession and the renderer's maxPayload", () => {
       ],
     ]);
     expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        code: 'ERR_IPC_PAYLOAD_TOO_LARGE',
+        channel: 'big',
+        webContentsId: contents.id,
+      }),
       expect.stringContaining(
         `dropped a message on 'big' to WebContents #${contents.id}: [ERR_IPC_PAYLOAD_TOO_LARGE]`,
       ),
@@ -252,7 +261,10 @@ describe("MainSession and the renderer's maxPayload", () => {
       ok: false,
       error: expect.stringContaining('accepts at most 2000'),
     });
-    expect(logger.error).toHaveBeenCalledWith("Error occurred in handler for 'big':", expect.anything());
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.anything() }),
+      "Error occurred in handler for 'big'",
+    );
     expect(peer.closed).toEqual([]);
   });
 
@@ -315,12 +327,12 @@ describe("MainSession and the renderer's maxPayload", () => {
       { kind: MessageKind.SyncReply, seq: 0, id: 2, value: { error: 'reply was never sent' } },
     ]);
     expect(logger.error).toHaveBeenCalledWith(
-      "ipc-anywhere: a listener for 'too-big' threw:",
-      expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }),
+      expect.objectContaining({ err: expect.objectContaining({ code: 'ERR_IPC_PAYLOAD_TOO_LARGE' }) }),
+      "ipc-anywhere: a listener for 'too-big' threw",
     );
     expect(logger.error).toHaveBeenCalledWith(
-      "ipc-anywhere: a listener for 'function' threw:",
-      expect.objectContaining({ code: 'ERR_IPC_NOT_CLONEABLE' }),
+      expect.objectContaining({ err: expect.objectContaining({ code: 'ERR_IPC_NOT_CLONEABLE' }) }),
+      "ipc-anywhere: a listener for 'function' threw",
     );
     expect(peer.closed).toEqual([]);
   });
@@ -340,6 +352,7 @@ describe("MainSession and the renderer's maxPayload", () => {
       expect(peer.closed.map((reason) => reason.code)).toEqual(['ERR_IPC_PROTOCOL']);
       expect(contents.isDestroyed()).toBe(true);
       expect(logger.error).toHaveBeenCalledWith(
+        expect.objectContaining({ code: 'ERR_IPC_PROTOCOL' }),
         expect.stringContaining(`needs at least ${PROTOCOL_MIN_PAYLOAD}`),
       );
     },

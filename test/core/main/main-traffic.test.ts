@@ -247,7 +247,10 @@ describe('main.onTraffic', () => {
     ipcRenderer.send('m', 7);
     await settle();
     expect(seen).toEqual([7]);
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('traffic listener'), expect.any(Error));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.any(Error) }),
+      expect.stringContaining('traffic listener'),
+    );
   });
 
   it('refuses a listener that is not a function with ERR_IPC_INVALID_ARGUMENT', () => {

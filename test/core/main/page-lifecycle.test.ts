@@ -210,7 +210,10 @@ describe('page lifecycle events', () => {
     });
     page.report(PageEvent.DomReady);
     await settle();
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining("'dom-ready'"), expect.any(Error));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.any(Error) }),
+      expect.stringContaining("'dom-ready'"),
+    );
     expect(page.webContents.isDestroyed()).toBe(false);
   });
 });

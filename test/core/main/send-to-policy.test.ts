@@ -31,6 +31,7 @@ describe('allowSendTo', () => {
       [from.webContents, closed.webContents],
     ]);
     expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_REFUSED' }),
       `ipc-anywhere: dropped sendTo('hi') from WebContents #${from.webContents.id} to #${closed.webContents.id}: refused by allowSendTo.`,
     );
     ipc.close();

@@ -234,7 +234,10 @@ describe('main routing of <webview> messages', () => {
     await settle();
     expect(received).not.toHaveBeenCalled();
     expect(logger.warn).toHaveBeenCalledTimes(1);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('which is not its guest'));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'ERR_IPC_REFUSED' }),
+      expect.stringContaining('which is not its guest'),
+    );
   });
 
   it('a guest whose host is gone is closed with the host', async () => {

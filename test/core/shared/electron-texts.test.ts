@@ -3,7 +3,7 @@ import {
   CLONE_ERROR_MESSAGE,
   channelConversionMessage,
   duplicatePortMessage,
-  handlerErrorLogPrefix,
+  handlerErrorMessage,
   handlerTypeMessage,
   INSUFFICIENT_ARGUMENTS_MESSAGE,
   INVALID_TRANSFER_MESSAGE,
@@ -34,7 +34,7 @@ describe("Electron's texts", () => {
   });
 
   it('handler error log prefix', () => {
-    expect(handlerErrorLogPrefix('ch')).toBe("Error occurred in handler for 'ch':");
+    expect(handlerErrorMessage('ch')).toBe("Error occurred in handler for 'ch'");
   });
 
   it('second handler', () => {

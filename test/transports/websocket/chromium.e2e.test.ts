@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { logText } from '../../conformance/harness.js';
 import { chromiumSuite, openPage } from './browser.js';
 import { rawClient } from './raw-client.js';
 
@@ -230,7 +231,7 @@ describe('security in a page', () => {
     });
     expect(result).toEqual({ invoke: 'ERR_IPC_CLOSED', sync: 'ERR_IPC_CLOSED' });
     expect(main.webContents.getAllWebContents()).toEqual([]);
-    expect(log.warn.flat().join('\n')).toContain(`refused a WebSocket from origin http://localhost:${port}`);
+    expect(logText(log.warn)).toContain(`refused a WebSocket from origin http://localhost:${port}`);
   });
 
   it('a hostile client sending garbage is closed while a page keeps working', async () => {

@@ -86,9 +86,10 @@ describe('Host check on a loopback server (DNS rebinding, issue #12 row 11)', ()
     const { server, log } = await start();
     for (let i = 0; i < 20; i++) await get(server, '/page.html', 'attacker.example');
     await get(server, '/page.html', 'other.example');
-    const lines = log.warn.flat().filter((line) => String(line).includes('refused requests for Host'));
+    const lines = log.warn.filter((line) => line.message.includes('refused requests for Host'));
     expect(lines).toHaveLength(2);
-    expect(String(lines[0])).toContain("'attacker.example'");
+    expect(lines[0]!.message).toContain("'attacker.example'");
+    expect(lines[0]!.fields).toMatchObject({ code: 'ERR_IPC_REFUSED', host: 'attacker.example' });
   });
 
   it('leaves the WebSocket and sync endpoints to the Origin check (a rebinding page fails that)', async () => {

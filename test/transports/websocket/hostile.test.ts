@@ -82,8 +82,11 @@ async function attack(frame: Uint8Array): Promise<void> {
   if (expected === undefined) {
     const { code } = await client.closed;
     expect([1008, 1009]).toContain(code);
-    const logged = log.error.some((entry) =>
-      String(entry[0]).startsWith(`ipc-anywhere: closing WebContents #${id}: [`),
+    const logged = log.error.some(
+      (entry) =>
+        entry.message.startsWith(`ipc-anywhere: closing WebContents #${id}: [`) &&
+        entry.fields.webContentsId === id &&
+        String(entry.fields.code).startsWith('ERR_IPC_'),
     );
     expect(logged).toBe(true);
     return;

@@ -218,7 +218,7 @@ describe('the inspector page in Chromium', () => {
         `${inspected.url}/ipc-anywhere/inspect/events`,
       );
       expect(outcome).toBe('refused');
-      const warnings = inspected.log.warn.map((args) => String(args[0]));
+      const warnings = inspected.log.warn.map((args) => args.message);
       expect(
         warnings.some((text) => text.includes('refused an inspector request from origin http://localhost:')),
       ).toBe(true);

@@ -185,9 +185,8 @@ describe('createServer({ preload })', () => {
     rmSync(file);
     const served = await fetchFrom(server, '/ipc-anywhere/preload/0/gone.js');
     expect(served.text).toBe('console.error("Unable to load preload script: gone.js");');
-    expect(log.error.map((args) => String(args[0]))).toEqual([
-      `ipc-anywhere: cannot read the preload ${file}:`,
-    ]);
+    expect(log.error.map((args) => args.message)).toEqual([`ipc-anywhere: cannot read the preload ${file}`]);
+    expect(log.error[0]?.fields.err).toMatchObject({ code: 'ENOENT' });
   });
 
   it('answers preload requests only for allowed hosts (DNS rebinding)', async () => {

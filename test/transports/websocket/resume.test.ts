@@ -21,7 +21,7 @@ import {
   SUBPROTOCOL,
   WS_PATH,
 } from '../../../src/transports/websocket/wire.js';
-import { recordingLogger } from '../../conformance/harness.js';
+import { logText, recordingLogger } from '../../conformance/harness.js';
 import { type ChaosProxy, startChaosProxy } from './chaos-proxy.js';
 import { rawClient } from './raw-client.js';
 
@@ -193,7 +193,7 @@ describe('when the session cannot resume', () => {
     proxy.cutAll();
     await destroyed; // 100 ms of grace, while the renderer cannot get through
     expect(lost).toHaveLength(1);
-    expect(log.warn.flat().join('\n')).toMatch(/did not reconnect within 100 ms/);
+    expect(logText(log.warn)).toMatch(/did not reconnect within 100 ms/);
     proxy.refuse(false);
     expect(await pending).toBe(IpcErrorCode.SessionLost);
     await until(() => states(events).includes('new-session'), 'a new session');
@@ -299,7 +299,7 @@ describe('when the session cannot resume', () => {
       await sleep(0);
     }
     await destroyed;
-    expect(log.error.flat().join('\n')).toMatch(/ERR_IPC_REPLAY_OVERFLOW/);
+    expect(logText(log.error)).toMatch(/ERR_IPC_REPLAY_OVERFLOW/);
   });
 });
 

@@ -15,7 +15,7 @@ import { PROTOCOL_MIN_PAYLOAD } from '../../../src/protocol/messages.js';
 import type { IpcRenderer } from '../../../src/renderer.js';
 import { createIpcRenderer, disconnect } from '../../../src/renderer.node.js';
 import { SUBPROTOCOL, WS_PATH } from '../../../src/transports/websocket/wire.js';
-import { recordingLogger } from '../../conformance/harness.js';
+import { logText, recordingLogger } from '../../conformance/harness.js';
 import { FIXTURES } from './browser.js';
 import { rawClient } from './raw-client.js';
 
@@ -173,7 +173,7 @@ describe('origin allow-list', () => {
     expect(await refusedStatus(url, [SUBPROTOCOL, key], 'http://evil.example')).toBe(403);
     expect(await refusedStatus(url, [SUBPROTOCOL, key], `http://127.0.0.1:${port + 1}`)).toBe(403);
     expect(await refusedStatus(url, [SUBPROTOCOL, key], 'null')).toBe(403);
-    expect(log.warn.flat().join('\n')).toContain('refused a WebSocket from origin http://evil.example');
+    expect(logText(log.warn)).toContain('refused a WebSocket from origin http://evil.example');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(main.webContents.getAllWebContents()).toHaveLength(0);
   });
@@ -267,7 +267,7 @@ describe('payload limit', () => {
     hostile.socket.send(new Uint8Array(4096));
     const { code } = await hostile.closed;
     expect(code).toBe(1009);
-    await expect.poll(() => log.error.flat().join('\n')).toContain('ERR_IPC_LIMIT_EXCEEDED');
+    await expect.poll(() => logText(log.error)).toContain('ERR_IPC_LIMIT_EXCEEDED');
     expect(await honest.invoke('ping')).toBe('pong');
   });
 
@@ -314,7 +314,7 @@ describe('payload limit', () => {
     );
     contents.send('big', 'x'.repeat(5000));
     expect(dropped).toEqual(['big: ERR_IPC_PAYLOAD_TOO_LARGE']);
-    expect(log.warn.flat().join('\n')).toContain(`dropped a message on 'big' to WebContents #${contents.id}`);
+    expect(logText(log.warn)).toContain(`dropped a message on 'big' to WebContents #${contents.id}`);
     await expect(renderer.invoke('big')).rejects.toMatchObject({
       code: 'ERR_IPC_PAYLOAD_TOO_LARGE',
       message: expect.stringMatching(
@@ -323,7 +323,7 @@ describe('payload limit', () => {
     });
     contents.send('small', 'still connected');
     await expect.poll(() => received).toEqual(['still connected']);
-    expect(log.error.flat().join('\n')).not.toContain('closing WebContents');
+    expect(logText(log.error)).not.toContain('closing WebContents');
   });
 });
 
@@ -378,9 +378,7 @@ describe('slow consumers', () => {
     }
     expect(contents.isDestroyed()).toBe(true);
     expect(sent).toBeLessThan(200);
-    expect(log.error.flat().join('\n')).toContain(
-      `closing WebContents #${contents.id}: [ERR_IPC_SLOW_CONSUMER]`,
-    );
+    expect(logText(log.error)).toContain(`closing WebContents #${contents.id}: [ERR_IPC_SLOW_CONSUMER]`);
     // Terminated, not left closing (a close handshake with a page that does not read would take 30 s).
     await expect.poll(() => serverSockets(server).size, { timeout: 1000 }).toBe(1);
     expect(await healthy.invoke('ping')).toBe('pong');
@@ -399,7 +397,7 @@ describe('slow consumers', () => {
     expect(backlog()).toBeGreaterThan(limit);
     expect(contents.isDestroyed()).toBe(false);
     await expect.poll(() => contents.isDestroyed(), { timeout: 4000, interval: 100 }).toBe(true);
-    expect(log.error.flat().join('\n')).toContain('[ERR_IPC_SLOW_CONSUMER]');
+    expect(logText(log.error)).toContain('[ERR_IPC_SLOW_CONSUMER]');
   });
 
   it('a page that reads keeps its connection through bursts larger than the limit', async () => {
@@ -432,9 +430,10 @@ describe('hostile frames', () => {
     const { code, reason } = await client.closed;
     expect(code).toBe(1008);
     expect(reason).toContain('ERR_IPC_PROTOCOL');
-    expect(log.error[0]?.[0]).toBe(
+    expect(log.error[0]?.message).toBe(
       `ipc-anywhere: closing WebContents #${contents.id}: [ERR_IPC_PROTOCOL] Received a text frame; only binary frames are valid.`,
     );
+    expect(log.error[0]?.fields).toMatchObject({ code: 'ERR_IPC_PROTOCOL', webContentsId: contents.id });
   });
 });
 

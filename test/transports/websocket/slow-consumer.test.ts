@@ -8,7 +8,7 @@ import { createIpcRenderer, disconnect } from '../../../src/renderer.node.js';
 import { BacklogBudget } from '../../../src/transports/websocket/backlog-budget.js';
 import { DEFAULT_MAX_BUFFERED_BYTES } from '../../../src/transports/websocket/ipc-server.js';
 import { SocketMainTransport } from '../../../src/transports/websocket/socket-main-transport.js';
-import { recordingLogger } from '../../conformance/harness.js';
+import { logText, recordingLogger } from '../../conformance/harness.js';
 import { rawClient } from './raw-client.js';
 
 const MiB = 1024 * 1024;
@@ -253,7 +253,7 @@ describe('slow pages against a real server (issue #12 row 7)', () => {
     // Each page is cut before its backlog passes 4 x 4 MiB plus the largest message in it (1 MiB).
     const perPage = 4 * DEFAULT_MAX_BUFFERED_BYTES + 2 * MiB;
     expect(peak).toBeLessThanOrEqual(4 * perPage + 2 * MiB);
-    expect(log.error.flat().join('\n')).toContain('[ERR_IPC_SLOW_CONSUMER]');
+    expect(logText(log.error)).toContain('[ERR_IPC_SLOW_CONSUMER]');
     // Memory given back: nothing counts against the budget once the stalled pages are gone.
     await expect.poll(() => bufferedBytes(server), { timeout: 2000 }).toBeLessThan(2 * MiB);
     expect(await healthy.invoke('ping')).toBe('pong');
@@ -267,7 +267,7 @@ describe('slow pages against a real server (issue #12 row 7)', () => {
     const peak = await broadcastUntilCut(server, main, stalled);
     expect(stalled.every((contents) => contents.isDestroyed())).toBe(true);
     expect(peak).toBeLessThanOrEqual(total);
-    expect(log.error.flat().join('\n')).toContain('maxTotalBufferedBytes');
+    expect(logText(log.error)).toContain('maxTotalBufferedBytes');
   });
 
   it('a 60 MiB message reaches a reading page with default options, with small messages right behind it', async () => {

@@ -11,7 +11,7 @@ import {
   SYNC_PATH,
   SyncHeader,
 } from '../../../src/transports/websocket/wire.js';
-import { recordingLogger } from '../../conformance/harness.js';
+import { logText, recordingLogger } from '../../conformance/harness.js';
 import { type RawClient, rawClient } from './raw-client.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -98,9 +98,7 @@ describe('sync endpoint', () => {
       expect((await post(server, [sendSync(1, 'secret')], headers)).status).toBe(403);
     }
     expect(calls).toBe(0);
-    expect(
-      log.warn.flat().filter((line) => String(line).includes('refused a sendSync request')),
-    ).toHaveLength(4);
+    expect(log.warn.filter((line) => line.message.includes('refused a sendSync request'))).toHaveLength(4);
     // The real connection was not disturbed: its first message is still expected.
     const { status, body } = await post(server, [sendSync(1, 'secret')], { [SyncHeader.key]: raw.key });
     expect([status, replyValue(body), calls]).toEqual([200, 'leaked', 1]);
@@ -210,7 +208,7 @@ describe('sync endpoint', () => {
     });
     expect(res.status).toBe(400);
     expect((await raw.closed).code).toBe(1008);
-    expect(log.error.flat().join('\n')).toContain('Malformed sync request body');
+    expect(logText(log.error)).toContain('Malformed sync request body');
   });
 
   it('refuses a body over the limit with 413', async () => {
@@ -254,7 +252,7 @@ describe('sync endpoint', () => {
     const second = await headersOnly(server, raw.key, 100 * 1024 * 1024);
     expect(second.status).toBe(409);
     expect(second.text).toContain('already in flight');
-    expect(log.warn.flat().join('\n')).toContain('(409)');
+    expect(logText(log.warn)).toContain('(409)');
     // The first one is unaffected, and once it is answered the connection's next request goes through.
     held[0]!.returnValue = 'first';
     const answered = await first;

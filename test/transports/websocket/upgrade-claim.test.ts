@@ -131,9 +131,10 @@ describe('a ws WebSocketServer with path on the same http server', () => {
       cleanup.push(() => disconnect(renderer));
       await expect(renderer.invoke('add', 1, 1)).rejects.toMatchObject({ code: IpcErrorCode.Closed });
     }
-    const conflicts = log.warn.filter((args) => String(args[0]).includes(IpcErrorCode.UpgradeConflict));
+    const conflicts = log.warn.filter((args) => args.message.includes(IpcErrorCode.UpgradeConflict));
     expect(conflicts).toHaveLength(1);
-    expect(String(conflicts[0]![0])).toContain('noServer');
+    expect(conflicts[0]!.message).toContain('noServer');
+    expect(conflicts[0]!.fields.code).toBe(IpcErrorCode.UpgradeConflict);
   });
 });
 
@@ -148,9 +149,10 @@ describe('a request for the WebSocket path without its upgrade', () => {
       expect(response.headers.get('upgrade')).toBe('websocket');
       await response.text();
     }
-    const missing = log.warn.filter((args) => String(args[0]).includes(IpcErrorCode.UpgradeMissing));
+    const missing = log.warn.filter((args) => args.message.includes(IpcErrorCode.UpgradeMissing));
     expect(missing).toHaveLength(1);
-    expect(String(missing[0]![0])).toContain('proxy');
+    expect(missing[0]!.message).toContain('proxy');
+    expect(missing[0]!.fields.code).toBe(IpcErrorCode.UpgradeMissing);
     // Real upgrades are unaffected.
     expect(await roundTrip(server)).toBe(5);
   });

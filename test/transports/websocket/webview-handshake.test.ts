@@ -126,7 +126,7 @@ describe('<webview> guest handshake', () => {
     await expect.poll(() => host.client.frames.length).toBeGreaterThanOrEqual(4);
     await expect(rawClient(server, { protocols: guestProtocols(released) })).rejects.toThrow('403');
     expect(main.webContents.getAllWebContents()).toHaveLength(count);
-    const refusals = log.warn.map((entry) => String(entry[0])).filter((text) => text.includes('refused'));
+    const refusals = log.warn.map((entry) => entry.message).filter((text) => text.includes('refused'));
     expect(refusals).toEqual([
       `ipc-anywhere: refused a <webview> guest from origin (none): unknown or already used guest token.`,
       `ipc-anywhere: refused a <webview> guest from origin (none): unknown or already used guest token.`,

@@ -218,7 +218,7 @@ describe('<webview> in a browser host page', () => {
     await addWebview(page, 'a', `${server.url.replace('127.0.0.1', 'localhost')}/webview/guest.html?${m}`);
     await guestFrame(page, m);
     await expect
-      .poll(() => log.warn.some((entry) => String(entry[0]).includes('not in allowedOrigins')))
+      .poll(() => log.warn.some((entry) => entry.message.includes('not in allowedOrigins')))
       .toBe(true);
     expect(main.webContents.getAllWebContents().map((c) => c.getType())).toEqual(['window']);
   });
@@ -378,7 +378,7 @@ describe('<webview> guests cannot attach to a host that did not embed them', () 
     }, `webview/guest.html?${m}`);
     const frame = await guestFrame(page, m);
     await expect
-      .poll(() => log.warn.some((entry) => String(entry[0]).includes('unknown or already used guest token')))
+      .poll(() => log.warn.some((entry) => entry.message.includes('unknown or already used guest token')))
       .toBe(true);
     const code = await frame.evaluate(() =>
       (window as any).ipcRenderer.invoke('anything').then(
@@ -418,12 +418,10 @@ describe('<webview> guests cannot attach to a host that did not embed them', () 
       await guestFrame(page, text);
     }
     await expect
-      .poll(() => log.warn.filter((entry) => String(entry[0]).includes('refused a <webview> guest')).length)
+      .poll(() => log.warn.filter((entry) => entry.message.includes('refused a <webview> guest')).length)
       .toBe(2);
-    expect(log.warn.map((entry) => String(entry[0])).join('\n')).toMatch(
-      /unknown or already used guest token/,
-    );
-    expect(log.warn.map((entry) => String(entry[0])).join('\n')).toMatch(/the frame still has its guest/);
+    expect(log.warn.map((entry) => entry.message).join('\n')).toMatch(/unknown or already used guest token/);
+    expect(log.warn.map((entry) => entry.message).join('\n')).toMatch(/the frame still has its guest/);
     expect(main.webContents.getAllWebContents().map((c) => c.getType())).toEqual(['window', 'webview']);
   });
 

@@ -356,17 +356,18 @@ describe('createWorkerRenderer', () => {
       expect(await exited).toBe(1);
       await destroyed;
       expect(log.error).toHaveLength(1);
-      expect(log.error[0]?.[0]).toBe(
-        `ipc-anywhere: the worker of WebContents #${renderer.webContents.id} failed:`,
+      expect(log.error[0]?.message).toBe(
+        `ipc-anywhere: the worker of WebContents #${renderer.webContents.id} failed`,
       );
-      expect(String(log.error[0]?.[1])).toBe('Error: boom in the worker');
+      expect(log.error[0]?.fields.webContentsId).toBe(renderer.webContents.id);
+      expect(String(log.error[0]?.fields.err)).toBe('Error: boom in the worker');
     });
 
     it('logs errors while loading the file (thrown at load, or file not found)', async () => {
       const throwing = start(fixture('throws-at-load.mjs'));
       const missing = start(fixture('does-not-exist.mjs'));
       await Promise.all([next(throwing, 'destroyed'), next(missing, 'destroyed')]);
-      const texts = log.error.map((entry) => String(entry[1]));
+      const texts = log.error.map((entry) => String(entry.fields.err));
       expect(texts).toContain('Error: boom at load');
       expect(texts.some((text) => text.includes('does-not-exist.mjs'))).toBe(true);
     });
