@@ -63,6 +63,25 @@ describe('logLevel', () => {
     });
   }
 
+  it("'info' adds a line per renderer that connects and leaves; 'warn' leaves them out", () => {
+    for (const [level, expected] of [
+      ['info', 2],
+      ['warn', 0],
+    ] as const) {
+      const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn() };
+      const ipc = createMemoryIpc({ logger, logLevel: level });
+      const { webContents } = ipc.createRenderer({ url: 'memory://page' });
+      ipc.close();
+      expect(logger.info).toHaveBeenCalledTimes(expected);
+      if (expected === 0) continue;
+      expect(logger.info.mock.calls[0]).toEqual([
+        { webContentsId: webContents.id, type: 'window', url: 'memory://page', origin: expect.any(String) },
+        `ipc-anywhere: WebContents #${webContents.id} connected (window, memory://page).`,
+      ]);
+      expect(logger.info.mock.calls[1]![0]).toEqual({ webContentsId: webContents.id });
+    }
+  });
+
   it('structured lines carry the channel, the WebContents id and the error', async () => {
     const logger = { error: vi.fn(), warn: vi.fn() };
     const thrown = await errorAndWarning(createMemoryIpc({ logger }));

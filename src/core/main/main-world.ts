@@ -195,6 +195,10 @@ export class MainWorld implements SessionWorld {
     // Announced before the session starts: a renderer that is closed at once then leaves after it joined.
     this.#cluster?.announceJoin(describeRenderer(contents));
     loggers.set(contents.ipc, this.logger);
+    this.logger.info(
+      { webContentsId: id, type: contents.getType(), url: info.url, origin: info.origin },
+      `ipc-anywhere: WebContents #${id} connected (${contents.getType()}, ${info.url}).`,
+    );
     // A guest is attached before its first message is dispatched: its host must know its id by then.
     const attached = info.guest ? this.guests.attach(info.guest, contents) : false;
     session.start(contents);
@@ -226,6 +230,7 @@ export class MainWorld implements SessionWorld {
     if (this.#sessions.get(id) !== session) return;
     this.#sessions.delete(id);
     this.#cluster?.announceLeave(id);
+    this.logger.info({ webContentsId: id }, `ipc-anywhere: WebContents #${id} is gone.`);
   }
 
   /** Disconnects every renderer. */
