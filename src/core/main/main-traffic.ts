@@ -1,4 +1,4 @@
-import { codeInErrorText, type IpcError, type IpcErrorCode } from '../../protocol/errors.js';
+import { codeInErrorText, type IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import {
   type MainToRendererMessage,
   MessageKind,
@@ -226,7 +226,7 @@ export class MainTraffic {
     kind: MainTrafficKind,
     channel: string,
     reason: string,
-    code?: IpcErrorCode,
+    code: IpcErrorCode = IpcErrorCode.Refused,
   ): void {
     this.#emit({
       direction: 'in',
@@ -236,7 +236,7 @@ export class MainTraffic {
       bytes: 0,
       time: Date.now(),
       outcome: 'refused',
-      ...(code !== undefined && { code }),
+      code,
       error: reason,
     });
   }

@@ -128,7 +128,7 @@ describe('main.onTraffic', () => {
     expect(reply.id).toBe(records.find((record) => record.kind === 'sendSync')!.id);
   });
 
-  it('records a sendTo refused by allowSendTo, with the reason', async () => {
+  it('records a sendTo refused by allowSendTo, with ERR_IPC_REFUSED and the reason', async () => {
     const { main, records, ipcRenderer, contents } = setup({ allowSendTo: () => false });
     const other = connect(main);
     await settle();
@@ -142,6 +142,7 @@ describe('main.onTraffic', () => {
         kind: 'sendTo',
         channel: 'hello',
         outcome: 'refused',
+        code: 'ERR_IPC_REFUSED',
         error: 'refused by allowSendTo',
       },
     ]);
