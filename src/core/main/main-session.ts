@@ -220,7 +220,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
       } catch (cause) {
         // As in Electron, the renderer's invoke rejects with what went wrong, and main logs it.
         this.world.logger.error(
-          { err: cause, channel, webContentsId: this.contents.id },
+          { err: cause, code: codeOf(cause), channel, webContentsId: this.contents.id },
           handlerErrorMessage(channel),
         );
         // Electron's own text for what cannot be cloned; the code for what is ours alone.

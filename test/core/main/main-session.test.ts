@@ -262,7 +262,7 @@ describe("MainSession and the renderer's maxPayload", () => {
       error: expect.stringContaining('accepts at most 2000'),
     });
     expect(logger.error).toHaveBeenCalledWith(
-      expect.objectContaining({ err: expect.anything() }),
+      expect.objectContaining({ err: expect.anything(), code: 'ERR_IPC_PAYLOAD_TOO_LARGE', channel: 'big' }),
       "Error occurred in handler for 'big'",
     );
     expect(peer.closed).toEqual([]);
