@@ -9,7 +9,7 @@ import { report } from '../suite/proc.mjs';
 
 const [scenario] = process.argv.slice(2);
 const quick = process.argv.includes('--quick');
-const main = createMain({ logger: { warn() {}, error: console.error } });
+const main = createMain({ logLevel: 'error' });
 ipcAnywhereHandlers(main.ipcMain, MessageChannelMain);
 const sink = resultSink();
 const httpServer = createServer((req, res) => {

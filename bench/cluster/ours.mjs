@@ -16,7 +16,7 @@ import {
 
 const { createMain, createServer } = await import('ipc-anywhere/main');
 const { redisCluster } = await import('ipc-anywhere/redis');
-const logger = { warn: console.warn, error: console.error };
+const logger = console;
 
 async function startMain(url, prefix) {
   const cluster = redisCluster({ url, prefix });

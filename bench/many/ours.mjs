@@ -6,7 +6,7 @@ import { clientUrl, role, runClients, serveClients } from './common.mjs';
 
 if (role === 'server') {
   const { createMain, createServer } = await import('ipc-anywhere/main');
-  const main = createMain({ logger: { warn() {}, error: console.error } });
+  const main = createMain({ logLevel: 'error' });
   ipcAnywhereHandlers(main.ipcMain);
   let onDone;
   main.ipcMain.on('done', (_event, pass) => onDone(pass));

@@ -6,7 +6,7 @@ import { roundTrips, SMALL_TEXT } from '../suite/drive.mjs';
 import { report } from '../suite/proc.mjs';
 import { sizes } from '../suite/sizes.mjs';
 
-const ipc = createMemoryIpc({ logger: { warn() {}, error: console.error } });
+const ipc = createMemoryIpc({ logLevel: 'error' });
 ipc.ipcMain.handle('rt', (_event, i, text) => [i, text]);
 const { ipcRenderer } = ipc.createRenderer();
 report(

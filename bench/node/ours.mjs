@@ -6,7 +6,7 @@ import { clientUrl, idleMemory, memorySnapshot, role, runClient, serveOneClient 
 
 if (role === 'server') {
   const { createMain, createServer } = await import('ipc-anywhere/main');
-  const main = createMain({ logger: { warn() {}, error: console.error } });
+  const main = createMain({ logLevel: 'error' });
   ipcAnywhereHandlers(main.ipcMain);
   let before;
   let connected = 0;

@@ -6,7 +6,7 @@ import { report } from '../suite/proc.mjs';
 
 const [scenario] = process.argv.slice(2);
 const quick = process.argv.includes('--quick');
-const main = createMain({ logger: { warn() {}, error: console.error } });
+const main = createMain({ logLevel: 'error' });
 ipcAnywhereHandlers(main.ipcMain);
 const contents = createWorkerRenderer(new URL('./renderer-ours.mjs', import.meta.url), {
   main,

@@ -5,7 +5,7 @@ import { createMain, createWorkerRenderer, MessageChannelMain, workerOf } from '
 import { report } from '../suite/proc.mjs';
 
 const quick = process.argv.includes('--quick');
-const main = createMain({ logger: { warn() {}, error: console.error } });
+const main = createMain({ logLevel: 'error' });
 const file = new URL('./port-renderer-ours.mjs', import.meta.url);
 const sender = createWorkerRenderer(file, { main, workerData: { role: 'sender', quick } });
 const receiver = createWorkerRenderer(file, { main, workerData: { role: 'receiver', quick } });
