@@ -4,17 +4,21 @@
  * {@link SequencedLink}). After a reconnection the frames the peer did not receive are sent again;
  * the peer skips the messages of a frame it already had.
  *
- * A held frame is a number of parallel entries, not an object: a stream of small frames then leaves
+ * A held frame is an entry in two arrays, not an object: a stream of small frames then leaves
  * nothing per frame for the garbage collector to trace until it is acknowledged (views kept per frame
  * survived young collections and made them slower).
  */
 export class ReplayBuffer {
-  /** The frame itself, or the slab its copy was packed into (see {@link #starts}). */
-  #held: (Uint8Array | Slab)[] = [];
-  /** Where a packed copy starts in its slab; {@link REFERENCED} or {@link POOLED} otherwise. */
-  #starts: number[] = [];
-  #lengths: number[] = [];
-  #lastSeqs: number[] = [];
+  /**
+   * The frame itself, or the slab its copy was packed into. The shared empty {@link NONE} while nothing
+   * is held: an idle link (most of them) keeps no arrays of its own.
+   */
+  #held: (Uint8Array | Slab)[] = NONE;
+  /**
+   * Three numbers a held frame: where a packed copy starts in its slab ({@link REFERENCED} or
+   * {@link POOLED} otherwise), its length, and the sequence number of its last message.
+   */
+  #meta: number[] = NONE_META;
   /** Index of the oldest frame still held (acknowledged ones before it are dropped in batches). */
   #head = 0;
   #bytes = 0;
@@ -65,23 +69,25 @@ export class ReplayBuffer {
   }
 
   #push(held: Uint8Array | Slab, start: number, length: number, lastSeq: number): void {
+    if (this.#held === NONE) {
+      this.#held = [];
+      this.#meta = [];
+    }
     this.#held.push(held);
-    this.#starts.push(start);
-    this.#lengths.push(length);
-    this.#lastSeqs.push(lastSeq);
+    this.#meta.push(start, length, lastSeq);
     this.#bytes += length;
   }
 
   #frameAt(index: number): Uint8Array {
     const held = this.#held[index]!;
     if (held instanceof Uint8Array) return held;
-    const start = this.#starts[index]!;
-    return held.bytes.subarray(start, start + this.#lengths[index]!);
+    const start = this.#meta[3 * index]!;
+    return held.bytes.subarray(start, start + this.#meta[3 * index + 1]!);
   }
 
   #release(index: number): void {
     const held = this.#held[index]!;
-    const start = this.#starts[index]!;
+    const start = this.#meta[3 * index]!;
     if (start === REFERENCED) return;
     if (start === POOLED) {
       giveBack(held as Uint8Array);
@@ -100,35 +106,32 @@ export class ReplayBuffer {
     if (received <= this.#acked) return;
     this.#acked = received;
     const held = this.#held;
-    const lastSeqs = this.#lastSeqs;
+    const meta = this.#meta;
     let head = this.#head;
-    while (head < held.length && lastSeqs[head]! <= received) {
-      this.#bytes -= this.#lengths[head]!;
+    while (head < held.length && meta[3 * head + 2]! <= received) {
+      this.#bytes -= meta[3 * head + 1]!;
       this.#release(head);
       held[head] = EMPTY;
       head++;
     }
     if (head === held.length) {
-      this.#held = [];
-      this.#starts = [];
-      this.#lengths = [];
-      this.#lastSeqs = [];
+      this.#held = NONE;
+      this.#meta = NONE_META;
       head = 0;
     } else if (head >= 1024 && head * 2 >= held.length) {
       held.splice(0, head);
-      this.#starts.splice(0, head);
-      this.#lengths.splice(0, head);
-      lastSeqs.splice(0, head);
+      meta.splice(0, 3 * head);
       head = 0;
     }
     this.#head = head;
   }
 
+
   /** The frames holding a message after `received`, oldest first. */
   framesAfter(received: number): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (let i = this.#head; i < this.#held.length; i++) {
-      if (this.#lastSeqs[i]! > received) out.push(this.#frameAt(i));
+      if (this.#meta[3 * i + 2]! > received) out.push(this.#frameAt(i));
     }
     return out;
   }
@@ -137,12 +140,10 @@ export class ReplayBuffer {
     // Slabs are shared with the other buffers of the process: this buffer's copies leave them. Its own
     // pooled buffers are simply left to the garbage collector.
     for (let i = this.#head; i < this.#held.length; i++) {
-      if (this.#starts[i]! >= 0) this.#release(i);
+      if (this.#meta[3 * i]! >= 0) this.#release(i);
     }
-    this.#held = [];
-    this.#starts = [];
-    this.#lengths = [];
-    this.#lastSeqs = [];
+    this.#held = NONE;
+    this.#meta = NONE_META;
     this.#head = 0;
     this.#bytes = 0;
     this.#acked = 0;
@@ -150,6 +151,9 @@ export class ReplayBuffer {
 }
 
 const EMPTY = new Uint8Array(0);
+/** What a buffer holding nothing points at; never written to (see `#push`). */
+const NONE: (Uint8Array | Slab)[] = [];
+const NONE_META: number[] = [];
 /** A held frame that is the sender's own (not copied). */
 const REFERENCED = -1;
 /** A held copy with a pooled buffer of its own. */

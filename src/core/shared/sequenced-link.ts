@@ -103,13 +103,7 @@ export abstract class SequencedLink<R extends Receiver> {
     if (this.#replay === undefined || sink === undefined) return sink;
     if (this.#replaySink === undefined || this.#replaySinkOf !== sink) {
       this.#replaySinkOf = sink;
-      // Frames the outbox hands over are kept as they are; transient ones (a sink that copies what it
-      // sends, like a client socket) are copied into the replay buffer, which is then what is sent.
-      this.#replaySink = {
-        send: (frame) => this.#record(frame, false),
-        ...(sink.sendTransient && { sendTransient: (frame: Uint8Array) => this.#record(frame, true) }),
-        drained: (outbox) => this.#sink?.drained?.(outbox),
-      };
+      this.#replaySink = sink.sendTransient ? new TransientReplaySink(this) : new ReplaySink(this);
     }
     return this.#replaySink;
   }
@@ -139,7 +133,8 @@ export abstract class SequencedLink<R extends Receiver> {
     return this.#replay?.bytes ?? 0;
   }
 
-  #record(frame: Uint8Array, transient: boolean): void {
+  /** @internal For {@link ReplaySink}: `frame` leaves through the replay buffer. */
+  recordFrame(frame: Uint8Array, transient: boolean): void {
     if (this.#overflowed) return;
     const replay = this.#replay!;
     const sink = this.#sink;
@@ -277,6 +272,11 @@ export abstract class SequencedLink<R extends Receiver> {
     }
   }
 
+  /** @internal For {@link ReplaySink}: the outbox sent everything it had. */
+  replaySinkDrained(outbox: Outbox): void {
+    this.#sink?.drained?.(outbox);
+  }
+
   /** @internal Acknowledges everything received so far. */
   sendAck(): void {
     this.#stopAckTimer();
@@ -401,4 +401,27 @@ export abstract class SequencedLink<R extends Receiver> {
 
 function sendAckOf(link: SequencedLink<Receiver>): void {
   link.sendAck();
+}
+
+/**
+ * Where a resumable link's outbox sends: frames go through the replay buffer first. Frames the outbox
+ * hands over are kept as they are; a sink that copies what it sends (a client socket) gets transient
+ * ones, which the buffer copies. A class rather than closures: every idle session keeps one.
+ */
+class ReplaySink implements FrameSink {
+  constructor(protected readonly link: SequencedLink<Receiver>) {}
+
+  send(frame: Uint8Array): void {
+    this.link.recordFrame(frame, false);
+  }
+
+  drained(outbox: Outbox): void {
+    this.link.replaySinkDrained(outbox);
+  }
+}
+
+class TransientReplaySink extends ReplaySink {
+  sendTransient(frame: Uint8Array): void {
+    this.link.recordFrame(frame, true);
+  }
 }
