@@ -6,6 +6,7 @@ import type { GuestClaim } from '../core/main/guest-registry.js';
 import type { WebContents } from '../core/main/web-contents-impl.js';
 import { IpcError, IpcErrorCode } from '../protocol/errors.js';
 import {
+  checkBoolean,
   checkHostName,
   checkOptionNames,
   checkOptionsObject,
@@ -18,6 +19,7 @@ import {
   WebSocketTransportServer,
 } from '../transports/websocket/ipc-server.js';
 import { claimUpgrades } from '../transports/websocket/upgrade-claim.js';
+import { Inspector } from './inspector/inspector.js';
 import {
   addRenderer,
   checkMainOption,
@@ -31,7 +33,7 @@ import {
 export type { AllowedHosts } from '../transports/websocket/host-check.js';
 export type { AllowedOrigins } from '../transports/websocket/origin-policy.js';
 
-const ATTACH_OPTION_NAMES: readonly string[] = [...TRANSPORT_OPTION_NAMES, 'main'];
+const ATTACH_OPTION_NAMES: readonly string[] = [...TRANSPORT_OPTION_NAMES, 'main', 'inspector'];
 const SERVER_OPTION_NAMES: readonly string[] = [...ATTACH_OPTION_NAMES, 'host', 'port'];
 const ATTACH_HINTS = {
   host: 'attach() serves on the http server you give it, which listens where you told it',
@@ -42,6 +44,12 @@ const ATTACH_HINTS = {
 export interface AttachOptions extends WebSocketTransportOptions {
   /** The main world pages connect to. Default: the one behind the `ipcMain` singleton. */
   main?: Main;
+  /**
+   * Serves the live IPC inspector of `main` at `/ipc-anywhere/inspect` (docs/inspector.md), with the
+   * `Host` and `Origin` rules of the IPC endpoint. It shows payload previews: do not turn it on where
+   * people who may not see your traffic can reach the server. Default `false`.
+   */
+  inspector?: boolean;
 }
 
 /** Options of {@link createServer}. */
@@ -60,6 +68,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
   /** @internal */
   readonly transport: WebSocketTransportServer<GuestClaim>;
   readonly #detach: () => Promise<void>;
+  readonly #inspector: Inspector | undefined;
 
   /** @internal Created by {@link createServer} and {@link attach}. */
   constructor(
@@ -70,6 +79,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
     listenHost?: string,
   ) {
     super();
+    checkBoolean('inspector', options.inspector);
     const secure = typeof (httpServer as { setSecureContext?: unknown }).setSecureContext === 'function';
     this.transport = new WebSocketTransportServer<GuestClaim>(
       httpServer,
@@ -78,15 +88,25 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
         maxPayload: maxPayloadOf(main),
         addRenderer: (transport, info) => {
           const contents = addRenderer(main, transport, info);
+          this.#inspector?.track(contents);
           this.emit('web-contents-created', contents);
           return contents;
         },
         claimGuest: (token, successor) => claimGuest(main, token, successor),
+        route: (path, req, res) => this.#inspector?.handle(path, req, res) ?? false,
       },
       options,
       secure,
       listenHost,
     );
+    this.#inspector = options.inspector
+      ? new Inspector({
+          main,
+          origins: this.transport.origins,
+          hosts: this.transport.hosts,
+          logger: loggerOf(main),
+        })
+      : undefined;
     this.#detach = owned ? this.#own() : this.#share();
   }
 
@@ -113,6 +133,7 @@ export class IpcServer extends EventEmitter<{ 'web-contents-created': [contents:
    * {@link createServer} also stops listening; after {@link attach} the http server keeps running.
    */
   close(): Promise<void> {
+    this.#inspector?.close();
     return this.#detach();
   }
 

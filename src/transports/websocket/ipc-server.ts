@@ -117,6 +117,8 @@ export interface ServerHost<G extends GuestTicket = GuestTicket> {
   addRenderer(transport: MainTransport, info: PageInfo<G>): void;
   /** Uses up a `<webview>` guest token: a ticket naming the guest's host, or why it is refused. */
   claimGuest(token: string, successor: string | undefined): GuestTicketResult<G>;
+  /** Serves more paths before the server's own (the inspector): `true` when it answered. */
+  route?(path: string, req: IncomingMessage, res: ServerResponse): boolean;
 }
 
 /** How long a sync request sent before its socket opened waits for that socket. */
@@ -157,7 +159,8 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private readonly script: ClientScript;
   private readonly preloads: PreloadScripts | undefined;
   private readonly files: StaticFiles | undefined;
-  private readonly hosts: HostCheck;
+  /** @internal The `Host` check of static files, for other pages served beside them (the inspector). */
+  readonly hosts: HostCheck;
   private readonly maxPayload: number;
   private readonly sendPolicy: SendPolicy;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -262,6 +265,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   /** Serves our paths; calls `fallback` for everything else (404 when there is none). */
   handleRequest(req: IncomingMessage, res: ServerResponse, fallback?: () => void): void {
     const path = pathOf(req.url);
+    if (this.host.route?.(path, req, res)) return;
     if (path === WS_PATH) {
       this.upgradeMissing(res);
       return;

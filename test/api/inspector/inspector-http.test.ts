@@ -1,7 +1,12 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachTransport, IpcRenderer } from '../../../src/core/renderer/ipc-renderer-impl.js';
-import { addRenderer, createServer } from '../../../src/main.js';
+import { addRenderer, attach, createMain, createServer } from '../../../src/main.js';
 import { createMemoryLink } from '../../../src/transports/memory/memory-transport.js';
 import { type Inspected, startInspected } from './inspected-server.js';
 
@@ -108,6 +113,31 @@ describe('the inspector over http', () => {
     expect(
       warnings.filter((text) => text.includes('inspector request from origin http://attacker.example')),
     ).toHaveLength(1);
+  });
+
+  it("serves under attach() beside the app's own routes, and is gone after close()", async () => {
+    const app = createHttpServer((_req, res) => res.writeHead(200).end('app route'));
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    const server = attach(app, { main: createMain(), inspector: true });
+    try {
+      expect((await fetchRaw(base, '/ipc-anywhere/inspect')).status).toBe(200);
+      expect((await fetchRaw(base, '/ipc-anywhere/inspect/events')).status).toBe(200);
+      expect((await fetchRaw(base, '/elsewhere')).body).toBe('app route');
+      await server.close();
+      expect((await fetchRaw(base, '/ipc-anywhere/inspect')).body).toBe('app route');
+    } finally {
+      await new Promise<void>((resolve) => {
+        app.close(() => resolve());
+        app.closeAllConnections();
+      });
+    }
+  });
+
+  it('refuses an inspector option that is not a boolean', async () => {
+    await expect(createServer({ inspector: 'yes' as never })).rejects.toMatchObject({
+      code: 'ERR_IPC_INVALID_ARGUMENT',
+    });
   });
 
   it('is off unless asked for', async () => {
