@@ -126,7 +126,6 @@ export class ReplayBuffer {
     this.#head = head;
   }
 
-
   /** The frames holding a message after `received`, oldest first. */
   framesAfter(received: number): Uint8Array[] {
     const out: Uint8Array[] = [];
