@@ -5,24 +5,12 @@ import {
   type RendererToMainMessage,
 } from '../../protocol/messages.js';
 import { replyWasNeverSent } from '../shared/electron-texts.js';
+import { now, type TrafficKind, trafficKindOf } from '../shared/traffic-kinds.js';
 import type { Logger } from './logger.js';
 
 /** What a {@link MainTrafficRecord} is about. */
 export type MainTrafficKind =
-  // From a renderer (`direction: 'in'`).
-  | 'send'
-  | 'sendSync'
-  | 'invoke'
-  | 'sendToHost'
-  | 'sendTo'
-  | 'webviewSend'
-  // To a renderer (`direction: 'out'`).
-  | 'message'
-  | 'hostMessage'
-  | 'invokeReply'
-  | 'syncReply'
-  // Either way: `ipcRenderer.postMessage` in, `webContents.postMessage` out.
-  | 'postMessage'
+  | TrafficKind
   // Main closed the renderer's connection because it broke the rules (`outcome: 'error'`, with a code).
   | 'connection';
 
@@ -72,21 +60,6 @@ interface Pending {
   readonly started: number;
 }
 
-const INCOMING: Partial<Record<number, MainTrafficKind>> = {
-  [MessageKind.Send]: 'send',
-  [MessageKind.SendSync]: 'sendSync',
-  [MessageKind.Invoke]: 'invoke',
-  [MessageKind.SendToHost]: 'sendToHost',
-  [MessageKind.SendTo]: 'sendTo',
-  [MessageKind.WebviewSend]: 'webviewSend',
-  [MessageKind.RendererPostMessage]: 'postMessage',
-};
-
-const now: () => number =
-  typeof performance === 'object' && typeof performance.now === 'function'
-    ? () => performance.now()
-    : Date.now;
-
 const NEVER_SENT = replyWasNeverSent().error;
 
 /**
@@ -133,7 +106,7 @@ export class MainTraffic {
 
   /** A renderer's message, as it is dispatched. `session` keys the wait for a reply. */
   received(session: object, webContentsId: number, message: RendererToMainMessage): void {
-    const kind = INCOMING[message.kind];
+    const kind = trafficKindOf[message.kind];
     if (kind === undefined || !('channel' in message)) return;
     const bytes = this.#sizes.get(message) ?? 0;
     this.#sizes.delete(message);
