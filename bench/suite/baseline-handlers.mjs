@@ -64,6 +64,27 @@ export function rawCaller(sendText) {
   };
 }
 
+/**
+ * Client side of the raw protocol over a MessagePort (structured clone, no JSON): `[name, id, ...args]`
+ * out, `[id, value]` back.
+ */
+export function portCaller(port) {
+  const pending = new Map();
+  let nextId = 0;
+  port.on('message', ([id, value]) => {
+    const resolve = pending.get(id);
+    pending.delete(id);
+    resolve(value);
+  });
+  return (name, ...args) => {
+    const id = ++nextId;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      port.postMessage([name, id, ...args]);
+    });
+  };
+}
+
 /** socket.io server-side handlers for one socket. */
 export function socketIoHandlers(socket) {
   let counted = 0;

@@ -3,6 +3,7 @@
 // ipc-anywhere (ports from a MessageChannelMain, handed over with webContents.postMessage) and for the
 // raw baseline (a MessageChannel handed over with workerData).
 import { parentPort, workerData } from 'node:worker_threads';
+import { portCaller } from '../suite/baseline-handlers.mjs';
 import { medianOfPasses, oneWay, SMALL_TEXT } from '../suite/drive.mjs';
 import { sizes } from '../suite/sizes.mjs';
 
@@ -35,20 +36,7 @@ function receive(port) {
 
 /** The sending worker: measures and posts the result on parentPort. */
 async function send(port, quick) {
-  const pending = new Map();
-  let nextId = 0;
-  port.on('message', ([id, value]) => {
-    const resolve = pending.get(id);
-    pending.delete(id);
-    resolve(value);
-  });
-  const call = (name, ...args) => {
-    const id = ++nextId;
-    return new Promise((resolve) => {
-      pending.set(id, resolve);
-      port.postMessage([name, id, ...args]);
-    });
-  };
+  const call = portCaller(port);
   const { burst, maxCount, maxMs, passes } = sizes(quick).oneWay;
   const result = await medianOfPasses(
     passes,

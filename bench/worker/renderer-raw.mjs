@@ -2,23 +2,11 @@
 // postMessage echo matched by id; sendSync posts, blocks in Atomics.wait on a SharedArrayBuffer and
 // reads the reply with receiveMessageOnPort from a second port.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { portCaller } from '../suite/baseline-handlers.mjs';
 import { runWorkerScenario } from './renderer-common.mjs';
 
 const { port, replyPort, state } = workerData;
-const pending = new Map();
-let nextId = 0;
-port.on('message', ([id, value]) => {
-  const resolve = pending.get(id);
-  pending.delete(id);
-  resolve(value);
-});
-const call = (name, ...args) => {
-  const id = ++nextId;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    port.postMessage([name, id, ...args]);
-  });
-};
+const call = portCaller(port);
 
 await runWorkerScenario({
   send: (i) => port.postMessage(['m', i, 'hello']),
