@@ -16,6 +16,7 @@ import {
 } from '../../../src/protocol/messages.js';
 import { createMemoryIpc } from '../../../src/testing.js';
 import type { MainTransport, MainTransportEvents } from '../../../src/transports/transport.js';
+import { LIFECYCLE_EVENTS } from './lifecycle-events.js';
 
 const ORIGIN = 'http://app.test';
 
@@ -57,16 +58,7 @@ function pageIn(ipc: ReturnType<typeof createMemoryIpc>, url = `${ORIGIN}/page`)
 /** Every lifecycle event of `contents`, with its arguments after the event object. */
 function recordEvents(contents: WebContents): unknown[][] {
   const seen: unknown[][] = [];
-  for (const name of [
-    'did-start-loading',
-    'did-navigate',
-    'page-title-updated',
-    'dom-ready',
-    'did-finish-load',
-    'did-stop-loading',
-    'did-navigate-in-page',
-    'render-process-gone',
-  ]) {
+  for (const name of LIFECYCLE_EVENTS) {
     contents.on(name, (event: { sender: WebContents }, ...args: unknown[]) => {
       expect(event.sender).toBe(contents);
       seen.push([name, ...args]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMain, createServer, type IpcServer, type WebContents } from '../../../src/main.js';
 import { recordingLogger } from '../../conformance/harness.js';
+import { LIFECYCLE_EVENTS } from '../../core/main/lifecycle-events.js';
 import { chromiumSuite, FIXTURES, testBundle } from './browser.js';
 import { startChaosProxy } from './chaos-proxy.js';
 
@@ -16,17 +17,6 @@ async function startWithGrace(resumeGracePeriod: number) {
   cleanup.push(() => server.close());
   return { main, server };
 }
-
-const LIFECYCLE_EVENTS = [
-  'did-start-loading',
-  'did-navigate',
-  'page-title-updated',
-  'dom-ready',
-  'did-finish-load',
-  'did-stop-loading',
-  'did-navigate-in-page',
-  'render-process-gone',
-] as const;
 
 interface Tracked {
   readonly contents: WebContents;
