@@ -54,13 +54,19 @@ export {
   MessagePortMain,
   type MessagePortMainEvent,
 } from './core/main/message-port-main.js';
-export type { IpcMainEvent, IpcMainInvokeEvent, SenderFrame } from './core/main/web-contents-impl.js';
+export type {
+  IpcMainEvent,
+  IpcMainInvokeEvent,
+  SenderFrame,
+  WebContentsCallOptions,
+} from './core/main/web-contents-impl.js';
 export {
   type InvokeHandler,
   IpcMain,
   WebContents,
   type WebContentsType,
 } from './core/main/web-contents-impl.js';
+export type { ProgressListener, TransferProgress } from './core/shared/transfer-progress.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 export type { DecodeLimits } from './protocol/limits.js';

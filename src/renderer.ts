@@ -26,11 +26,21 @@ export type {
 export { ipcRenderer } from './api/ipc-renderer.js';
 export type { PreloadProcess } from './api/process-shim.js';
 export type * from './api/typed-channels.js';
-export { type TypedCalls, type TypedIpcRenderer, typedIpcRenderer } from './api/typed-ipc-renderer.js';
+export {
+  type TypedCalls,
+  type TypedCallsWithOptions,
+  type TypedIpcRenderer,
+  typedIpcRenderer,
+} from './api/typed-ipc-renderer.js';
 export { type WebFrame, webFrame } from './api/web-frame.js';
 export { type WebUtils, webUtils } from './api/web-utils.js';
 export type { ConnectionListener } from './core/renderer/ipc-renderer-impl.js';
-export { type CallOptions, IpcRenderer, type IpcRendererEvent } from './core/renderer/ipc-renderer-impl.js';
+export {
+  type CallOptions,
+  type CallsWithOptions,
+  IpcRenderer,
+  type IpcRendererEvent,
+} from './core/renderer/ipc-renderer-impl.js';
 export type {
   ConnectionEvent,
   ConnectionState,
@@ -38,6 +48,7 @@ export type {
 } from './core/renderer/renderer-session.js';
 export type { RendererTrafficListener, RendererTrafficRecord } from './core/renderer/renderer-traffic.js';
 export { EXISTING_PROPERTY_MESSAGE } from './core/shared/electron-texts.js';
+export type { ProgressListener, TransferProgress } from './core/shared/transfer-progress.js';
 export { setShapeCompilation } from './protocol/codec/shape-compiler.js';
 export { IpcError, IpcErrorCode, isIpcError } from './protocol/errors.js';
 

@@ -24,6 +24,12 @@ export interface TypedCalls<C> {
   sendSync<K extends T.SendSyncChannel<C>>(channel: K, ...args: T.SendSyncArgs<C[K]>): T.ChannelResult<C[K]>;
 }
 
+/** What the typed {@link TypedIpcRenderer.withOptions} returns: {@link TypedCalls} and a typed `send`. */
+export interface TypedCallsWithOptions<C> extends TypedCalls<C> {
+  /** `ipcRenderer.send`, typed (with `onProgress`: told how the message goes out). */
+  send<K extends T.SendChannel<C>>(channel: K, ...args: T.SendArgs<C[K]>): void;
+}
+
 /**
  * `IpcRenderer` typed by the channel map `C` (see {@link ChannelSpec}): `send`, `sendSync`, `invoke`
  * and the listener methods accept only `C`'s channels of the right kind, with their arguments and
@@ -36,7 +42,7 @@ export interface TypedIpcRenderer<C>
   /** `ipcRenderer.send`, typed: only `send` channels, with their arguments. */
   send<K extends T.SendChannel<C>>(channel: K, ...args: T.SendArgs<C[K]>): void;
   /** `ipcRenderer.withOptions`, typed. */
-  withOptions(options: CallOptions): TypedCalls<C>;
+  withOptions(options: CallOptions): TypedCallsWithOptions<C>;
 }
 
 /**
@@ -116,6 +122,7 @@ function validatingView(ipcRenderer: IpcRenderer, validate: Validators): IpcRend
         return {
           invoke: checked(validate, calls.invoke, true),
           sendSync: checked(validate, calls.sendSync, false),
+          send: checked(validate, calls.send, false),
         };
       },
     ],

@@ -197,6 +197,11 @@ export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
     case MessageKind.MainPortClose:
       writer.varuint(message.portId);
       break;
+    case MessageKind.RendererChunk:
+    case MessageKind.MainChunk:
+      writer.varuint(message.total);
+      writer.bytes(message.data);
+      break;
     default:
       throw new IpcError(
         IpcErrorCode.InvalidArgument,
@@ -271,6 +276,16 @@ export function decodeFrame(
   }
   if (messages.length === 0) throw new IpcError(IpcErrorCode.Protocol, 'Empty frame.');
   return messages;
+}
+
+/**
+ * Decodes one whole message without a length prefix: a chunked message once reassembled. The same
+ * checks as {@link decodeFrame}, with a budget of its own. Throws like it.
+ */
+export function decodeWhole(bytes: Uint8Array, receiver: Receiver, limits: DecodeLimits): AnyMessage {
+  const reader = new ByteReader(bytes, limits);
+  spend(reader, Cost.Message, 'message', 0);
+  return decodeMessage(reader, receiver, bytes.byteLength);
 }
 
 /** Decodes the message that `reader` is at, which ends at `end`. */
@@ -424,6 +439,14 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
     case MessageKind.MainPortClose:
       message = { kind, seq, portId: readPortId(reader) };
       break;
+    case MessageKind.RendererChunk:
+    case MessageKind.MainChunk: {
+      const total = reader.varuint();
+      // The rest of the message is data; an empty chunk would cost a message and carry nothing.
+      if (reader.pos >= end) throw new IpcError(IpcErrorCode.Decode, 'A chunk carries no data.');
+      message = { kind, seq, total, data: reader.bytes(end - reader.pos) };
+      break;
+    }
     default:
       throw new IpcError(IpcErrorCode.Decode, `Unknown message kind ${kind}.`);
   }

@@ -21,6 +21,7 @@ export const MessageKind = {
   RendererPostMessage: 14,
   RendererPortMessage: 15,
   RendererPortClose: 16,
+  RendererChunk: 17,
   // main -> renderer
   Hello: 32,
   Message: 33,
@@ -35,6 +36,7 @@ export const MessageKind = {
   MainPostMessage: 42,
   MainPortMessage: 43,
   MainPortClose: 44,
+  MainChunk: 45,
 } as const;
 
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -256,7 +258,34 @@ export interface RendererToMainPortClose {
   readonly portId: number;
 }
 
+/*
+ * Chunked messages (docs/protocol.md, "Large messages"). A message larger than the sender's chunk size
+ * travels as consecutive chunk messages of the stream, each with its own sequence number: the first
+ * chunk carries the whole message's encoded length in `total`, the others 0; their `data` joined is the
+ * message as it would have been sent whole (its own `seq` is the first chunk's). The receiver
+ * reassembles it and dispatches it in its place.
+ */
+
+/** One piece of a chunked message from a renderer. */
+export interface RendererToMainChunk {
+  readonly kind: typeof MessageKind.RendererChunk;
+  readonly seq: number;
+  /** The first chunk: the whole message's byte length; later chunks: 0. */
+  readonly total: number;
+  /** The next bytes of the message (a view into the received frame; never empty). */
+  readonly data: Uint8Array;
+}
+
+/** One piece of a chunked message from main. */
+export interface MainToRendererChunk {
+  readonly kind: typeof MessageKind.MainChunk;
+  readonly seq: number;
+  readonly total: number;
+  readonly data: Uint8Array;
+}
+
 export type RendererToMainMessage =
+  | RendererToMainChunk
   | RendererToMainPostMessage
   | RendererToMainPortMessage
   | RendererToMainPortClose
@@ -424,6 +453,7 @@ export interface MainToRendererPortClose {
 }
 
 export type MainToRendererMessage =
+  | MainToRendererChunk
   | MainToRendererPostMessage
   | MainToRendererPortMessage
   | MainToRendererPortClose

@@ -116,6 +116,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     return `WebContents #${this.contents.id}`;
   }
 
+  protected override get pacedTransport(): MainTransport {
+    return this.transport;
+  }
+
   start(contents: WebContents): void {
     this.contents = contents;
     const announced = this.transport.peerMaxPayload ?? DEFAULT_LIMITS.maxPayload;
@@ -450,7 +454,10 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
       this.reject(outOfOrder);
       return;
     }
-    this.dispatch(message, respond);
+    // A chunk of a large message: the message is dispatched once its last chunk is in.
+    const whole = this.unchunk(message);
+    if (whole instanceof IpcError) this.reject(whole);
+    else if (whole !== undefined) this.dispatch(whole, respond);
     const early = this.earlySyncRequests?.get(this.expectedSeq);
     if (early) {
       this.earlySyncRequests!.delete(this.expectedSeq);

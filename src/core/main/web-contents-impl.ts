@@ -1,5 +1,6 @@
 import { EventEmitter } from 'events';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
+import { checkFunction, checkOptionsObject } from '../../protocol/options.js';
 import { assertMainChannel } from '../shared/channel.js';
 import {
   channelConversionMessage,
@@ -8,6 +9,8 @@ import {
   INVALID_TRANSFER_MESSAGE,
   secondHandlerMessage,
 } from '../shared/electron-texts.js';
+import { withUploadProgress } from '../shared/sequenced-link.js';
+import type { ProgressListener, TransferProgress } from '../shared/transfer-progress.js';
 import { checkPorts, MessagePortMain } from './message-port-main.js';
 
 /*
@@ -54,6 +57,12 @@ export interface IpcMainInvokeEvent {
 }
 
 export const MAIN_FRAME_ID = 1;
+
+/** Per-call settings of `webContents.withOptions`. */
+export interface WebContentsCallOptions {
+  /** Told how the message goes out (see {@link TransferProgress}). */
+  onProgress?: ProgressListener;
+}
 
 export type InvokeHandler = (event: IpcMainInvokeEvent, ...args: any[]) => unknown;
 
@@ -216,6 +225,26 @@ export class WebContents extends EventEmitter {
     const link = this.#link;
     if (link.destroyed) return;
     link.sendChannelMessage(channel, args, 0);
+  }
+
+  /**
+   * `send` with settings for this call only: `onProgress` is told how the message goes out
+   * (`{ phase: 'upload', bytes, total }`), per chunk for a large message over a WebSocket, otherwise
+   * once with its whole size (docs/api.md, "Progress"). Not called for a message that is dropped.
+   * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when `onProgress` is not a function.
+   */
+  withOptions(options: WebContentsCallOptions): { send(channel: string, ...args: unknown[]): void } {
+    checkOptionsObject('options', options);
+    checkFunction('onProgress', options?.onProgress, '({ phase, bytes, total })');
+    const onProgress = options?.onProgress;
+    return {
+      send: (channel, ...args) => {
+        assertMainChannel(channel);
+        const link = this.#link;
+        if (link.destroyed) return;
+        withUploadProgress(link, onProgress, () => link.sendChannelMessage(channel, args, 0));
+      },
+    };
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   type RendererToMainConsoleMessage,
   type RendererToMainPageState,
 } from '../../protocol/messages.js';
+import { checkFunction } from '../../protocol/options.js';
 import type { RendererTransport } from '../../transports/transport.js';
 import { assertRendererChannel } from '../shared/channel.js';
 import { checkDeadline } from '../shared/deadline.js';
@@ -15,6 +16,7 @@ import {
 import { Emitter } from '../shared/emitter.js';
 import type { PlatformMessagePort } from '../shared/platform-port.js';
 import type { Unnumbered } from '../shared/sequenced-link.js';
+import type { ProgressListener } from '../shared/transfer-progress.js';
 import { isNativePort, type NativePort } from '../shared/virtual-ports.js';
 import { answerScript, type PageAgent } from './page-agent.js';
 import {
@@ -35,10 +37,23 @@ export interface IpcRendererEvent {
   readonly ports: PlatformMessagePort[];
 }
 
-/** Per-call settings, for the calls that can wait: see {@link IpcRenderer.withOptions}. */
+/** Per-call settings: see {@link IpcRenderer.withOptions}. */
 export interface CallOptions {
   /** Deadline in ms (above 0; `Infinity`: none); the call fails with `ERR_IPC_TIMEOUT` when it passes. */
   timeout?: number;
+  /**
+   * Told how the message goes out (`'upload'`) and, for `invoke`, how the reply comes in
+   * (`'download'`): per chunk for a large message over a WebSocket, otherwise once with its whole
+   * size (docs/api.md, "Progress").
+   */
+  onProgress?: ProgressListener;
+}
+
+/** What {@link IpcRenderer.withOptions} returns: the calls that take per-call settings. */
+export interface CallsWithOptions {
+  invoke(channel: string, ...args: unknown[]): Promise<any>;
+  sendSync(channel: string, ...args: unknown[]): any;
+  send(channel: string, ...args: unknown[]): void;
 }
 
 export type HostMessageListener = (
@@ -195,24 +210,36 @@ export class IpcRenderer extends Emitter {
     sessionOf(this).post({ kind: MessageKind.SendTo, webContentsId, channel, args });
   }
 
-  /** The calls that can wait, with a deadline for this call only: `ipcRenderer.withOptions({ timeout: 500 }).invoke(...)`. */
-  withOptions(options: CallOptions): {
-    invoke(channel: string, ...args: unknown[]): Promise<any>;
-    sendSync(channel: string, ...args: unknown[]): any;
-  } {
+  /**
+   * Calls with settings for this call only: a deadline (`withOptions({ timeout: 500 }).invoke(...)`,
+   * `sendSync`) and a progress listener (`withOptions({ onProgress }).invoke(...)`, `send`).
+   * @throws IpcError `ERR_IPC_INVALID_ARGUMENT` for a bad `timeout` or an `onProgress` that is not a function.
+   */
+  withOptions(options: CallOptions): CallsWithOptions {
     checkDeadline('timeout', options?.timeout);
+    checkFunction('onProgress', options?.onProgress, '({ phase, bytes, total })');
+    const { timeout, onProgress } = options;
     return {
-      invoke: (channel, ...args) => this.#invoke(options.timeout, channel, args),
+      invoke: (channel, ...args) => this.#invoke(timeout, channel, args, onProgress),
       sendSync: (channel, ...args) => {
         assertRendererChannel(channel);
-        return sessionOf(this).sendSync(channel, args, options.timeout);
+        return sessionOf(this).sendSync(channel, args, timeout);
+      },
+      send: (channel, ...args) => {
+        assertRendererChannel(channel);
+        sessionOf(this).post({ kind: MessageKind.Send, channel, args }, onProgress);
       },
     };
   }
 
-  async #invoke(timeout: number | undefined, channel: string, args: unknown[]): Promise<any> {
+  async #invoke(
+    timeout: number | undefined,
+    channel: string,
+    args: unknown[],
+    onProgress?: ProgressListener,
+  ): Promise<any> {
     assertRendererChannel(channel);
-    return sessionOf(this).invoke(channel, args, timeout);
+    return sessionOf(this).invoke(channel, args, timeout, onProgress);
   }
 }
 

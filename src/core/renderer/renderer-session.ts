@@ -1,3 +1,4 @@
+import { ByteReader } from '../../protocol/codec/byte-reader.js';
 import { codeInErrorText, IpcError, IpcErrorCode, isIpcError } from '../../protocol/errors.js';
 import {
   checkedLimits,
@@ -15,9 +16,17 @@ import {
 import { checkByteCount } from '../../protocol/options.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { RendererTransport } from '../../transports/transport.js';
+import type { ChunkReassembly } from '../shared/chunk-reassembly.js';
 import { checkDeadlines } from '../shared/deadline.js';
 import { invokeErrorMessage } from '../shared/electron-texts.js';
-import { DUPLICATE, SequencedLink, type Unnumbered } from '../shared/sequenced-link.js';
+import {
+  DUPLICATE,
+  type PacedTransport,
+  SequencedLink,
+  type Unnumbered,
+  withUploadProgress,
+} from '../shared/sequenced-link.js';
+import { notifyProgress, type ProgressListener } from '../shared/transfer-progress.js';
 import { type NativePort, TransferCursor } from '../shared/virtual-ports.js';
 import { PendingCalls } from './pending-calls.js';
 import { type RendererPortSession, RendererPorts } from './renderer-ports.js';
@@ -137,6 +146,34 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
 
   protected get peerName(): string {
     return 'main';
+  }
+
+  protected override get pacedTransport(): PacedTransport | undefined {
+    return this.#transport;
+  }
+
+  /** Invokes whose caller wants download progress of the reply, by id (created by the first). */
+  #downloads: Map<number, ProgressListener> | undefined;
+  /** The chunked message being received, and the listener of its invoke when it is a reply. */
+  #downloadOf: ChunkReassembly | undefined;
+  #download: ProgressListener | undefined;
+  /** The size of the last chunked message received (for traffic records and progress). */
+  #chunkedBytes = 0;
+
+  protected override chunkReceived(reassembly: ChunkReassembly): void {
+    const { filled, total } = reassembly;
+    this.#chunkedBytes = total;
+    if (this.#downloads === undefined) return;
+    if (this.#downloadOf !== reassembly) {
+      this.#downloadOf = reassembly;
+      // The first chunk starts with the message's kind, seq and, for a reply, the invoke's id.
+      const head = new ByteReader(reassembly.bytes);
+      const kind = head.u8();
+      head.varuint();
+      this.#download = kind === MessageKind.InvokeReply ? this.#downloads.get(head.varuint()) : undefined;
+    }
+    if (this.#download) notifyProgress(this.#download, 'download', filled, total);
+    if (filled === total) this.#downloadOf = this.#download = undefined;
   }
 
   get isAttached(): boolean {
@@ -269,11 +306,14 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
     if (!listener) this.#invokeStarts.clear();
   }
 
-  /** Queues an async message; throws synchronously for non-cloneable or oversize arguments. */
-  post(message: Outgoing): void {
+  /**
+   * Queues an async message; throws synchronously for non-cloneable or oversize arguments.
+   * `onProgress` is told how its bytes go out (see {@link withUploadProgress}).
+   */
+  post(message: Outgoing, onProgress?: ProgressListener): void {
     if (this.#closedWith) throw this.#closedWith;
     if (this.#unattached !== undefined) throw new IpcError(IpcErrorCode.NotConnected, this.#unattached);
-    const bytes = this.enqueue(message);
+    const bytes = withUploadProgress(this, onProgress, () => this.enqueue(message));
     if (this.#traffic) this.#recordOutgoing(message, bytes);
   }
 
@@ -308,19 +348,30 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
     return (this.#ports ??= new RendererPorts(this));
   }
 
+  /** `onProgress`: told how the request goes out and how the reply comes in. */
   invoke(
     channel: string,
     args: unknown[],
     timeoutMs = this.#options.invokeTimeout ?? Number.POSITIVE_INFINITY,
+    onProgress?: ProgressListener,
   ): Promise<unknown> {
     if (this.#closedWith) return Promise.reject(this.#closedWith);
     const id = this.#invokes.nextId();
     try {
-      this.post({ kind: MessageKind.Invoke, id, channel, args });
+      this.post({ kind: MessageKind.Invoke, id, channel, args }, onProgress);
     } catch (error) {
       return Promise.reject(error);
     }
     const pending = this.#invokes.add(id, timeoutMs, channel);
+    if (onProgress) {
+      const downloads = (this.#downloads ??= new Map());
+      downloads.set(id, onProgress);
+      const forget = (): void => {
+        downloads.delete(id);
+        if (downloads.size === 0 && this.#downloads === downloads) this.#downloads = undefined;
+      };
+      pending.then(forget, forget);
+    }
     if (this.#traffic) {
       this.#invokeStarts.set(id, now());
       // Timed-out and closed calls never get a reply: forget their start time when they settle.
@@ -397,7 +448,7 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
 
   #receiveFrame(frame: Uint8Array, transfer?: readonly unknown[]): void {
     let messages: MainToRendererMessage[];
-    const sizes = this.#traffic ? [] : undefined;
+    const sizes = this.#traffic || this.#downloads ? [] : undefined;
     const cursor = transfer === undefined ? NO_TRANSFER : new TransferCursor(transfer);
     try {
       messages = this.decode(frame, sizes);
@@ -451,9 +502,29 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
         this.#fail(outOfOrder);
         return;
       }
-      if (sizes) this.#recordIncoming(message, sizes[i]!);
-      this.#dispatch(message);
+      let whole: MainToRendererMessage = message;
+      if (message.kind === MessageKind.MainChunk || this.#chunkedBytes !== 0) {
+        const result = this.unchunk(message);
+        if (result === undefined) continue;
+        if (result instanceof IpcError) {
+          this.#fail(result);
+          return;
+        }
+        whole = result;
+      }
+      if (sizes) {
+        const bytes = whole === message ? sizes[i]! : this.#chunkedBytes;
+        this.#recordIncoming(whole, bytes);
+        if (whole.kind === MessageKind.InvokeReply && whole === message) this.#downloaded(whole.id, bytes);
+      }
+      this.#dispatch(whole);
     }
+  }
+
+  /** A reply that came whole: its caller's progress listener is told once. */
+  #downloaded(id: number, bytes: number): void {
+    const listener = this.#downloads?.get(id);
+    if (listener) notifyProgress(listener, 'download', bytes, bytes);
   }
 
   #dispatch(message: MainToRendererMessage): void {

@@ -7,6 +7,7 @@ import {
   writeMessage,
 } from '../../protocol/message-codec.js';
 import type { AnyMessage } from '../../protocol/messages.js';
+import { ChunkStream } from './chunk-stream.js';
 
 /**
  * A frame holding this much starts no more messages: the next one opens a new frame (sent in the same
@@ -24,6 +25,11 @@ export interface FrameSink {
    * browser's `WebSocket.send`, and copies whatever it keeps). Spares the outbox a copy of the frame.
    */
   sendTransient?(frame: Uint8Array): void;
+  /**
+   * Optional: sends a frame that holds nothing later than message `lastSeq` (a chunk, sent while later
+   * messages are numbered already), so a resumable link can let it go once that one is acknowledged.
+   */
+  sendSequenced?(frame: Uint8Array, lastSeq: number): void;
   /** Everything queued has been sent (an owner that keeps many idle outboxes may drop this one). */
   drained?(outbox: Outbox): void;
 }
@@ -43,8 +49,15 @@ export class Outbox {
   /** Where the last message (its length prefix) starts, for {@link dropLast}. */
   #lastStart = 0;
   #encoding = false;
-  /** Whole frames waiting for a sink (no connection yet, or a frame was full), in order. */
-  #ready: Uint8Array[] | undefined;
+  /**
+   * Whole frames waiting for a sink (no connection yet, or a frame was full), in order, and large
+   * messages going out in chunks ({@link queueStream}): what comes after one waits for it.
+   */
+  #ready: (Uint8Array | ChunkStream)[] | undefined;
+  /** Chunk streams in {@link #ready}. */
+  #streams = 0;
+  /** A later turn will pump the first chunk stream (see {@link #pace}). */
+  #pacing = false;
   #scheduled = false;
   #sink: FrameSink | undefined;
   /** The native ports of ready frames that carry some (a message that transfers ports has its own frame). */
@@ -152,14 +165,43 @@ export class Outbox {
     this.#truncate(this.#lastStart);
   }
 
-  /** Sends everything queued now (sendSync calls this so its request goes after earlier sends). */
+  /**
+   * Takes the message {@link add} just queued (its encoded `bytes`, without the length prefix) out of
+   * the frame being built, which is sent as it was before; returns the message's bytes, now the
+   * caller's (for a large message, the writer's own buffer: no copy).
+   */
+  takeLast(bytes: number): Uint8Array {
+    const writer = this.#writer!;
+    const begin = writer.pos - bytes;
+    if (this.#count > 1) (this.#ready ??= []).push(writer.buf.slice(0, this.#lastStart));
+    this.#writer = null;
+    this.#count = 0;
+    return writer.finish().subarray(begin);
+  }
+
+  /** Queues a large message as chunks (see {@link ChunkStream}): what is queued after it waits for it. */
+  queueStream(stream: ChunkStream): void {
+    (this.#ready ??= []).push(stream);
+    this.#streams++;
+    this.#schedule();
+  }
+
+  /**
+   * Sends everything queued now, chunk streams to their end (sendSync calls this so its request goes
+   * after earlier sends, and a blocked page could not pump them later).
+   */
   flush(): void {
+    this.#flush(true);
+  }
+
+  /** `all`: streams to their end; otherwise a turn's worth of chunks, and the rest in later turns. */
+  #flush(all: boolean): void {
     const sink = this.#sink;
     let writer = this.#writer;
     if (writer !== null && this.#count > 0) {
       this.#writer = null;
       this.#count = 0;
-      if (sink?.sendTransient === undefined) {
+      if (sink?.sendTransient === undefined || this.#streams > 0) {
         (this.#ready ??= []).push(writer.finish());
         writer = null;
       }
@@ -171,7 +213,20 @@ export class Outbox {
     if (frames !== undefined) {
       const transfers = this.#transfers;
       this.#transfers = undefined;
-      for (const frame of frames) {
+      for (let i = 0; i < frames.length; i++) {
+        const frame = frames[i]!;
+        if (frame instanceof ChunkStream) {
+          if ((all || !this.#pacing) && frame.pump(sink, all)) {
+            this.#streams--;
+            continue;
+          }
+          // The stream goes on in a later turn; what was queued meanwhile stays after it.
+          const rest = frames.slice(i);
+          this.#ready = this.#ready === undefined ? rest : rest.concat(this.#ready);
+          this.#transfers = transfers;
+          this.#pace(frame.blocked);
+          return;
+        }
         const transfer = transfers?.get(frame);
         if (transfer === undefined) sink.send(frame);
         else sink.send(frame, transfer);
@@ -194,6 +249,7 @@ export class Outbox {
     this.#writer = null;
     this.#count = 0;
     this.#ready = undefined;
+    this.#streams = 0;
     this.#transfers = undefined;
     this.#lastAlone = undefined;
   }
@@ -217,13 +273,28 @@ export class Outbox {
     }
   }
 
+  /**
+   * Pumps the first chunk stream again in a later macrotask, so other connections' I/O and timers run
+   * between turns: soon, or after a millisecond while the transport is `blocked` (its backlog is full).
+   */
+  #pace(blocked: boolean): void {
+    if (this.#pacing) return;
+    this.#pacing = true;
+    const next = (): void => {
+      this.#pacing = false;
+      this.#flush(false);
+    };
+    if (blocked || typeof setImmediate !== 'function') setTimeout(next, blocked ? 1 : 0);
+    else setImmediate(next);
+  }
+
   #schedule(): void {
     if (this.#scheduled || !this.#sink || (this.#count === 0 && this.#ready === undefined)) return;
     this.#scheduled = true;
     // A closure per flush rather than one kept per outbox: idle connections hold nothing.
     queueMicrotask(() => {
       this.#scheduled = false;
-      this.flush();
+      this.#flush(false);
     });
   }
 }

@@ -2,23 +2,63 @@ import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../../protocol/limits.js';
 import {
   decodeFrame,
+  decodeWhole,
   encodeMessageFrame,
   messageBytesOf,
   type Receiver,
 } from '../../protocol/message-codec.js';
 import {
   type AnyMessage,
+  type MainToRendererChunk,
   type MainToRendererMessage,
   MessageKind,
   type RendererToMainMessage,
 } from '../../protocol/messages.js';
+import { ChunkReassembly } from './chunk-reassembly.js';
+import { CHUNK_BYTES, CHUNK_SLACK, ChunkStream } from './chunk-stream.js';
 import { type FrameSink, Outbox } from './outbox.js';
 import { ReplayBuffer } from './replay-buffer.js';
+import { notifyProgress, type ProgressListener } from './transfer-progress.js';
 
 /** Bytes received since the last acknowledgement that make the next one go at once. */
 const ACK_BYTES = 256 * 1024;
 /** Otherwise the first unacknowledged frame is acknowledged within this time. */
 const ACK_DELAY_MS = 200;
+
+/** Messages above this size go in chunks over transports that stream bytes (see {@link SequencedLink}). */
+const CHUNKED_ABOVE = CHUNK_BYTES + CHUNK_SLACK;
+
+/** What large messages are paced against: a transport; `backlog` is what waits in its socket. */
+export interface PacedTransport {
+  readonly capabilities: { readonly transfer: boolean };
+  readonly backlog?: number;
+}
+
+/**
+ * The upload progress listener of the message being queued (see {@link withUploadProgress}): one
+ * module variable rather than a parameter, so the hot path and the subclasses' overrides of `enqueue`
+ * stay as they are. Tagged with its link: a getter that sends on another connection while the message
+ * is encoded does not take it.
+ */
+let pendingProgress: { readonly link: object; readonly listener: ProgressListener } | undefined;
+
+/**
+ * Runs `send` (which queues one message on `link`) with `listener` told how the message's bytes go
+ * out: per chunk for a chunked message, otherwise once, with its whole size, after it was handed over.
+ */
+export function withUploadProgress<T>(
+  link: object,
+  listener: ProgressListener | undefined,
+  send: () => T,
+): T {
+  if (listener === undefined) return send();
+  pendingProgress = { link, listener };
+  try {
+    return send();
+  } finally {
+    pendingProgress = undefined;
+  }
+}
 
 /** What {@link SequencedLink.receive} answers for a message the peer sent again after a resume. */
 export const DUPLICATE = 'duplicate';
@@ -71,6 +111,8 @@ export abstract class SequencedLink<R extends Receiver> {
   #overflowed = false;
   /** Messages up to this number may arrive again after a resume: they are skipped, not refused. */
   #duplicatesThrough = 0;
+  /** The chunked message being received, if any (see {@link unchunk}). */
+  #reassembly: ChunkReassembly | undefined;
 
   /** Which end this is: selects the messages the decoder accepts. */
   readonly #receiver: R;
@@ -85,6 +127,20 @@ export abstract class SequencedLink<R extends Receiver> {
 
   /** Who is at the other end, for error texts: `'main'`, `'WebContents #3'`. */
   protected abstract get peerName(): string;
+
+  /**
+   * The transport, for large messages: over one whose `capabilities.transfer` is false (a byte stream:
+   * WebSocket) they go in chunks paced against its `backlog`; over the others (worker, memory: one
+   * structured clone per frame) whole. `undefined` (no transport yet): whole.
+   */
+  protected get pacedTransport(): PacedTransport | undefined {
+    return undefined;
+  }
+
+  /** @internal For {@link ChunkStream}: bytes waiting in the transport (0 while the link is down). */
+  get sendBacklog(): number {
+    return this.#linkUp ? (this.pacedTransport?.backlog ?? 0) : 0;
+  }
 
   /** The peer announced what it accepts (the hello, a limits message); frames are cut to fit it too. */
   protected setPeerMaxPayload(bytes: number): void {
@@ -133,18 +189,21 @@ export abstract class SequencedLink<R extends Receiver> {
     return this.#replay?.bytes ?? 0;
   }
 
-  /** @internal For {@link ReplaySink}: `frame` leaves through the replay buffer. */
-  recordFrame(frame: Uint8Array, transient: boolean): void {
+  /**
+   * @internal For {@link ReplaySink}: `frame` leaves through the replay buffer. `lastSeq`: the last
+   * message it holds, when the sender knows it better than "everything numbered so far" (a chunk).
+   */
+  recordFrame(frame: Uint8Array, transient: boolean, lastSeq = this.#sentSeq): void {
     if (this.#overflowed) return;
     const replay = this.#replay!;
     const sink = this.#sink;
     // Every message queued so far is in this flush: the frame holds nothing later than this number.
     if (transient) {
-      const kept = replay.addCopy(frame, this.#sentSeq);
+      const kept = replay.addCopy(frame, lastSeq);
       // The copy's memory is reused once acknowledged: only a sink that copies may get it.
       if (this.#linkUp) sink?.sendTransient?.(kept);
     } else {
-      replay.add(frame, this.#sentSeq);
+      replay.add(frame, lastSeq);
       if (this.#linkUp) sink?.send(frame);
     }
     const limit = Math.max(this.#maxReplayBytes, 2 * this.peerMaxPayload + ACK_BYTES);
@@ -223,6 +282,7 @@ export abstract class SequencedLink<R extends Receiver> {
     this.#sentSeq = 0;
     this.expectedSeq = 1;
     this.#duplicatesThrough = 0;
+    this.#reassembly = undefined;
     this.#unackedBytes = 0;
     this.#stopAckTimer();
     this.#replay?.clear();
@@ -327,8 +387,33 @@ export abstract class SequencedLink<R extends Receiver> {
       outbox.dropLast();
       throw this.tooLarge(message, bytes);
     }
+    if (bytes > CHUNKED_ABOVE || pendingProgress !== undefined) {
+      this.#sentSeq = this.#large(outbox, seq, bytes, transfer === undefined);
+      return bytes;
+    }
     this.#sentSeq = seq;
     return bytes;
+  }
+
+  /**
+   * A message of `bytes` numbered `seq` was queued: over a byte stream a large one becomes a chunk
+   * stream, taking one number per chunk; a progress listener is told. Returns the last number used.
+   */
+  #large(outbox: Outbox, seq: number, bytes: number, chunkable: boolean): number {
+    let listener: ProgressListener | undefined;
+    if (pendingProgress?.link === this) {
+      listener = pendingProgress.listener;
+      pendingProgress = undefined;
+    }
+    const transport = this.pacedTransport;
+    if (bytes > CHUNKED_ABOVE && chunkable && transport !== undefined && !transport.capabilities.transfer) {
+      const kind = this.#receiver === 'main' ? MessageKind.MainChunk : MessageKind.RendererChunk;
+      outbox.queueStream(new ChunkStream(outbox.takeLast(bytes), seq, kind, this, listener));
+      return seq + ChunkStream.countFor(bytes) - 1;
+    }
+    // Whole: handed over on the outbox's flush, which was scheduled before this.
+    if (listener) queueMicrotask(() => notifyProgress(listener, 'upload', bytes, bytes));
+    return seq;
   }
 
   /**
@@ -369,6 +454,59 @@ export abstract class SequencedLink<R extends Receiver> {
       if (error instanceof IpcError) throw error;
       throw new IpcError(IpcErrorCode.Decode, `Undecodable frame: ${String(error)}`, { cause: error });
     }
+  }
+
+  /**
+   * A message that passed {@link receive}: what to dispatch for it. Most messages are themselves; a
+   * chunk goes into the reassembly and gives `undefined`, or the whole message once it is complete
+   * (decoded and checked like any). An {@link IpcError} to close the connection with for a chunk out of
+   * place: without a first chunk, a second first chunk, more bytes than announced, a total over
+   * `maxPayload`, another message inside a chunked one (docs/protocol.md, "Large messages").
+   */
+  protected unchunk(message: IncomingAt<R>): IncomingAt<R> | IpcError | undefined {
+    const open = this.#reassembly;
+    const kind = message.kind;
+    if (kind !== MessageKind.RendererChunk && kind !== MessageKind.MainChunk) {
+      return open === undefined ? message : this.#dropReassembly(open.interrupted(kind, false));
+    }
+    const { total, data, seq } = message as MainToRendererChunk;
+    let reassembly = open;
+    if (open === undefined || total !== 0) {
+      if (open !== undefined) return this.#dropReassembly(open.interrupted(kind, true));
+      const started = ChunkReassembly.start(total, seq, this.limits.maxPayload);
+      if (started instanceof IpcError) return started;
+      reassembly = this.#reassembly = started;
+    }
+    const overflow = reassembly!.add(data);
+    if (overflow) return this.#dropReassembly(overflow);
+    this.chunkReceived(reassembly!);
+    if (!reassembly!.complete) return undefined;
+    this.#reassembly = undefined;
+    let whole: AnyMessage;
+    try {
+      whole = decodeWhole(reassembly!.bytes, this.#receiver, this.limits);
+    } catch (error) {
+      return error instanceof IpcError
+        ? error
+        : new IpcError(IpcErrorCode.Decode, `Undecodable chunked message: ${String(error)}`, {
+            cause: error,
+          });
+    }
+    if (whole.seq !== reassembly!.seq || whole.kind === kind) {
+      return new IpcError(
+        IpcErrorCode.Protocol,
+        `A chunked message starting at message ${reassembly!.seq} holds a message of kind ${whole.kind} numbered ${whole.seq}.`,
+      );
+    }
+    return whole as IncomingAt<R>;
+  }
+
+  /** A chunk was added to `reassembly` (for download progress). */
+  protected chunkReceived(_reassembly: ChunkReassembly): void {}
+
+  #dropReassembly(error: IpcError): IpcError {
+    this.#reassembly = undefined;
+    return error;
   }
 
   /**
@@ -413,6 +551,11 @@ class ReplaySink implements FrameSink {
 
   send(frame: Uint8Array): void {
     this.link.recordFrame(frame, false);
+  }
+
+  /** A chunk is acknowledged on its own: a transfer larger than the replay limit streams through it. */
+  sendSequenced(frame: Uint8Array, lastSeq: number): void {
+    this.link.recordFrame(frame, false, lastSeq);
   }
 
   drained(outbox: Outbox): void {

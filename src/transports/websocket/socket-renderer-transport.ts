@@ -21,6 +21,7 @@ import { CloseCode, encodeSyncBody, SyncStatus } from './wire.js';
 export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
+  readonly bufferedAmount: number;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: any) => void) | null;
@@ -220,6 +221,11 @@ export class SocketRendererTransport implements RendererTransport {
     this.events = events;
     for (const frame of this.early.splice(0)) events.frame(frame);
     if (this.closedWith) events.close(this.closedWith);
+  }
+
+  /** Bytes waiting in the socket (large messages go in chunks paced against it). */
+  get backlog(): number {
+    return this.socket.bufferedAmount;
   }
 
   send(frame: Uint8Array): void {

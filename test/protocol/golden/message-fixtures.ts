@@ -1,5 +1,6 @@
 import type { Receiver } from '../../../src/protocol/message-codec.js';
 import { type AnyMessage, MessageKind } from '../../../src/protocol/messages.js';
+import { fromHex } from './hex.js';
 
 /** One golden message fixture: a message and the exact bytes of `encodeMessage(message)`. */
 export interface MessageFixture {
@@ -376,6 +377,24 @@ export const messageFixtures: MessageFixture[] = [
     message: { kind: K.MainPortClose, seq: 11, portId: 3 },
     hex: '2c 0b 03',
   },
+  {
+    name: 'first chunk towards main (a 300-byte message, its first 3 bytes)',
+    receiver: 'main',
+    // `data` is a view into the frame it came in (no copy): here, the fixture's own frame.
+    message: { kind: K.RendererChunk, seq: 5, total: 300, data: frameView('07 11 05 ac 02 01 02 03', 5) },
+    hex: [
+      '11', // kind: MessageKind.RendererChunk
+      '05', // seq
+      'ac 02', // total: 300
+      '01 02 03', // data: the rest of the message
+    ].join(' '),
+  },
+  {
+    name: 'later chunk towards the renderer',
+    receiver: 'renderer',
+    message: { kind: K.MainChunk, seq: 6, total: 0, data: frameView('04 2d 06 00 ff', 4) },
+    hex: '2d 06 00 ff',
+  },
 ];
 
 /** Frames of several messages, and one whose message needs a 2-byte length prefix. */
@@ -427,3 +446,8 @@ export const frameFixtures: FrameFixture[] = [
     `,
   },
 ];
+
+/** The bytes of `frameHex` from `offset` on, as a view into the whole frame (what the decoder gives). */
+function frameView(frameHex: string, offset: number): Uint8Array {
+  return fromHex(frameHex).subarray(offset);
+}

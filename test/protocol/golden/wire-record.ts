@@ -164,6 +164,8 @@ export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures:
     'message: postMessage towards the renderer (virtual port 1, a native port)': 'e4d73d38e2053975',
     'message: portMessage towards the renderer (transferring virtual port 3)': 'f7f346b8ec986491',
     'message: portClose towards the renderer': 'd3611569e64c455a',
+    'message: first chunk towards main (a 300-byte message, its first 3 bytes)': 'd84891a9fd82f692',
+    'message: later chunk towards the renderer': '7db24bb5ebff8e0a',
     'frame: three messages towards main': '3b0dea8b90e27882',
     'frame: hello and a message towards the renderer': 'd58771c44c065945',
     'frame: a 139-byte message (2-byte length prefix) and a short one': 'b60ac6aa00028ba0',

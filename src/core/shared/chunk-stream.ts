@@ -1,0 +1,120 @@
+import { varuintSize } from '../../protocol/codec/byte-writer.js';
+import { notifyProgress, type ProgressListener } from './transfer-progress.js';
+
+/**
+ * Data bytes per chunk, and the size from which a message is sent in chunks (plus {@link CHUNK_SLACK}).
+ * 512 KiB: receiving one costs the peer's event loop about half a millisecond (docs/performance.md,
+ * "Large payloads"), while per-chunk overhead stays under 0.1 % of the bytes.
+ */
+export const CHUNK_BYTES = 512 * 1024;
+/**
+ * A message is chunked only when it is this much larger than a chunk: a chunk frame (data plus at most
+ * 22 bytes of prefix, kind, seq and total) is then always smaller than the message, so it fits in the
+ * peer's `maxPayload` whenever the message does.
+ */
+export const CHUNK_SLACK = 64;
+
+/** Chunk bytes one paced turn sends at most before yielding to other work. */
+const TURN_BYTES = 2 * CHUNK_BYTES;
+/** A transport backlog (bytes not yet taken by the network) above which the stream waits. */
+const MAX_BACKLOG = 2 * CHUNK_BYTES;
+
+/** What a stream sends through: a sink that may tag a frame with the last sequence number it holds. */
+export interface ChunkSink {
+  send(frame: Uint8Array): void;
+  sendSequenced?(frame: Uint8Array, lastSeq: number): void;
+}
+
+/** What the stream paces against: the transport's backlog (bytes waiting to be sent). */
+export interface ChunkPacer {
+  readonly sendBacklog: number;
+}
+
+/**
+ * One large message on its way out as chunk messages (docs/protocol.md, "Large messages"): chunk `i`
+ * has sequence number `seq + i` and carries the next {@link CHUNK_BYTES} of the encoded message. A
+ * paced {@link pump} sends a few chunks and yields, so a 100 MB message never holds the event loop, or
+ * fills the socket, in one go.
+ */
+export class ChunkStream {
+  #offset = 0;
+  #seq: number;
+
+  constructor(
+    /** The encoded message (kind, seq, fields), owned by the stream. */
+    readonly message: Uint8Array,
+    /** The message's own sequence number, which its first chunk carries. */
+    seq: number,
+    /** `RendererChunk` or `MainChunk`. */
+    private readonly kind: number,
+    private readonly pacer: ChunkPacer,
+    private readonly onProgress: ProgressListener | undefined,
+  ) {
+    this.#seq = seq;
+  }
+
+  /** How many sequence numbers a message of `bytes` takes as chunks. */
+  static countFor(bytes: number): number {
+    return Math.ceil(bytes / CHUNK_BYTES);
+  }
+
+  get done(): boolean {
+    return this.#offset >= this.message.byteLength;
+  }
+
+  /** Whether the transport is too far behind to take more now. */
+  get blocked(): boolean {
+    return this.pacer.sendBacklog > MAX_BACKLOG;
+  }
+
+  /**
+   * Sends chunks: all that are left when `all`, otherwise up to a turn's worth while the transport
+   * keeps up. Returns whether the stream is done.
+   */
+  pump(sink: ChunkSink, all: boolean): boolean {
+    const message = this.message;
+    const total = message.byteLength;
+    let sent = 0;
+    while (this.#offset < total) {
+      if (!all && (sent >= TURN_BYTES || this.blocked)) return false;
+      const start = this.#offset;
+      const end = Math.min(total, start + CHUNK_BYTES);
+      const seq = this.#seq++;
+      const frame = chunkFrame(this.kind, seq, start === 0 ? total : 0, message, start, end);
+      this.#offset = end;
+      sent += end - start;
+      if (sink.sendSequenced) sink.sendSequenced(frame, seq);
+      else sink.send(frame);
+      if (this.onProgress) notifyProgress(this.onProgress, 'upload', end, total);
+    }
+    return true;
+  }
+}
+
+/** A frame holding one chunk message: length prefix, kind, seq, total, then `message[start, end)`. */
+export function chunkFrame(
+  kind: number,
+  seq: number,
+  total: number,
+  message: Uint8Array,
+  start: number,
+  end: number,
+): Uint8Array {
+  const length = 1 + varuintSize(seq) + varuintSize(total) + (end - start);
+  const frame = new Uint8Array(varuintSize(length) + length);
+  let pos = putVaruint(frame, 0, length);
+  frame[pos++] = kind;
+  pos = putVaruint(frame, pos, seq);
+  pos = putVaruint(frame, pos, total);
+  frame.set(message.subarray(start, end), pos);
+  return frame;
+}
+
+function putVaruint(buf: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    buf[pos++] = (n % 128) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  buf[pos++] = n;
+  return pos;
+}
