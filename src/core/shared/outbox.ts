@@ -16,6 +16,19 @@ import { ChunkStream } from './chunk-stream.js';
  */
 const FULL_FRAME_BYTES = 256 * 1024;
 
+/** Bytes queued behind a paced chunk stream past which everything is flushed to the transport. */
+const MAX_HELD_BEHIND = 4 * 1024 * 1024;
+
+/** What waits behind the first entry of `ready` (a chunk stream). */
+function heldBehind(ready: readonly (Uint8Array | ChunkStream)[]): number {
+  let bytes = 0;
+  for (let i = 1; i < ready.length; i++) {
+    const entry = ready[i]!;
+    bytes += entry instanceof ChunkStream ? entry.message.byteLength : entry.byteLength;
+  }
+  return bytes;
+}
+
 /** Where frames go: the transport. */
 export interface FrameSink {
   /** `transfer`: native ports that travel with this frame (see `TransferList` in transports/transport.ts). */
@@ -224,7 +237,10 @@ export class Outbox {
           const rest = frames.slice(i);
           this.#ready = this.#ready === undefined ? rest : rest.concat(this.#ready);
           this.#transfers = transfers;
-          this.#pace(frame.blocked);
+          // A peer that stops reading must not make messages pile up here, out of the transport's
+          // slow-consumer rules: past a bound, everything goes to the transport, which judges.
+          if (heldBehind(this.#ready) > MAX_HELD_BEHIND) this.#flush(true);
+          else this.#pace(frame.blocked);
           return;
         }
         const transfer = transfers?.get(frame);
