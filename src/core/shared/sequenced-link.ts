@@ -107,6 +107,8 @@ export abstract class SequencedLink<R extends Receiver> {
   /** Bytes received since the last acknowledgement, and the timer that sends one. */
   #unackedBytes = 0;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last message number this end acknowledged. */
+  #ackedThrough = 0;
   /** The replay buffer overflowed; the session learns it on the next microtask. */
   #overflowed = false;
   /** Messages up to this number may arrive again after a resume: they are skipped, not refused. */
@@ -281,6 +283,7 @@ export abstract class SequencedLink<R extends Receiver> {
     const unconfirmed = this.#sentSeq - (this.#replay?.acked ?? this.#sentSeq);
     this.#sentSeq = 0;
     this.expectedSeq = 1;
+    this.#ackedThrough = 0;
     this.#duplicatesThrough = 0;
     this.#reassembly = undefined;
     this.#unackedBytes = 0;
@@ -324,6 +327,9 @@ export abstract class SequencedLink<R extends Receiver> {
   /** A frame of `bytes` was received and handled: acknowledges it soon (resumable links). */
   protected countReceived(bytes: number): void {
     if (this.#replay === undefined || !this.#linkUp) return;
+    // A frame that brought no numbered message (the peer's acknowledgement) needs none: answering it
+    // would keep two idle ends trading acknowledgements forever.
+    if (this.expectedSeq - 1 === this.#ackedThrough) return;
     this.#unackedBytes += bytes;
     if (this.#unackedBytes >= ACK_BYTES) this.sendAck();
     else if (this.#ackTimer === undefined) {
@@ -343,7 +349,9 @@ export abstract class SequencedLink<R extends Receiver> {
     this.#unackedBytes = 0;
     if (!this.#linkUp || this.#sink === undefined) return;
     const kind = this.#receiver === 'main' ? MessageKind.MainAck : MessageKind.RendererAck;
-    this.#sink.send(encodeMessageFrame({ kind, seq: 0, received: this.expectedSeq - 1 } as AnyMessage));
+    const received = this.expectedSeq - 1;
+    this.#sink.send(encodeMessageFrame({ kind, seq: 0, received } as AnyMessage));
+    this.#ackedThrough = received;
   }
 
   #stopAckTimer(): void {

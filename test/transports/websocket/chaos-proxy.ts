@@ -18,6 +18,8 @@ export interface ChaosProxy {
   readonly connections: number;
   readonly cuts: number;
   readonly live: number;
+  /** Bytes forwarded so far, both directions together. */
+  readonly bytes: number;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startChaosProxy(target: string): Promise<ChaosProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let connections = 0;
   let cuts = 0;
+  let bytes = 0;
   let refusing = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const server = createServer((client) => {
@@ -40,6 +43,11 @@ export async function startChaosProxy(target: string): Promise<ChaosProxy> {
     upstream.setNoDelay(true);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
+    const count = (chunk: Buffer) => {
+      bytes += chunk.byteLength;
+    };
+    client.on('data', count);
+    upstream.on('data', count);
     client.pipe(upstream);
     upstream.pipe(client);
     const end = () => {
@@ -87,6 +95,9 @@ export async function startChaosProxy(target: string): Promise<ChaosProxy> {
     },
     get connections() {
       return connections;
+    },
+    get bytes() {
+      return bytes;
     },
     get cuts() {
       return cuts;

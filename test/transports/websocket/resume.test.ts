@@ -116,6 +116,18 @@ describe('resume after a dropped connection (Node client)', () => {
     expect(states(events)).not.toContain('new-session');
   });
 
+  it('an idle connection goes quiet: acknowledgements are not themselves acknowledged', async () => {
+    const { main, proxy } = await setup({ logLevel: 'silent' });
+    main.ipcMain.handle('echo', (_event, value) => value);
+    const { ipc } = renderer(proxy, { keepaliveInterval: 0 });
+    await ipc.invoke('echo', 1);
+    // Both ends acknowledge within 200 ms of what they received; after that nothing is left to say.
+    await sleep(600);
+    const settled = proxy.bytes;
+    await sleep(1_000);
+    expect(proxy.bytes - settled, 'bytes exchanged over a second of silence').toBe(0);
+  });
+
   it('an invoke in flight during a cut completes once; its handler runs once', async () => {
     const { main, proxy } = await setup();
     let runs = 0;
