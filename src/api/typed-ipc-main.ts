@@ -1,11 +1,11 @@
 import { type Logger, resolveLogger } from '../core/main/logger.js';
-import { loggerOfIpcMain } from '../core/main/main-world.js';
 import type {
   IpcMain,
   IpcMainEvent,
   IpcMainInvokeEvent,
   WebContents,
 } from '../core/main/web-contents-impl.js';
+import { loggerOfIpcMain } from '../core/main/web-contents-impl.js';
 import { noHandlerMessage, replyWasNeverSent } from '../core/shared/electron-texts.js';
 import { IpcErrorCode } from '../protocol/errors.js';
 import { checkLogger, checkOptionNames, checkOptionsObject } from '../protocol/options.js';

@@ -83,7 +83,7 @@ export function createMemoryIpc(options?: MainOptions): MemoryIpc {
     createRenderer,
     handlerChannels: (webContents) => [
       ...new Set([
-        ...(webContents ? invokeChannelsOf(webContents.ipc) : []),
+        ...(webContents ? invokeChannelsOf(webContents.ipcIfUsed) : []),
         ...invokeChannelsOf(main.ipcMain),
       ]),
     ],
@@ -91,7 +91,7 @@ export function createMemoryIpc(options?: MainOptions): MemoryIpc {
       // One renderer stands in for every call without a sender, rather than a new one per call.
       defaultSender ??= createRenderer({ url: 'memory://call-handler' }).webContents;
       const sender = webContents ?? defaultSender;
-      const handler = invokeHandlerOf(sender.ipc, channel) ?? invokeHandlerOf(main.ipcMain, channel);
+      const handler = invokeHandlerOf(sender.ipcIfUsed, channel) ?? invokeHandlerOf(main.ipcMain, channel);
       if (!handler) throw new Error(noHandlerMessage(channel));
       const result = await handler(createInvokeEvent(sender), ...(decode(encode(args)) as unknown[]));
       return decode(encode(result));

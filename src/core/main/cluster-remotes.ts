@@ -53,6 +53,7 @@ class RemoteLink implements RendererLink, RelayTarget {
         url: renderer.url,
         origin: renderer.origin,
         processId: renderer.processId,
+        logger: view.logger,
       },
       this,
     );

@@ -35,17 +35,22 @@ export interface DispatchWorld {
 function emitSafely(
   world: DispatchWorld,
   sender: WebContents,
-  emitter: EventEmitter,
+  emitter: EventEmitter | undefined,
   name: string,
   event: unknown,
   args: unknown[],
 ): void {
-  if (emitter.listenerCount(name) === 0) return;
+  if (emitter === undefined || emitter.listenerCount(name) === 0) return;
   try {
     emitter.emit(name, event, ...args);
   } catch (error) {
     reportListenerError(world, `'${name}'`, error, name, sender);
   }
+}
+
+/** Listeners for `channel` on `emitter` (a `webContents.ipc` nothing asked for has none). */
+function listenersOf(emitter: EventEmitter | undefined, channel: string): number {
+  return emitter === undefined ? 0 : emitter.listenerCount(channel);
 }
 
 /** The WebContents' `'ipc-message'` / `'ipc-message-sync'` event: `(event, channel, ...args)`. */
@@ -86,7 +91,7 @@ export function dispatchSend(
 ): void {
   const event = createMessageEvent(sender);
   emitOnContents(world, sender, 'ipc-message', event, channel, args);
-  emitSafely(world, sender, sender.ipc, channel, event, args);
+  emitSafely(world, sender, sender.ipcIfUsed, channel, event, args);
   emitSafely(world, sender, world.ipcMain, channel, event, args);
 }
 
@@ -101,7 +106,7 @@ export function dispatchPostMessage(
   message: unknown,
   ports: MessagePortMain[],
 ): void {
-  if (sender.ipc.listenerCount(channel) === 0 && world.ipcMain.listenerCount(channel) === 0) {
+  if (listenersOf(sender.ipcIfUsed, channel) === 0 && world.ipcMain.listenerCount(channel) === 0) {
     // Sent to nowhere: Electron closes such ports when they are collected; closing them at once tells
     // their partners the same without waiting for the collector.
     for (const port of ports) port.close();
@@ -109,7 +114,7 @@ export function dispatchPostMessage(
   }
   const event = createPortsEvent(sender, ports);
   const args = [message];
-  emitSafely(world, sender, sender.ipc, channel, event, args);
+  emitSafely(world, sender, sender.ipcIfUsed, channel, event, args);
   emitSafely(world, sender, world.ipcMain, channel, event, args);
 }
 
@@ -145,7 +150,7 @@ export function dispatchSendSync(
   };
   const hasListeners =
     sender.listenerCount('ipc-message-sync') > 0 ||
-    sender.ipc.listenerCount(channel) > 0 ||
+    listenersOf(sender.ipcIfUsed, channel) > 0 ||
     world.ipcMain.listenerCount(channel) > 0;
   if (!hasListeners) {
     world.logger.warn(
@@ -157,7 +162,7 @@ export function dispatchSendSync(
   }
   const event = createSyncEvent(sender, answer);
   emitOnContents(world, sender, 'ipc-message-sync', event, channel, args);
-  emitSafely(world, sender, sender.ipc, channel, event, args);
+  emitSafely(world, sender, sender.ipcIfUsed, channel, event, args);
   emitSafely(world, sender, world.ipcMain, channel, event, args);
   if (answered) return;
   if (failed) {
@@ -189,7 +194,7 @@ export function dispatchInvoke(
     world.logger.error({ err: error, channel, webContentsId: sender.id }, handlerErrorMessage(channel));
     reply(outcomeOfThrown(world, channel, error));
   };
-  const handler = invokeHandlerOf(sender.ipc, channel) ?? invokeHandlerOf(world.ipcMain, channel);
+  const handler = invokeHandlerOf(sender.ipcIfUsed, channel) ?? invokeHandlerOf(world.ipcMain, channel);
   if (!handler) {
     fail(new Error(noHandlerMessage(channel)));
     return;

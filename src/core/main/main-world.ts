@@ -14,18 +14,11 @@ import { checkDeadline } from '../shared/deadline.js';
 import { type Cluster, checkCluster } from './cluster-link.js';
 import { ClusterView, describeRenderer, type RelayTarget } from './cluster-remotes.js';
 import { type GuestClaim, GuestRegistry } from './guest-registry.js';
-import { consoleLogger, LevelledLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
+import { InternedStrings } from './interned-strings.js';
+import { LevelledLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
 import { MainSession, type SessionWorld } from './main-session.js';
 import { MainTraffic } from './main-traffic.js';
-import { IpcMain, WebContents, type WebContentsType } from './web-contents-impl.js';
-
-/** The logger of the world each `IpcMain` belongs to (`ipcMain` and every `webContents.ipc`). */
-const loggers = new WeakMap<IpcMain, Logger>();
-
-/** Where problems about `emitter`'s messages are reported: its world's logger, else `console`. */
-export function loggerOfIpcMain(emitter: IpcMain): Logger {
-  return loggers.get(emitter) ?? consoleLogger;
-}
+import { IpcMain, setLoggerOfIpcMain, WebContents, type WebContentsType } from './web-contents-impl.js';
 
 export interface MainWorldOptions {
   /**
@@ -131,6 +124,8 @@ export class MainWorld implements SessionWorld {
   );
   /** Connected renderers by WebContents id; a session leaves when its renderer is destroyed. */
   readonly #sessions = new Map<number, MainSession>();
+  /** Renderers' URLs and origins, one copy of each (see {@link InternedStrings}). */
+  readonly #interned = new InternedStrings();
   #nextId = 1;
   readonly #cluster: Cluster | undefined;
   /** Other processes' renderers, when this world is part of a cluster. */
@@ -154,7 +149,7 @@ export class MainWorld implements SessionWorld {
     this.allowSendTo = options.allowSendTo;
     this.resumeGracePeriod = options.resumeGracePeriod ?? DEFAULT_RESUME_GRACE_PERIOD_MS;
     this.maxReplayBytes = options.maxReplayBytes ?? DEFAULT_MAX_REPLAY_BYTES;
-    loggers.set(this.ipcMain, this.logger);
+    setLoggerOfIpcMain(this.ipcMain, this.logger);
     const sessions = this.#sessions;
     const local = (): WebContents[] => Array.from(sessions.values(), (session) => session.webContents);
     this.webContents = {
@@ -184,17 +179,17 @@ export class MainWorld implements SessionWorld {
       {
         id,
         type: info.guest ? 'webview' : info.type,
-        url: info.url,
-        origin: info.origin,
+        url: this.#interned.intern(info.url),
+        origin: this.#interned.intern(info.origin),
         processId: info.processId ?? id,
         hostWebContents: info.guest?.host ?? info.hostWebContents ?? null,
+        logger: this.logger,
       },
       session,
     );
     this.#sessions.set(id, session);
     // Announced before the session starts: a renderer that is closed at once then leaves after it joined.
     this.#cluster?.announceJoin(describeRenderer(contents));
-    loggers.set(contents.ipc, this.logger);
     this.logger.info(
       { webContentsId: id, type: contents.getType(), url: info.url, origin: info.origin },
       `ipc-anywhere: WebContents #${id} connected (${contents.getType()}, ${info.url}).`,

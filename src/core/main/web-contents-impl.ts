@@ -11,6 +11,7 @@ import {
 } from '../shared/electron-texts.js';
 import { withUploadProgress } from '../shared/sequenced-link.js';
 import type { ProgressListener, TransferProgress } from '../shared/transfer-progress.js';
+import { consoleLogger, type Logger } from './logger.js';
 import { checkPorts, MessagePortMain } from './message-port-main.js';
 
 /*
@@ -72,14 +73,27 @@ const handlers = new WeakMap<IpcMain, Map<string, InvokeHandler>>();
 /** One shared no-op: a closure per instance cost ~100 B for each connected renderer. */
 const ignoreError = (): void => {};
 
+/** The logger of the world each `IpcMain` belongs to (`ipcMain` and every `webContents.ipc`). */
+const loggers = new WeakMap<IpcMain, Logger>();
+
+/** Where problems about `emitter`'s messages are reported: its world's logger, else `console`. */
+export function loggerOfIpcMain(emitter: IpcMain): Logger {
+  return loggers.get(emitter) ?? consoleLogger;
+}
+
+/** @internal `emitter` belongs to the world that logs to `logger`. */
+export function setLoggerOfIpcMain(emitter: IpcMain, logger: Logger): void {
+  loggers.set(emitter, logger);
+}
+
 /** The handler registered for `channel` on `emitter`, if any (used by the dispatch cascade). */
-export function invokeHandlerOf(emitter: IpcMain, channel: string): InvokeHandler | undefined {
-  return handlers.get(emitter)?.get(channel);
+export function invokeHandlerOf(emitter: IpcMain | undefined, channel: string): InvokeHandler | undefined {
+  return emitter && handlers.get(emitter)?.get(channel);
 }
 
 /** Every channel with a handler, for the testing helpers. */
-export function invokeChannelsOf(emitter: IpcMain): string[] {
-  return [...(handlers.get(emitter)?.keys() ?? [])];
+export function invokeChannelsOf(emitter: IpcMain | undefined): string[] {
+  return [...((emitter && handlers.get(emitter)?.keys()) ?? [])];
 }
 
 /**
@@ -168,6 +182,8 @@ export interface WebContentsInit {
   readonly origin: string;
   readonly processId: number;
   readonly hostWebContents?: WebContents | null;
+  /** Where problems with listeners of `webContents.ipc` are reported (see {@link loggerOfIpcMain}). */
+  readonly logger: Logger;
 }
 
 /**
@@ -182,8 +198,9 @@ export interface WebContentsInit {
  */
 export class WebContents extends EventEmitter {
   readonly id: number;
-  /** IPC scoped to this renderer: listeners and handlers here run before `ipcMain`'s. */
-  readonly ipc: IpcMain = new IpcMain();
+  /** Created by the first use of {@link ipc}: most renderers of a server never get one. */
+  #ipc: IpcMain | undefined;
+  readonly #logger: Logger;
   /** The host page's WebContents when this one is a `<webview>` guest, otherwise `null`. */
   readonly hostWebContents: WebContents | null;
   readonly #frame: SenderFrame;
@@ -195,7 +212,12 @@ export class WebContents extends EventEmitter {
   /** @internal Renderers are created by transports; user code never calls this. */
   constructor(init: WebContentsInit, link: RendererLink) {
     super();
+    // Node's EventEmitter takes `_events` being undefined as "no listeners" and creates the object with
+    // the first one; the one `super()` made is a dictionary of ~190 B, for each of a server's thousands
+    // of renderers, most of which never get a listener (bench/memory/heap-breakdown.mjs).
+    (this as unknown as { _events: undefined })._events = undefined;
     this.id = init.id;
+    this.#logger = init.logger;
     this.#type = init.type;
     this.#link = link;
     this.hostWebContents = init.hostWebContents ?? null;
@@ -205,6 +227,20 @@ export class WebContents extends EventEmitter {
       frameId: MAIN_FRAME_ID,
       processId: init.processId,
     });
+  }
+
+  /** IPC scoped to this renderer: listeners and handlers here run before `ipcMain`'s. */
+  get ipc(): IpcMain {
+    if (this.#ipc === undefined) {
+      this.#ipc = new IpcMain();
+      loggers.set(this.#ipc, this.#logger);
+    }
+    return this.#ipc;
+  }
+
+  /** @internal {@link ipc} if anything asked for it, for dispatch (which must not create it). */
+  get ipcIfUsed(): IpcMain | undefined {
+    return this.#ipc;
   }
 
   /** The page's main frame; its `url` follows in-page navigations. */
