@@ -219,6 +219,9 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     const preloadFiles = checkPreload(options.preload);
     this.wss = new WebSocketServer({
       noServer: true,
+      // `connections` tracks every accepted socket; ws's own set would cost a Set entry and a 'close'
+      // listener per connection.
+      clientTracking: false,
       maxPayload: frameLimitFor(this.maxPayload),
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),

@@ -346,9 +346,15 @@ describe('large messages', () => {
 });
 
 describe('slow consumers', () => {
-  /** The server's side of every open connection (ws keeps them in `clients`). */
+  /** The server's side of every connection it holds now (`connections`: key to transport). */
   const serverSockets = (server: IpcServer) =>
-    (server.transport as unknown as { wss: { clients: Set<{ bufferedAmount: number }> } }).wss.clients;
+    [
+      ...(
+        server.transport as unknown as {
+          connections: Map<string, { socket: { bufferedAmount: number; readyState: number } }>;
+        }
+      ).connections.values(),
+    ].map((transport) => transport.socket);
 
   /** A raw client that stops reading (its kernel buffers fill up, then main's send backlog grows). */
   async function stalledPage(server: IpcServer) {
@@ -369,6 +375,8 @@ describe('slow consumers', () => {
     const healthy = connectNode(server);
     await connected(healthy);
     const contents = await stalledPage(server);
+    const sockets = serverSockets(server);
+    expect(sockets).toHaveLength(2);
     let sent = 0;
     // Bounded: at most 200 messages of 1 MiB before giving up (loopback buffers hold a few MiB).
     while (sent < 200 && !contents.isDestroyed()) {
@@ -380,7 +388,8 @@ describe('slow consumers', () => {
     expect(sent).toBeLessThan(200);
     expect(logText(log.error)).toContain(`closing WebContents #${contents.id}: [ERR_IPC_SLOW_CONSUMER]`);
     // Terminated, not left closing (a close handshake with a page that does not read would take 30 s).
-    await expect.poll(() => serverSockets(server).size, { timeout: 1000 }).toBe(1);
+    const open = () => sockets.filter((socket) => socket.readyState !== WebSocket.CLOSED).length;
+    await expect.poll(open, { timeout: 1000 }).toBe(1);
     expect(await healthy.invoke('ping')).toBe('pong');
   });
 
