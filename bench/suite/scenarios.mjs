@@ -97,7 +97,7 @@ export const SCENARIOS = [
       'socket.io': node('socketio', 'memory'),
     },
     targets: [
-      { baseline: 'raw ws', ratio: 'ours/base', max: 1.5 },
+      { baseline: 'raw ws', ratio: 'ours/base', max: 1.3 },
       { baseline: 'socket.io', ratio: 'ours/base', max: 0.5 },
     ],
   },
