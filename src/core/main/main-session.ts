@@ -62,42 +62,19 @@ export interface SessionWorld extends DispatchWorld {
  */
 export class MainSession extends SequencedLink<'main'> implements RendererLink, MainPortSession {
   private contents!: WebContents;
-  /** MessagePorts to and from this renderer, created by the first (see {@link MainPorts}). */
-  private ports: MainPorts | undefined;
   /** The ports that came with the frame being dispatched (transports that move ports). */
   private frameTransfer: TransferCursor = NO_TRANSFER;
-  /**
-   * Native ports that crossed this connection and are still open: they close when the renderer goes
-   * away, as a renderer's ports die with its process. (A worker's would anyway; a renderer sharing
-   * main's thread, such as a memory one, leaves its ports behind otherwise.)
-   */
-  private crossedPorts: Set<NativePort> | undefined;
-  /** Created on demand: an idle connection holds nothing it does not need (servers hold thousands). */
-  private earlySyncRequests:
-    | Map<number, { message: RendererToMainSendSync; respond: SyncResponder }>
-    | undefined;
-  /**
-   * The last sync request dispatched, its answer once there is one, and who gets it: a client may send
-   * the same request again (its HTTP connection died), and gets the same answer without a second run.
-   */
-  private lastSync: { seq: number; respond: SyncResponder; reply: Uint8Array | undefined } | undefined;
+  /** What only some sessions ever need, made on first use (see {@link RareSessionState}). */
+  private rare: RareSessionState | undefined;
   private readonly events = new TransportEventsOf(this);
   /** Nothing more is sent or dispatched. */
   private closed = false;
   /** @internal The connection is gone and `'destroyed'` was emitted (`webContents.isDestroyed()`). */
   destroyed = false;
-  /** Resumable sessions: the credential for the next resume, and the one just used (see {@link resume}). */
+  /** Resumable sessions: the credential for the next resume (see {@link resume}). */
   private resumeToken = '';
-  private previousToken: string | undefined;
-  /** Resumable sessions whose connection dropped: when the grace period ends, and since when. */
-  private graceTimer: ReturnType<typeof setTimeout> | undefined;
-  private suspendedAt = 0;
   /** A resumed renderer sends again what main may have missed, sync requests too (see dispatch). */
   private resumedOnce = false;
-  /** Pages: lifecycle reports and main's page commands (created by the first of either). */
-  private pageChannel: PageChannel | undefined;
-  /** Why the renderer counts as gone without a goodbye (`'render-process-gone'`), once it does. */
-  private vanishedWith: IpcError | undefined;
 
   constructor(
     private readonly world: SessionWorld,
@@ -148,12 +125,17 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
 
   /**
    * Throws what the encoder throws for the caller's own values (`ERR_IPC_NOT_CLONEABLE`, as Electron);
-   * a message this renderer cannot take is dropped for it instead (see {@link dropped}).
+   * a message this renderer cannot take is dropped for it instead (see {@link dropped}). `encodedArgs`:
+   * `args` already encoded, for a broadcast (see `MainWorld.broadcast`).
    */
-  sendChannelMessage(channel: string, args: unknown[], senderId: number): void {
+  sendChannelMessage(channel: string, args: unknown[], senderId: number, encodedArgs?: Uint8Array): void {
     if (this.closed) return;
     try {
-      this.enqueue({ kind: MessageKind.Message, seq: 0, senderId, channel, args });
+      this.enqueue(
+        encodedArgs === undefined
+          ? { kind: MessageKind.Message, seq: 0, senderId, channel, args }
+          : { kind: MessageKind.Message, seq: 0, senderId, channel, args, encodedArgs },
+      );
     } catch (error) {
       this.dropIfTooLarge(channel, error, 'message');
     }
@@ -181,7 +163,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
   }
 
   private trackPorts(ports: readonly unknown[]): void {
-    const crossed = (this.crossedPorts ??= new Set());
+    const crossed = (this.rareState().crossedPorts ??= new Set());
     for (const port of ports) {
       if (!isNativePort(port) || crossed.has(port)) continue;
       crossed.add(port);
@@ -189,8 +171,18 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     }
   }
 
+  private rareState(): RareSessionState {
+    return (this.rare ??= new RareSessionState());
+  }
+
+  private stopGraceTimer(): void {
+    if (this.rare?.graceTimer === undefined) return;
+    clearTimeout(this.rare.graceTimer);
+    this.rare.graceTimer = undefined;
+  }
+
   private portsOf(): MainPorts {
-    return (this.ports ??= new MainPorts(this, this.world));
+    return (this.rareState().ports ??= new MainPorts(this, this.world));
   }
 
   /** Delivers a guest's `sendToHost` to this (host) renderer's `<webview>` element. */
@@ -259,12 +251,12 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
 
   /** @internal What the page reported about itself (see {@link RendererLink.page}). */
   get page(): PageReports | undefined {
-    return this.pageChannel?.reports;
+    return this.rare?.pageChannel?.reports;
   }
 
   /** @internal */
   get vanished(): boolean {
-    return this.vanishedWith !== undefined;
+    return this.rare?.vanishedWith !== undefined;
   }
 
   executeJavaScript(code: string, userGesture: boolean): Promise<unknown> {
@@ -286,7 +278,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
   }
 
   private pageChannelOf(): PageChannel {
-    return (this.pageChannel ??= new PageChannel(new PageHostOf(this, this.world)));
+    return (this.rareState().pageChannel ??= new PageChannel(new PageHostOf(this, this.world)));
   }
 
   private endedError(): IpcError {
@@ -365,7 +357,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     // main's last acknowledgement: what main already has is skipped.
     if (repeatable || !this.isLinkUp) this.expectRepeats();
     // The renderer sends nothing on a resumed connection before it has the new token.
-    else this.previousToken = undefined;
+    else if (this.rare) this.rare.previousToken = undefined;
     let messages: RendererToMainMessage[];
     const cursor = transfer === undefined ? NO_TRANSFER : new TransferCursor(transfer);
     if (transfer !== undefined) this.trackPorts(transfer);
@@ -421,14 +413,17 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
       this.answerRepeatedSync(message.seq, respond);
       return;
     }
-    const early = this.earlySyncRequests?.get(message.seq);
+    const early = this.rare?.earlySyncRequests?.get(message.seq);
     if (early) {
       // Sent again while held: the answer goes to whoever asked last (the first asker is gone).
       early.respond = respond;
       return;
     }
-    if (message.seq > this.expectedSeq && (this.earlySyncRequests?.size ?? 0) < MAX_EARLY_SYNC_REQUESTS) {
-      (this.earlySyncRequests ??= new Map()).set(message.seq, { message, respond });
+    if (
+      message.seq > this.expectedSeq &&
+      (this.rare?.earlySyncRequests?.size ?? 0) < MAX_EARLY_SYNC_REQUESTS
+    ) {
+      (this.rareState().earlySyncRequests ??= new Map()).set(message.seq, { message, respond });
       return;
     }
     this.accept(message, respond);
@@ -436,7 +431,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
 
   /** A sync request main already dispatched came again: it gets the answer, now or when there is one. */
   private answerRepeatedSync(seq: number, respond: SyncResponder): void {
-    const sync = this.lastSync;
+    const sync = this.rare?.lastSync;
     // An older one cannot be asked for by an honest page (it sends one at a time): its asker waits out
     // its deadline.
     if (sync?.seq !== seq) return;
@@ -449,7 +444,8 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     if (outOfOrder === DUPLICATE) return;
     // A sync request comes on the sync path and is also kept for replay: its copy arrives later, once
     // main has dispatched it (maybe past the point a resume said it had).
-    if (outOfOrder && message.kind === MessageKind.SendSync && message.seq === this.lastSync?.seq) return;
+    if (outOfOrder && message.kind === MessageKind.SendSync && message.seq === this.rare?.lastSync?.seq)
+      return;
     if (outOfOrder) {
       this.reject(outOfOrder);
       return;
@@ -458,9 +454,9 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     const whole = this.unchunk(message);
     if (whole instanceof IpcError) this.reject(whole);
     else if (whole !== undefined) this.dispatch(whole, respond);
-    const early = this.earlySyncRequests?.get(this.expectedSeq);
+    const early = this.rare?.earlySyncRequests?.get(this.expectedSeq);
     if (early) {
-      this.earlySyncRequests!.delete(this.expectedSeq);
+      this.rare!.earlySyncRequests!.delete(this.expectedSeq);
       this.accept(early.message, early.respond);
     }
   }
@@ -484,7 +480,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
           respond: respond ?? ignoreSyncReply,
           reply: undefined as Uint8Array | undefined,
         };
-        this.lastSync = sync;
+        this.rareState().lastSync = sync;
         dispatchSendSync(this.world, contents, message.channel, message.args, (value) => {
           // Throws to whoever set `returnValue` (too large, not cloneable), who may set another.
           sync.reply = this.encodeAlone({ kind: MessageKind.SyncReply, id: message.id, value }, false);
@@ -624,19 +620,20 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
   suspend(reason: IpcError): void {
     if (this.closed) return;
     if (!this.resumable) {
-      this.vanishedWith ??= reason;
+      this.rareState().vanishedWith ??= reason;
       this.transport.close(reason);
       return;
     }
     if (!this.isLinkUp) return;
     this.linkDown();
-    this.suspendedAt = Date.now();
+    const rare = this.rareState();
+    rare.suspendedAt = Date.now();
     const grace = this.world.resumeGracePeriod;
     this.world.logger.warn(
       { code: reason.code, webContentsId: this.contents.id },
       `ipc-anywhere: WebContents #${this.contents.id} lost its connection (${reason.message}); it may resume within ${grace} ms.`,
     );
-    this.graceTimer = setTimeout(() => {
+    rare.graceTimer = setTimeout(() => {
       const reason = new IpcError(
         IpcErrorCode.Closed,
         `WebContents #${this.contents.id} did not reconnect within ${grace} ms (resumeGracePeriod); its session ends.`,
@@ -645,17 +642,17 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
         { code: reason.code, webContentsId: this.contents.id },
         `ipc-anywhere: ${reason.message}`,
       );
-      this.vanishedWith ??= reason;
+      rare.vanishedWith ??= reason;
       this.terminate(reason);
     }, grace);
-    this.graceTimer.unref?.();
+    rare.graceTimer.unref?.();
     this.emitSafely('connection-lost', reason);
   }
 
   /** @internal A new connection presents `token`: resumes the session when it is this session's. */
   resume(token: string, received: number): boolean {
     if (this.closed || !this.resumable) return false;
-    if (!sameToken(token, this.resumeToken) && !sameToken(token, this.previousToken)) return false;
+    if (!sameToken(token, this.resumeToken) && !sameToken(token, this.rare?.previousToken)) return false;
     const wrong = this.checkPeerReceived(received);
     if (wrong) {
       this.world.logger.warn(
@@ -664,12 +661,11 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
       );
       return false;
     }
-    clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
+    this.stopGraceTimer();
     this.resumedOnce = true;
     // The token just used is spent; it stays valid only until the renderer shows it has the new one
     // (its first frame on this connection), in case this connection drops before the notice arrives.
-    this.previousToken = token;
+    this.rareState().previousToken = token;
     this.resumeToken = createSecretToken();
     const notice = encodeMessageFrame({
       kind: MessageKind.Resumed,
@@ -679,7 +675,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     });
     const wasDown = !this.isLinkUp;
     const replayed = this.linkUp(received, notice);
-    const downtimeMs = wasDown ? Date.now() - this.suspendedAt : 0;
+    const downtimeMs = wasDown ? Date.now() - this.rareState().suspendedAt : 0;
     this.world.logger.warn(
       { webContentsId: this.contents.id, downtimeMs, replayedFrames: replayed },
       `ipc-anywhere: WebContents #${this.contents.id} resumed its session after ${downtimeMs} ms; ${replayed} frame(s) sent again.`,
@@ -709,19 +705,21 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
   transportClosed(reason?: IpcError): void {
     const endedByPeer = !this.closed;
     this.closed = true;
-    clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
+    this.stopGraceTimer();
     this.endResume();
     this.clearOutgoing();
-    this.earlySyncRequests = undefined;
-    // The ends main code holds of ports relayed to this renderer see 'close'.
-    this.ports?.closeAll();
-    if (this.crossedPorts) for (const port of [...this.crossedPorts]) port.close();
-    this.crossedPorts = undefined;
+    const rare = this.rare;
+    if (rare) {
+      rare.earlySyncRequests = undefined;
+      // The ends main code holds of ports relayed to this renderer see 'close'.
+      rare.ports?.closeAll();
+      if (rare.crossedPorts) for (const port of [...rare.crossedPorts]) port.close();
+      rare.crossedPorts = undefined;
+    }
     if (this.destroyed) return;
     // Pending scripts reject, and a renderer that vanished says so, while it is not yet destroyed.
-    if (this.pageChannel || this.vanishedWith) {
-      this.vanishedWith = this.pageChannelOf().ended(this.vanishedWith, endedByPeer ? reason : undefined);
+    if (rare && (rare.pageChannel || rare.vanishedWith)) {
+      rare.vanishedWith = this.pageChannelOf().ended(rare.vanishedWith, endedByPeer ? reason : undefined);
     }
     // Off the world's list before any 'destroyed' listener runs: fromId no longer finds it.
     this.destroyed = true;
@@ -734,6 +732,38 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
  * What the transport reports, for one session, and where its outbox sends: one small object instead of
  * four closures.
  */
+/**
+ * A session's state that most sessions never need: a server holds thousands of idle ones, and each of
+ * these fields on the session itself cost 8 B in every one of them (bench/memory/heap-breakdown.mjs).
+ */
+class RareSessionState {
+  /** MessagePorts to and from this renderer, created by the first (see {@link MainPorts}). */
+  ports: MainPorts | undefined = undefined;
+  /**
+   * Native ports that crossed this connection and are still open: they close when the renderer goes
+   * away, as a renderer's ports die with its process. (A worker's would anyway; a renderer sharing
+   * main's thread, such as a memory one, leaves its ports behind otherwise.)
+   */
+  crossedPorts: Set<NativePort> | undefined = undefined;
+  /** Sync requests that arrived before the messages sent ahead of them. */
+  earlySyncRequests: Map<number, { message: RendererToMainSendSync; respond: SyncResponder }> | undefined =
+    undefined;
+  /**
+   * The last sync request dispatched, its answer once there is one, and who gets it: a client may send
+   * the same request again (its HTTP connection died), and gets the same answer without a second run.
+   */
+  lastSync: { seq: number; respond: SyncResponder; reply: Uint8Array | undefined } | undefined = undefined;
+  /** The resume token just used: valid until the renderer shows it has the new one (see `resume`). */
+  previousToken: string | undefined = undefined;
+  /** Resumable sessions whose connection dropped: when the grace period ends, and since when. */
+  graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  suspendedAt = 0;
+  /** Pages: lifecycle reports and main's page commands (created by the first of either). */
+  pageChannel: PageChannel | undefined = undefined;
+  /** Why the renderer counts as gone without a goodbye (`'render-process-gone'`), once it does. */
+  vanishedWith: IpcError | undefined = undefined;
+}
+
 class TransportEventsOf implements MainTransportEvents, FrameSink {
   constructor(private readonly session: MainSession) {}
 
