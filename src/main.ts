@@ -76,6 +76,11 @@ export const ipcMain = defaultMain.ipcMain;
 /** The default main world's renderers (Electron's `webContents` module). */
 export const webContents = defaultMain.webContents;
 /**
+ * `defaultMain.broadcast`: `send` to every renderer of the default main world, the arguments encoded
+ * once (not in Electron). Returns how many renderers it went to.
+ */
+export const broadcast: Main['broadcast'] = defaultMain.broadcast;
+/**
  * The default main world's traffic tap (`defaultMain.onTraffic`): one record per message to or from
  * any renderer, and per refusal, drop or closed connection. Returns the function that removes it.
  */

@@ -15,6 +15,8 @@ export const quick = process.argv.includes('--quick');
 const [, , roleArg, scenarioArg, urlArg] = process.argv;
 export const role = roleArg;
 export const scenario = scenarioArg;
+/** `broadcast`: a `send` loop over every client; `broadcast-api`: the variant's own broadcast call. */
+const isBroadcast = scenario === 'broadcast' || scenario === 'broadcast-api';
 export const clientUrl = urlArg;
 
 export const CLIENTS = quick ? 20 : 1_000;
@@ -35,7 +37,7 @@ export async function serveClients(file, url, api) {
   const result = await runNode(file, args, {
     timeoutMs: quick ? 60_000 : 240_000,
     onLine: (line, child) => {
-      if (line !== '@@ready' || scenario !== 'broadcast') return;
+      if (line !== '@@ready' || !isBroadcast) return;
       measureBroadcast(api).then(
         (value) => {
           measured = value;
@@ -92,7 +94,7 @@ export async function runClients(api) {
     const warm = await invokeAll(clients, INVOKE_MS / 3);
     const measured = await invokeAll(clients, INVOKE_MS);
     report({ ...measured, warmPerSecond: warm.perSecond, clients: clients.length });
-  } else if (scenario === 'broadcast') {
+  } else if (isBroadcast) {
     for (const client of clients) {
       let expected = 0;
       let passOfRounds;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// ipc-anywhere with many Node clients: `node bench/many/ours.mjs server <invoke|broadcast>`.
+// ipc-anywhere with many Node clients: `node bench/many/ours.mjs server <invoke|broadcast|broadcast-api>`.
 import { fileURLToPath } from 'node:url';
 import { ipcAnywhereHandlers } from '../suite/baseline-handlers.mjs';
-import { clientUrl, role, runClients, serveClients } from './common.mjs';
+import { clientUrl, role, runClients, scenario, serveClients } from './common.mjs';
 
 if (role === 'server') {
   const { createMain, createServer } = await import('ipc-anywhere/main');
@@ -13,9 +13,12 @@ if (role === 'server') {
   const server = await createServer({ main });
   await serveClients(fileURLToPath(import.meta.url), server.url, {
     clientCount: () => main.webContents.getAllWebContents().length,
-    broadcast(pass, i) {
-      for (const contents of main.webContents.getAllWebContents()) contents.send('b', pass, i);
-    },
+    broadcast:
+      scenario === 'broadcast-api'
+        ? (pass, i) => main.broadcast('b', pass, i)
+        : (pass, i) => {
+            for (const contents of main.webContents.getAllWebContents()) contents.send('b', pass, i);
+          },
     broadcastEnd(pass) {
       for (const contents of main.webContents.getAllWebContents()) contents.send('end', pass);
     },

@@ -150,6 +150,22 @@ export const SCENARIOS = [
     ],
   },
   {
+    id: 'node-broadcast-api',
+    transport: 'node',
+    title: 'broadcast to 1,000 clients (`main.broadcast`, encoded once): delivered msg/s',
+    metric: 'perSecond',
+    unit: 'msg/s',
+    variants: {
+      'ipc-anywhere': many('ours', 'broadcast-api'),
+      'raw ws': many('raw-ws', 'broadcast'),
+      'socket.io': many('socketio', 'broadcast'),
+    },
+    targets: [
+      { baseline: 'socket.io', ratio: 'ours/base', min: 2 },
+      { baseline: 'raw ws', ratio: 'ours/base' },
+    ],
+  },
+  {
     id: 'chromium-send',
     transport: 'chromium',
     title: 'one-way `send`, small message',

@@ -28,6 +28,17 @@ export interface Main {
   /** Disconnects every renderer of this main. */
   closeAllRenderers(): void;
   /**
+   * Not in Electron: `send(channel, ...args)` to every renderer (`getAllWebContents()`), with the
+   * arguments encoded once instead of once per renderer; each renderer gets it in order with the rest
+   * of its messages, as from `webContents.send`. Returns how many renderers it went to. A renderer
+   * whose `maxPayload` is too small for it is skipped, as `send` does (logged, `'ipc-message-dropped'`).
+   * @throws TypeError `Missing required channel argument` when `channel` is not a string.
+   * @throws IpcError `ERR_IPC_NOT_CLONEABLE` when an argument cannot be cloned; then nothing is sent.
+   * @example
+   * main.broadcast('price', { symbol: 'ACME', price: 12.5 });
+   */
+  broadcast(channel: string, ...args: unknown[]): number;
+  /**
    * Inspects this main's IPC traffic: `listener` gets one record per message to or from any renderer
    * (channel, size, decoded arguments, invoke and sendSync latency), and one per refusal, drop or closed
    * connection with its error code (docs/api.md, "Traffic"). Synchronous, in order; with no listener,
@@ -58,6 +69,7 @@ export function createMain(options?: MainOptions): Main {
     ipcMain: world.ipcMain,
     webContents: world.webContents,
     closeAllRenderers: () => world.closeAll(),
+    broadcast: (channel, ...args) => world.broadcast(channel, args),
     onTraffic: (listener) => {
       if (typeof listener !== 'function') {
         throw new IpcError(

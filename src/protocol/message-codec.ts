@@ -155,7 +155,8 @@ export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
     case MessageKind.Message:
       writer.varuint(message.senderId);
       writer.string(message.channel);
-      writeValue(writer, message.args);
+      if (message.encodedArgs) writer.bytes(message.encodedArgs);
+      else writeValue(writer, message.args);
       break;
     case MessageKind.InvokeReply:
       writer.varuint(message.id);

@@ -325,6 +325,11 @@ export interface MainToRendererChannelMessage {
   readonly senderId: number;
   readonly channel: string;
   readonly args: unknown[];
+  /**
+   * Sending only: `args` already encoded (one broadcast to many renderers is encoded once). Never
+   * decoded: a receiver gets `args`.
+   */
+  readonly encodedArgs?: Uint8Array;
 }
 
 /** Settles an invoke: `error` is the text Electron puts after `Error invoking remote method '<ch>': `. */

@@ -93,6 +93,11 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     }
     return { targets: all.length };
   },
+  broadcastApi: ({ channel, count }) => {
+    let targets = 0;
+    for (let i = 0; i < (count as number); i++) targets = main.broadcast(channel as string, options.label, i);
+    return { targets };
+  },
   watch: ({ target }) => {
     const contents = main.webContents.fromId(target as number);
     if (!contents) return { found: false };

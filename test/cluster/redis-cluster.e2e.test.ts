@@ -23,7 +23,7 @@ import { RedisServer } from './redis-server.js';
 
 const PER_PROCESS = 4;
 const BROADCAST = 1_000;
-const CHANNELS = ['direct', 'rich', 'peer', 'bc', 'during-outage', 'after-outage'];
+const CHANNELS = ['direct', 'rich', 'peer', 'bc', 'bca', 'during-outage', 'after-outage'];
 
 let redis: RedisServer;
 let browser: Browser | undefined;
@@ -220,6 +220,31 @@ describe('three main processes over one Redis', () => {
       for (const child of children) {
         const sequence = messages.filter(([, label]) => label === child.label).map(([, , i]) => i);
         expect(sequence).toEqual(Array.from({ length: BROADCAST }, (_, i) => i));
+      }
+    }
+  }, 60_000);
+
+  it('main.broadcast from every process reaches every renderer once, in order', async () => {
+    const count = 100;
+    const results = await Promise.all(
+      children.map((child) =>
+        child.call<{ targets: number }>('broadcastApi', { channel: 'bca', count }, 30_000),
+      ),
+    );
+    for (const result of results) expect(result.targets).toBe(3 * PER_PROCESS);
+    const expected = 3 * count;
+    const complete = await eventually(
+      () => renderers.every((renderer) => renderer.on('bca').length >= expected),
+      20_000,
+    );
+    expect(complete, renderers.map((r) => `${r.id}: ${r.on('bca').length}`).join(', ')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const renderer of renderers) {
+      const messages = renderer.on('bca');
+      expect(messages.length).toBe(expected);
+      for (const child of children) {
+        const sequence = messages.filter(([, label]) => label === child.label).map(([, , i]) => i);
+        expect(sequence).toEqual(Array.from({ length: count }, (_, i) => i));
       }
     }
   }, 60_000);

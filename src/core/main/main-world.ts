@@ -1,3 +1,4 @@
+import { encode } from '../../protocol/codec/index.js';
 import { IpcErrorCode } from '../../protocol/errors.js';
 import { checkedLimits, type DecodeLimits, MAIN_DEFAULT_LIMITS } from '../../protocol/limits.js';
 import {
@@ -10,6 +11,7 @@ import {
   checkOptionsObject,
 } from '../../protocol/options.js';
 import type { MainTransport } from '../../transports/transport.js';
+import { assertMainChannel } from '../shared/channel.js';
 import { checkDeadline } from '../shared/deadline.js';
 import { type Cluster, checkCluster } from './cluster-link.js';
 import { ClusterView, describeRenderer, type RelayTarget } from './cluster-remotes.js';
@@ -229,6 +231,31 @@ export class MainWorld implements SessionWorld {
   }
 
   /** Disconnects every renderer. */
+  /**
+   * `main.broadcast`: sends to every renderer, this process's with the arguments encoded once (a
+   * `send` loop encodes them once per renderer), other processes' through the cluster. Returns how
+   * many renderers it went to. Throws what `webContents.send` throws, before anything is sent.
+   */
+  broadcast(channel: string, args: unknown[]): number {
+    assertMainChannel(channel);
+    const local = [...this.#sessions.values()];
+    const encodedArgs = local.length > 1 ? encode(args) : undefined;
+    let sent = 0;
+    for (const session of local) {
+      if (session.destroyed) continue;
+      session.sendChannelMessage(channel, args, 0, encodedArgs);
+      sent++;
+    }
+    if (this.#remotes) {
+      for (const contents of this.#remotes.appendAll([])) {
+        if (contents.isDestroyed()) continue;
+        contents.send(channel, ...args);
+        sent++;
+      }
+    }
+    return sent;
+  }
+
   closeAll(): void {
     for (const session of [...this.#sessions.values()]) session.close();
   }
