@@ -46,10 +46,37 @@ export function mixedPayload() {
 
 /** ~1.2 MB of JSON: 10 000 records with strings, numbers, booleans and nested arrays. */
 export function largePayload() {
+  return { kind: 'records', version: 3, records: records(10000) };
+}
+
+/** ~10 KB of JSON: a page of 90 records, as a list view fetches them. */
+export function recordPagePayload() {
+  return { kind: 'records', version: 3, page: 1, records: records(90) };
+}
+
+/** A 1 MiB file with its name, as an upload or a download carries it. */
+export function binaryPayload() {
+  const rand = rng(11);
+  const bytes = new Uint8Array(1024 * 1024);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rand() * 256);
+  return { name: 'photo.jpg', type: 'image/jpeg', bytes };
+}
+
+/**
+ * A realistic mix, as one sequence of separate messages: 90 small objects, 9 record pages of ~10 KB
+ * and one 1 MiB file (by count 90% / 9% / 1%; by bytes mostly the file).
+ */
+export function mixPayload() {
+  const small = smallPayload();
+  const page = recordPagePayload();
+  return [...Array(90).fill(small), ...Array(9).fill(page), binaryPayload()];
+}
+
+function records(count) {
   const rand = rng(7);
   const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
   const records = [];
-  for (let i = 0; i < 10000; i++) {
+  for (let i = 0; i < count; i++) {
     records.push({
       id: i,
       name: `user ${i}`,
@@ -60,5 +87,5 @@ export function largePayload() {
       point: [Math.floor(rand() * 1000), Math.floor(rand() * 1000)],
     });
   }
-  return { kind: 'records', version: 3, records };
+  return records;
 }
