@@ -11,7 +11,7 @@ describe('secret tokens', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (random) => {
         vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce(
-          <T extends ArrayBufferView | null>(array: T) => {
+          <T extends ArrayBufferView>(array: T): T => {
             (array as unknown as Uint8Array).set(random);
             return array;
           },

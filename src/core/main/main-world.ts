@@ -230,7 +230,6 @@ export class MainWorld implements SessionWorld {
     this.logger.info({ webContentsId: id }, `ipc-anywhere: WebContents #${id} is gone.`);
   }
 
-  /** Disconnects every renderer. */
   /**
    * `main.broadcast`: sends to every renderer, this process's with the arguments encoded once (a
    * `send` loop encodes them once per renderer), other processes' through the cluster. Returns how
@@ -256,6 +255,7 @@ export class MainWorld implements SessionWorld {
     return sent;
   }
 
+  /** Disconnects every renderer. */
   closeAll(): void {
     for (const session of [...this.#sessions.values()]) session.close();
   }

@@ -182,8 +182,8 @@ export interface WebContentsInit {
   readonly origin: string;
   readonly processId: number;
   readonly hostWebContents?: WebContents | null;
-  /** Where problems with listeners of `webContents.ipc` are reported (see {@link loggerOfIpcMain}). */
-  readonly logger: Logger;
+  /** Where problems with listeners of `webContents.ipc` are reported (default `console`). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -200,7 +200,7 @@ export class WebContents extends EventEmitter {
   readonly id: number;
   /** Created by the first use of {@link ipc}: most renderers of a server never get one. */
   #ipc: IpcMain | undefined;
-  readonly #logger: Logger;
+  readonly #logger: Logger | undefined;
   /** The host page's WebContents when this one is a `<webview>` guest, otherwise `null`. */
   readonly hostWebContents: WebContents | null;
   readonly #frame: SenderFrame;
@@ -233,7 +233,7 @@ export class WebContents extends EventEmitter {
   get ipc(): IpcMain {
     if (this.#ipc === undefined) {
       this.#ipc = new IpcMain();
-      loggers.set(this.#ipc, this.#logger);
+      if (this.#logger) loggers.set(this.#ipc, this.#logger);
     }
     return this.#ipc;
   }
