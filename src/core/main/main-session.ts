@@ -453,7 +453,13 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
     // A chunk of a large message: the message is dispatched once its last chunk is in.
     const whole = this.unchunk(message);
     if (whole instanceof IpcError) this.reject(whole);
-    else if (whole !== undefined) this.dispatch(whole, respond);
+    else if (whole !== undefined) {
+      // Put together from chunks: the traffic tap counts the whole message's bytes.
+      if (whole !== message && this.world.traffic.active) {
+        this.world.traffic.noteSizes([whole], [this.unchunkedBytes]);
+      }
+      this.dispatch(whole, respond);
+    }
     const early = this.rare?.earlySyncRequests?.get(this.expectedSeq);
     if (early) {
       this.rare!.earlySyncRequests!.delete(this.expectedSeq);

@@ -113,6 +113,8 @@ export abstract class SequencedLink<R extends Receiver> {
   #overflowed = false;
   /** Messages up to this number may arrive again after a resume: they are skipped, not refused. */
   #duplicatesThrough = 0;
+  /** The encoded size of the last message {@link unchunk} put together from chunks. */
+  protected unchunkedBytes = 0;
   /** The chunked message being received, if any (see {@link unchunk}). */
   #reassembly: ChunkReassembly | undefined;
 
@@ -490,6 +492,7 @@ export abstract class SequencedLink<R extends Receiver> {
     this.chunkReceived(reassembly!);
     if (!reassembly!.complete) return undefined;
     this.#reassembly = undefined;
+    this.unchunkedBytes = reassembly!.bytes.byteLength;
     let whole: AnyMessage;
     try {
       whole = decodeWhole(reassembly!.bytes, this.#receiver, this.limits);
