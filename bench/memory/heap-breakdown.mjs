@@ -2,13 +2,14 @@
 // Where main's idle memory per connected client goes, by constructor: heap snapshots of the
 // `node-memory` server after the warm-up clients and after the measured ones, diffed and divided by
 // the client count. `node --expose-gc bench/memory/heap-breakdown.mjs [clients] [--raw]` (needs
-// `npm run build`); `--raw` measures a raw `ws` echo server instead, for the difference. DETAIL=1 names
+// `npm run build`); `--raw` measures the raw `ws` baseline's server instead, for the difference. DETAIL=1 names
 // plain objects by their properties and strings by their start.
 import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
+import { openRawWs, startIpcAnywhere, startRawWs } from '../suite/echo-servers.mjs';
 
 const [, , roleArg, urlArg, countArg] = process.argv;
 
@@ -16,20 +17,10 @@ const raw = process.argv.includes('--raw');
 
 if (roleArg === 'client') {
   const { createIpcRenderer } = await import('ipc-anywhere/renderer');
-  const { default: WebSocket } = await import('ws');
   const count = Number(countArg);
   const clients = [];
-  const openRaw = () =>
-    new Promise((resolve, reject) => {
-      const socket = new WebSocket(urlArg, { perMessageDeflate: false });
-      socket.once('open', () => {
-        socket.send('hello');
-        socket.once('message', () => resolve(socket));
-      });
-      socket.once('error', reject);
-    });
   const open = () => {
-    if (raw) return openRaw();
+    if (raw) return openRawWs(urlArg).then(({ socket, call }) => call('rt', 0, 'hello').then(() => socket));
     const renderer = createIpcRenderer({ url: urlArg });
     return renderer.invoke('rt', 0, 'hello').then(() => renderer);
   };
@@ -47,7 +38,7 @@ if (roleArg === 'client') {
   process.send('started');
 } else {
   const clients = Number(roleArg && roleArg !== '--raw' ? roleArg : 1000);
-  const server = raw ? await rawEchoServer() : await ipcAnywhereServer();
+  const server = raw ? await startRawWs() : await startIpcAnywhere();
   const args = ['client', server.url, String(clients)];
   if (raw) args.push('--raw');
   const child = fork(new URL(import.meta.url).pathname, args);
@@ -89,31 +80,6 @@ if (roleArg === 'client') {
   child.kill();
   await server.close();
   process.exit(0);
-}
-
-async function ipcAnywhereServer() {
-  const { createMain, createServer } = await import('ipc-anywhere/main');
-  const main = createMain({ logLevel: 'error' });
-  main.ipcMain.handle('rt', (_event, i, text) => [i, text]);
-  return createServer({ main });
-}
-
-/** The `node-memory` bench's raw baseline: a `ws` server that echoes. */
-async function rawEchoServer() {
-  const { createServer } = await import('node:http');
-  const { WebSocketServer } = await import('ws');
-  const httpServer = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ server: httpServer, perMessageDeflate: false });
-  wss.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
-  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `ws://127.0.0.1:${httpServer.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of wss.clients) socket.terminate();
-        httpServer.close(resolve);
-      }),
-  };
 }
 
 /** The property names of the object at node `index` (for DETAIL=1 runs). */

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Where the `invoke` p99 goes: 20,000 sequential round trips from a Node client, ipc-anywhere against
-// a raw `ws` echo, each in fresh processes, with the garbage collector watched on both sides
+// the raw `ws` baseline, each in fresh processes, with the garbage collector watched on both sides
 // (PerformanceObserver 'gc'). Prints p50/p99, collections per 1,000 calls and their mean pause on
 // each side, and how many of the slowest 1% of calls overlapped a collection in either process.
 // `node bench/node/gc-tail.mjs` (needs `npm run build`).
 import { fork } from 'node:child_process';
-import { createServer } from 'node:http';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { openRawWs, startIpcAnywhere, startRawWs } from '../suite/echo-servers.mjs';
 
 const CALLS = 20_000;
 /** perf_hooks' NODE_PERFORMANCE_GC_* kinds. */
@@ -34,16 +34,8 @@ if (role === 'client') {
     const ipc = createIpcRenderer({ url });
     call = (i) => ipc.invoke('rt', i, 'hello');
   } else {
-    const { default: WebSocket } = await import('ws');
-    const socket = new WebSocket(url, { perMessageDeflate: false });
-    await new Promise((resolve) => socket.once('open', resolve));
-    let pending;
-    socket.on('message', (data) => pending(data));
-    call = (i) =>
-      new Promise((resolve) => {
-        pending = resolve;
-        socket.send(JSON.stringify(['rt', i, 'hello']));
-      });
+    const { call: rawCall } = await openRawWs(url);
+    call = (i) => rawCall('rt', i, 'hello');
   }
   const calls = [];
   for (let i = 0; i < WARMUP + CALLS; i++) {
@@ -56,36 +48,11 @@ if (role === 'client') {
 } else {
   for (const name of ['ours', 'raw']) {
     const gc = watchGc();
-    let serverUrl;
-    let close;
-    if (name === 'ours') {
-      const { createMain, createServer: createIpcServer } = await import('ipc-anywhere/main');
-      const main = createMain({ logLevel: 'error' });
-      main.ipcMain.handle('rt', (_event, i, text) => [i, text]);
-      const server = await createIpcServer({ main });
-      serverUrl = server.url;
-      close = () => server.close();
-    } else {
-      const { WebSocketServer } = await import('ws');
-      const http = createServer();
-      const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
-      wss.on('connection', (socket) =>
-        socket.on('message', (data) => {
-          const [, i, text] = JSON.parse(data);
-          socket.send(JSON.stringify([i, text]));
-        }),
-      );
-      await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
-      serverUrl = `ws://127.0.0.1:${http.address().port}`;
-      close = () => {
-        for (const socket of wss.clients) socket.terminate();
-        http.close();
-      };
-    }
-    const child = fork(new URL(import.meta.url).pathname, ['client', name, serverUrl]);
+    const server = name === 'ours' ? await startIpcAnywhere() : await startRawWs();
+    const child = fork(new URL(import.meta.url).pathname, ['client', name, server.url]);
     const { calls, gc: clientGc } = await new Promise((resolve) => child.once('message', resolve));
     child.kill();
-    await close();
+    await server.close();
     const serverGc = gc.splice(0).filter(([start]) => start >= calls[0][0]);
     const durations = calls.map(([start, end]) => end - start).sort((a, b) => a - b);
     const at = (q) => durations[Math.floor(q * (durations.length - 1))] * 1000;
