@@ -1,3 +1,4 @@
+import { maxSpansFor, spansProblem } from './codec/binary-spans.js';
 import { ByteReader, decodeError } from './codec/byte-reader.js';
 import { ByteWriter, varuintSize } from './codec/byte-writer.js';
 import { Cost, spend } from './codec/decode-budget.js';
@@ -201,6 +202,7 @@ export function writeMessage(writer: ByteWriter, message: AnyMessage): void {
     case MessageKind.RendererChunk:
     case MessageKind.MainChunk:
       writer.varuint(message.total);
+      if (message.total > 0) writeSpans(writer, message.spans ?? []);
       writer.bytes(message.data);
       break;
     default:
@@ -283,10 +285,48 @@ export function decodeFrame(
  * Decodes one whole message without a length prefix: a chunked message once reassembled. The same
  * checks as {@link decodeFrame}, with a budget of its own. Throws like it.
  */
-export function decodeWhole(bytes: Uint8Array, receiver: Receiver, limits: DecodeLimits): AnyMessage {
+export function decodeWhole(
+  bytes: Uint8Array,
+  receiver: Receiver,
+  limits: DecodeLimits,
+  filledSpans?: Map<number, ArrayBuffer>,
+): AnyMessage {
   const reader = new ByteReader(bytes, limits);
+  if (filledSpans !== undefined) reader.filledSpans = filledSpans;
   spend(reader, Cost.Message, 'message', 0);
-  return decodeMessage(reader, receiver, bytes.byteLength);
+  const message = decodeMessage(reader, receiver, bytes.byteLength);
+  if (filledSpans !== undefined && filledSpans.size > 0) {
+    throw new IpcError(
+      IpcErrorCode.Protocol,
+      `A chunked message lists a span at byte ${filledSpans.keys().next().value} where it holds no ArrayBuffer of that length.`,
+    );
+  }
+  return message;
+}
+
+/** A first chunk's span list: count, then offset and length of each. */
+function writeSpans(writer: ByteWriter, spans: readonly number[]): void {
+  writer.varuint(spans.length / 2);
+  for (const n of spans) writer.varuint(n);
+}
+
+function readSpans(reader: ByteReader, total: number): number[] {
+  const at = reader.pos;
+  const count = reader.varuint();
+  // Each span takes at least two bytes: the input bounds the list before maxPayload is checked.
+  if (count > maxSpansFor(total) || count * 2 > reader.remaining) {
+    throw new IpcError(
+      IpcErrorCode.Protocol,
+      `A first chunk lists ${count} spans for a message of ${total} bytes.`,
+    );
+  }
+  const spans = new Array<number>(count * 2);
+  for (let i = 0; i < spans.length; i++) spans[i] = reader.varuint();
+  const problem = spansProblem(spans, total);
+  if (problem !== undefined) {
+    throw new IpcError(IpcErrorCode.Protocol, `A first chunk's span list at byte ${at} has ${problem}.`);
+  }
+  return spans;
 }
 
 /** Decodes the message that `reader` is at, which ends at `end`. */
@@ -443,9 +483,11 @@ function decodeMessage(reader: ByteReader, receiver: Receiver, end: number): Any
     case MessageKind.RendererChunk:
     case MessageKind.MainChunk: {
       const total = reader.varuint();
+      const spans = total > 0 ? readSpans(reader, total) : undefined;
       // The rest of the message is data; an empty chunk would cost a message and carry nothing.
       if (reader.pos >= end) throw new IpcError(IpcErrorCode.Decode, 'A chunk carries no data.');
-      message = { kind, seq, total, data: reader.bytes(end - reader.pos) };
+      const data = reader.bytes(end - reader.pos);
+      message = spans === undefined ? { kind, seq, total, data } : { kind, seq, total, spans, data };
       break;
     }
     default:

@@ -261,9 +261,10 @@ export interface RendererToMainPortClose {
 /*
  * Chunked messages (docs/protocol.md, "Large messages"). A message larger than the sender's chunk size
  * travels as consecutive chunk messages of the stream, each with its own sequence number: the first
- * chunk carries the whole message's encoded length in `total`, the others 0; their `data` joined is the
- * message as it would have been sent whole (its own `seq` is the first chunk's). The receiver
- * reassembles it and dispatches it in its place.
+ * chunk carries the whole message's encoded length in `total` and where its large ArrayBuffers lie
+ * (`spans`, see codec/binary-spans.ts), the others 0 and nothing; their `data` joined is the message as
+ * it would have been sent whole (its own `seq` is the first chunk's). The receiver reassembles it and
+ * dispatches it in its place.
  */
 
 /** One piece of a chunked message from a renderer. */
@@ -272,6 +273,8 @@ export interface RendererToMainChunk {
   readonly seq: number;
   /** The first chunk: the whole message's byte length; later chunks: 0. */
   readonly total: number;
+  /** The first chunk: `[offset, length, ...]` of the message's large ArrayBuffers (maybe empty). */
+  readonly spans?: readonly number[];
   /** The next bytes of the message (a view into the received frame; never empty). */
   readonly data: Uint8Array;
 }
@@ -281,6 +284,7 @@ export interface MainToRendererChunk {
   readonly kind: typeof MessageKind.MainChunk;
   readonly seq: number;
   readonly total: number;
+  readonly spans?: readonly number[];
   readonly data: Uint8Array;
 }
 

@@ -4,17 +4,32 @@ import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
  * A chunked message being received (docs/protocol.md, "Large messages"): its bytes go into one buffer
  * of the size its first chunk announced, which the receiver's `maxPayload` bounds, as it bounds a
  * message sent whole. The stream is ordered, so a connection has at most one open.
+ *
+ * The bytes of the message's spans (its large ArrayBuffers, codec/binary-spans.ts) go instead straight
+ * into ArrayBuffers of their own, which the decoder then takes as they are: each byte is copied once,
+ * chunk by chunk, and nothing is left to copy in one go when the last chunk is in. Those ranges of
+ * `bytes` are never written (the decoder skips them), so they cost address space, not memory.
  */
 export class ChunkReassembly {
   readonly bytes: Uint8Array;
   filled = 0;
+  /** `[offset, length, ...]` of the spans (see the class comment). */
+  readonly #spans: readonly number[];
+  /** One buffer per span, in order. */
+  readonly #spanBuffers: Uint8Array[];
+  /** The first span not yet complete. */
+  #nextSpan = 0;
 
   constructor(
     total: number,
     /** The first chunk's sequence number: the message's own. */
     readonly seq: number,
+    spans: readonly number[] = [],
   ) {
     this.bytes = new Uint8Array(total);
+    this.#spans = spans;
+    this.#spanBuffers = [];
+    for (let i = 1; i < spans.length; i += 2) this.#spanBuffers.push(new Uint8Array(spans[i]!));
   }
 
   get total(): number {
@@ -22,11 +37,17 @@ export class ChunkReassembly {
   }
 
   /**
-   * Starts a reassembly with a first chunk (`total` > 0), checked against `maxPayload`.
+   * Starts a reassembly with a first chunk (`total` > 0), checked against `maxPayload`; `spans` were
+   * checked against `total` by the decoder.
    * @returns the error to close the connection with when `total` is 0 (a chunk without a start) or
    *   larger than the receiver accepts.
    */
-  static start(total: number, seq: number, maxPayload: number): ChunkReassembly | IpcError {
+  static start(
+    total: number,
+    seq: number,
+    maxPayload: number,
+    spans?: readonly number[],
+  ): ChunkReassembly | IpcError {
     if (total === 0) return protocolError('A chunk arrived without a first chunk (its total is 0).');
     if (total > maxPayload) {
       return new IpcError(
@@ -34,7 +55,7 @@ export class ChunkReassembly {
         `A chunked message announces ${total} bytes; the limit is ${maxPayload} bytes (maxPayload).`,
       );
     }
-    return new ChunkReassembly(total, seq);
+    return new ChunkReassembly(total, seq, spans);
   }
 
   /** Appends a chunk's data; an error when it runs past the announced total. */
@@ -45,13 +66,47 @@ export class ChunkReassembly {
         `A chunk of ${data.byteLength} bytes overflows its message: ${filled} of ${this.total} bytes were received.`,
       );
     }
-    this.bytes.set(data, filled);
+    if (this.#nextSpan * 2 === this.#spans.length) this.bytes.set(data, filled);
+    else this.#addAcrossSpans(data);
     this.filled = filled + data.byteLength;
     return undefined;
   }
 
+  /** Copies `data` (which starts at `filled`) into `bytes` and the span buffers it overlaps. */
+  #addAcrossSpans(data: Uint8Array): void {
+    const spans = this.#spans;
+    let at = this.filled;
+    let from = 0;
+    while (from < data.byteLength) {
+      const span = this.#nextSpan;
+      if (span * 2 === spans.length) {
+        this.bytes.set(data.subarray(from), at);
+        return;
+      }
+      const start = spans[span * 2]!;
+      const end = start + spans[span * 2 + 1]!;
+      const upTo = Math.min(at < start ? start : end, at + data.byteLength - from);
+      const piece = data.subarray(from, from + (upTo - at));
+      if (at < start) this.bytes.set(piece, at);
+      else this.#spanBuffers[span]!.set(piece, at - start);
+      from += upTo - at;
+      at = upTo;
+      if (at === end) this.#nextSpan = span + 1;
+    }
+  }
+
   get complete(): boolean {
     return this.filled === this.total;
+  }
+
+  /** The span buffers by offset, for the decoder (codec ByteReader.filledSpans); undefined when none. */
+  filledSpans(): Map<number, ArrayBuffer> | undefined {
+    const spans = this.#spans;
+    if (spans.length === 0) return undefined;
+    const filled = new Map<number, ArrayBuffer>();
+    for (let i = 0; i < spans.length; i += 2)
+      filled.set(spans[i]!, this.#spanBuffers[i / 2]!.buffer as ArrayBuffer);
+    return filled;
   }
 
   /** Why a message of `kind` may not come now: this message is not complete. */

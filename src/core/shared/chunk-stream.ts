@@ -9,8 +9,9 @@ import { notifyProgress, type ProgressListener } from './transfer-progress.js';
 export const CHUNK_BYTES = 512 * 1024;
 /**
  * A message is chunked only when it is this much larger than a chunk: a chunk frame (data plus at most
- * 22 bytes of prefix, kind, seq and total) is then always smaller than the message, so it fits in the
- * peer's `maxPayload` whenever the message does.
+ * 22 bytes of prefix, kind, seq and total, and in the first chunk at most 2 + 10 bytes per
+ * `SPAN_MIN_BYTES` of the message for its spans) is then always smaller than the message, so it fits
+ * in the peer's `maxPayload` whenever the message does.
  */
 export const CHUNK_SLACK = 64;
 
@@ -43,6 +44,8 @@ export class ChunkStream {
   constructor(
     /** The encoded message (kind, seq, fields), owned by the stream. */
     readonly message: Uint8Array,
+    /** Where its large ArrayBuffers lie (codec/binary-spans.ts), told in the first chunk. */
+    private readonly spans: readonly number[],
     /** The message's own sequence number, which its first chunk carries. */
     seq: number,
     /** `RendererChunk` or `MainChunk`. */
@@ -80,7 +83,7 @@ export class ChunkStream {
       const start = this.#offset;
       const end = Math.min(total, start + CHUNK_BYTES);
       const seq = this.#seq++;
-      const frame = chunkFrame(this.kind, seq, start === 0 ? total : 0, message, start, end);
+      const frame = chunkFrame(this.kind, seq, start === 0 ? total : 0, this.spans, message, start, end);
       this.#offset = end;
       sent += end - start;
       if (sink.sendSequenced) sink.sendSequenced(frame, seq);
@@ -91,21 +94,34 @@ export class ChunkStream {
   }
 }
 
-/** A frame holding one chunk message: length prefix, kind, seq, total, then `message[start, end)`. */
+/**
+ * A frame holding one chunk message: length prefix, kind, seq, total (the first chunk: then its span
+ * list, count first), then `message[start, end)`.
+ */
 export function chunkFrame(
   kind: number,
   seq: number,
   total: number,
+  spans: readonly number[],
   message: Uint8Array,
   start: number,
   end: number,
 ): Uint8Array {
-  const length = 1 + varuintSize(seq) + varuintSize(total) + (end - start);
+  let header = 1 + varuintSize(seq) + varuintSize(total);
+  if (total > 0) {
+    header += varuintSize(spans.length / 2);
+    for (const n of spans) header += varuintSize(n);
+  }
+  const length = header + (end - start);
   const frame = new Uint8Array(varuintSize(length) + length);
   let pos = putVaruint(frame, 0, length);
   frame[pos++] = kind;
   pos = putVaruint(frame, pos, seq);
   pos = putVaruint(frame, pos, total);
+  if (total > 0) {
+    pos = putVaruint(frame, pos, spans.length / 2);
+    for (const n of spans) pos = putVaruint(frame, pos, n);
+  }
   frame.set(message.subarray(start, end), pos);
   return frame;
 }

@@ -61,6 +61,8 @@ export class Outbox {
   #count = 0;
   /** Where the last message (its length prefix) starts, for {@link dropLast}. */
   #lastStart = 0;
+  /** Spans of the last message (codec/binary-spans.ts), from its first byte; null when it has none. */
+  #lastSpans: number[] | null = null;
   #encoding = false;
   /**
    * Whole frames waiting for a sink (no connection yet, or a frame was full), in order, and large
@@ -119,8 +121,10 @@ export class Outbox {
     this.#encoding = true;
     try {
       writer.u8(0);
+      writer.spans = null;
       writeMessage(writer, message);
       length = writer.pos - start - 1;
+      this.#lastSpans = spansFrom(writer, start + 1);
       prefixLength(writer, start);
     } catch (error) {
       this.#truncate(start);
@@ -183,13 +187,13 @@ export class Outbox {
    * the frame being built, which is sent as it was before; returns the message's bytes, now the
    * caller's (for a large message, the writer's own buffer: no copy).
    */
-  takeLast(bytes: number): Uint8Array {
+  takeLast(bytes: number): { message: Uint8Array; spans: readonly number[] } {
     const writer = this.#writer!;
     const begin = writer.pos - bytes;
     if (this.#count > 1) (this.#ready ??= []).push(writer.buf.slice(0, this.#lastStart));
     this.#writer = null;
     this.#count = 0;
-    return writer.finish().subarray(begin);
+    return { message: writer.finish().subarray(begin), spans: this.#lastSpans ?? [] };
   }
 
   /** Queues a large message as chunks (see {@link ChunkStream}): what is queued after it waits for it. */
@@ -313,4 +317,13 @@ export class Outbox {
       this.#flush(false);
     });
   }
+}
+
+/** The spans `writer` noted since its message began at `messageStart`, as offsets into that message. */
+function spansFrom(writer: ByteWriter, messageStart: number): number[] | null {
+  const spans = writer.spans;
+  if (spans === null) return null;
+  writer.spans = null;
+  for (let i = 0; i < spans.length; i += 2) spans[i] = spans[i]! - messageStart;
+  return spans;
 }

@@ -418,7 +418,8 @@ export abstract class SequencedLink<R extends Receiver> {
     const transport = this.pacedTransport;
     if (bytes > CHUNKED_ABOVE && chunkable && transport !== undefined && !transport.capabilities.transfer) {
       const kind = this.#receiver === 'main' ? MessageKind.MainChunk : MessageKind.RendererChunk;
-      outbox.queueStream(new ChunkStream(outbox.takeLast(bytes), seq, kind, this, listener));
+      const { message, spans } = outbox.takeLast(bytes);
+      outbox.queueStream(new ChunkStream(message, spans, seq, kind, this, listener));
       return seq + ChunkStream.countFor(bytes) - 1;
     }
     // Whole: handed over on the outbox's flush, which was scheduled before this.
@@ -479,11 +480,11 @@ export abstract class SequencedLink<R extends Receiver> {
     if (kind !== MessageKind.RendererChunk && kind !== MessageKind.MainChunk) {
       return open === undefined ? message : this.#dropReassembly(open.interrupted(kind, false));
     }
-    const { total, data, seq } = message as MainToRendererChunk;
+    const { total, data, seq, spans } = message as MainToRendererChunk;
     let reassembly = open;
     if (open === undefined || total !== 0) {
       if (open !== undefined) return this.#dropReassembly(open.interrupted(kind, true));
-      const started = ChunkReassembly.start(total, seq, this.limits.maxPayload);
+      const started = ChunkReassembly.start(total, seq, this.limits.maxPayload, spans);
       if (started instanceof IpcError) return started;
       reassembly = this.#reassembly = started;
     }
@@ -495,7 +496,7 @@ export abstract class SequencedLink<R extends Receiver> {
     this.unchunkedBytes = reassembly!.bytes.byteLength;
     let whole: AnyMessage;
     try {
-      whole = decodeWhole(reassembly!.bytes, this.#receiver, this.limits);
+      whole = decodeWhole(reassembly!.bytes, this.#receiver, this.limits, reassembly!.filledSpans());
     } catch (error) {
       return error instanceof IpcError
         ? error

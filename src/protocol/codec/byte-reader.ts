@@ -65,6 +65,11 @@ export class ByteReader {
    * frame's messages share one reader and so one budget, which bounds what one frame can cost.
    */
   budget: number;
+  /**
+   * @internal ArrayBuffers already holding the bytes of a chunked message's spans (binary-spans.ts),
+   * by the span's offset; readArrayBuffer takes one instead of copying, and removes it. Null otherwise.
+   */
+  filledSpans: Map<number, ArrayBuffer> | null = null;
   private dv: DataView | null = null;
 
   /**

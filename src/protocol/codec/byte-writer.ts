@@ -1,4 +1,5 @@
 import { IpcError, IpcErrorCode } from '../errors.js';
+import { SPAN_MIN_BYTES } from './binary-spans.js';
 import { StringKind } from './tags.js';
 
 /** Capacity of a fresh buffer. */
@@ -120,6 +121,11 @@ export class ByteWriter {
   pos = 0;
   /** @internal DataView over `buf` (kept in sync on growth). */
   view: DataView;
+  /**
+   * Where ArrayBuffers of at least {@link SPAN_MIN_BYTES} were written: `[position, length, ...]`
+   * in `buf`, or null. Whoever sends a chunked message turns them into its spans (binary-spans.ts).
+   */
+  spans: number[] | null = null;
 
   constructor() {
     const p = pooled;
@@ -147,7 +153,9 @@ export class ByteWriter {
   private grow(n: number): void {
     const needed = this.pos + n;
     let cap = this.buf.length * 2;
-    if (cap < needed) cap = needed;
+    // Room to spare after a large write (a big ArrayBuffer or string), so the few bytes after it (the
+    // rest of the message, its length prefix) do not double the buffer and copy it all once more.
+    if (cap < needed) cap = needed + Math.max(INITIAL_CAPACITY, needed >>> 6);
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
@@ -191,6 +199,12 @@ export class ByteWriter {
   }
 
   /** Writes raw bytes (no length prefix). */
+  /** Writes the bytes of an ArrayBuffer's contents, noting where they go when it is large (see {@link spans}). */
+  bufferBytes(u8: Uint8Array): void {
+    if (u8.length >= SPAN_MIN_BYTES) (this.spans ??= []).push(this.pos, u8.length);
+    this.bytes(u8);
+  }
+
   bytes(u8: Uint8Array): void {
     const n = u8.length;
     if (this.pos + n > this.buf.length) this.grow(n);

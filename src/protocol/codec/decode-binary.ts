@@ -30,7 +30,17 @@ export function readRef(r: ByteReader): unknown {
 /** Tag.ArrayBuffer body. */
 export function readArrayBuffer(r: ByteReader): ArrayBuffer {
   spend(r, Cost.Buffer, 'ArrayBuffer', r.pos);
-  const ab = r.bytes(r.varuint()).slice().buffer;
+  const length = r.varuint();
+  const filled = r.filledSpans?.get(r.pos);
+  let ab: ArrayBuffer;
+  if (filled !== undefined && filled.byteLength === length) {
+    r.filledSpans!.delete(r.pos);
+    r.need(length);
+    r.pos += length;
+    ab = filled;
+  } else {
+    ab = r.bytes(length).slice().buffer;
+  }
   if (r.refs !== null) r.refs.push(ab);
   return ab;
 }

@@ -49,11 +49,12 @@ export function writeArrayBuffer(w: ByteWriter, b: ArrayBuffer): void {
     w.u8(Tag.ResizableArrayBuffer);
     w.varuint(bytes.length);
     w.varuint(abMaxByteLength!.call(b) as number);
+    w.bytes(bytes);
   } else {
     w.u8(Tag.ArrayBuffer);
     w.varuint(bytes.length);
+    w.bufferBytes(bytes);
   }
-  w.bytes(bytes);
 }
 
 export function writeView(st: EncodeState, view: ArrayBufferView): void {
@@ -85,7 +86,7 @@ export function writeView(st: EncodeState, view: ArrayBufferView): void {
     st.identities.syntheticId();
     w.u8(Tag.ArrayBuffer);
     w.varuint(length);
-    w.bytes(all.subarray(offset, offset + length));
+    w.bufferBytes(all.subarray(offset, offset + length));
     return;
   }
   w.varuint(offset);

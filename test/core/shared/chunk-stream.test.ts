@@ -3,32 +3,42 @@ import { describe, expect, it } from 'vitest';
 import { ChunkReassembly } from '../../../src/core/shared/chunk-reassembly.js';
 import { CHUNK_BYTES, ChunkStream } from '../../../src/core/shared/chunk-stream.js';
 import { SequencedLink } from '../../../src/core/shared/sequenced-link.js';
+import { SPAN_MIN_BYTES } from '../../../src/protocol/codec/binary-spans.js';
+import { ByteWriter } from '../../../src/protocol/codec/byte-writer.js';
 import { IpcError, IpcErrorCode } from '../../../src/protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
-import { decodeFrame, encodeMessage } from '../../../src/protocol/message-codec.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  encodeMessage,
+  writeMessage,
+} from '../../../src/protocol/message-codec.js';
 import {
   MessageKind,
   type RendererToMainChunk,
   type RendererToMainMessage,
 } from '../../../src/protocol/messages.js';
+import { fromHex } from '../../protocol/golden/hex.js';
 
 const idle = { sendBacklog: 0 };
 
 /** Streams `message` as chunks numbered from `seq` and returns the decoded chunk messages. */
-function chunksOf(message: Uint8Array, seq: number, all = true): RendererToMainChunk[] {
+function chunksOf(message: Uint8Array, seq: number, all = true, spans: number[] = []): RendererToMainChunk[] {
   const frames: Uint8Array[] = [];
-  const stream = new ChunkStream(message, seq, MessageKind.RendererChunk, idle, undefined);
+  const stream = new ChunkStream(message, spans, seq, MessageKind.RendererChunk, idle, undefined);
   while (!stream.pump({ send: (frame) => frames.push(frame) }, all));
   return frames.flatMap((frame) => decodeFrame(frame, 'main', DEFAULT_LIMITS) as RendererToMainChunk[]);
 }
 
-function reassemble(chunks: readonly RendererToMainChunk[]): Uint8Array {
-  const first = ChunkReassembly.start(chunks[0]!.total, chunks[0]!.seq, 1 << 30);
+function reassembly(chunks: readonly RendererToMainChunk[]): ChunkReassembly {
+  const first = ChunkReassembly.start(chunks[0]!.total, chunks[0]!.seq, 1 << 30, chunks[0]!.spans);
   if (first instanceof IpcError) throw first;
   for (const chunk of chunks) expect(first.add(chunk.data)).toBeUndefined();
   expect(first.complete).toBe(true);
-  return first.bytes;
+  return first;
 }
+
+const reassemble = (chunks: readonly RendererToMainChunk[]): Uint8Array => reassembly(chunks).bytes;
 
 describe('ChunkStream and ChunkReassembly', () => {
   it('numbers chunks from the message seq, total only on the first, byte-identical joined', () => {
@@ -56,6 +66,7 @@ describe('ChunkStream and ChunkReassembly', () => {
     const pacer = { sendBacklog: 0 };
     const stream = new ChunkStream(
       new Uint8Array(5 * CHUNK_BYTES),
+      [],
       1,
       MessageKind.RendererChunk,
       pacer,
@@ -75,6 +86,7 @@ describe('ChunkStream and ChunkReassembly', () => {
     const seen: number[] = [];
     const stream = new ChunkStream(
       new Uint8Array(2 * CHUNK_BYTES + 1),
+      [],
       1,
       MessageKind.RendererChunk,
       idle,
@@ -86,6 +98,51 @@ describe('ChunkStream and ChunkReassembly', () => {
     );
     stream.pump({ send: () => {} }, true);
     expect(seen).toEqual([CHUNK_BYTES, 2 * CHUNK_BYTES, 2 * CHUNK_BYTES + 1]);
+  });
+
+  it('puts the bytes of spans in buffers of their own and the rest in place, for any chunk boundaries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: CHUNK_BYTES }), fc.integer({ min: 0, max: CHUNK_BYTES })),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        fc.integer({ min: 1, max: CHUNK_BYTES }),
+        (layout, tail) => {
+          // Gaps and span lengths (each span at least SPAN_MIN_BYTES), then a tail after the last span.
+          const spans: number[] = [];
+          let size = 0;
+          for (const [gap, extra] of layout) {
+            spans.push(size + gap, SPAN_MIN_BYTES + extra);
+            size += gap + SPAN_MIN_BYTES + extra;
+          }
+          size += tail;
+          const message = new Uint8Array(size);
+          for (let i = 0; i < size; i += 13) message[i] = (i * 7) & 255;
+          const chunks = chunksOf(message, 1, true, spans);
+          expect(chunks[0]!.spans).toEqual(spans);
+          const done = reassembly(chunks);
+          const filled = done.filledSpans()!;
+          expect([...filled.keys()]).toEqual(spans.filter((_, i) => i % 2 === 0));
+          let outside = 0;
+          for (let i = 0; i < spans.length; i += 2) {
+            const [at, length] = [spans[i]!, spans[i + 1]!];
+            expect(Buffer.compare(new Uint8Array(filled.get(at)!), message.subarray(at, at + length))).toBe(
+              0,
+            );
+            // Never written: the span's bytes went only to its own buffer.
+            expect(done.bytes.subarray(at, at + length).every((b) => b === 0)).toBe(true);
+            expect(Buffer.compare(done.bytes.subarray(outside, at), message.subarray(outside, at))).toBe(0);
+            outside = at + length;
+          }
+          expect(Buffer.compare(done.bytes.subarray(outside), message.subarray(outside))).toBe(0);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 
   it('refuses a chunk without a start, a total over maxPayload, and overflow of the total', () => {
@@ -102,8 +159,8 @@ describe('ChunkStream and ChunkReassembly', () => {
 
 /** A link that only receives, to drive `unchunk` as a session does after `receive`. */
 class Receiving extends SequencedLink<'main'> {
-  constructor() {
-    super('main', { ...DEFAULT_LIMITS, maxPayload: 1 << 20 });
+  constructor(maxPayload = 1 << 20) {
+    super('main', { ...DEFAULT_LIMITS, maxPayload });
   }
   protected get peerName(): string {
     return 'WebContents #1';
@@ -151,5 +208,79 @@ describe('a link receiving chunks (hostile input)', () => {
     expect(last).toBeInstanceOf(IpcError);
     expect((last as IpcError).code).toBe(code);
     for (const result of results.slice(0, -1)) expect(result).toBeUndefined();
+  });
+});
+
+describe('a chunked message with spans', () => {
+  const big = new Uint8Array(SPAN_MIN_BYTES + 5).map((_, i) => (i * 11) & 255);
+  const message = {
+    kind: MessageKind.Send,
+    seq: 1,
+    channel: 'file',
+    args: [big, 'between', new Uint8Array(3), Buffer.from(big.subarray(1))],
+  } as const;
+
+  /** The message encoded as a sender's outbox does it, with the spans its writer noted. */
+  function encoded(): { bytes: Uint8Array; spans: number[] } {
+    const writer = new ByteWriter();
+    writer.spans = null;
+    writeMessage(writer, message as unknown as RendererToMainMessage);
+    const spans = [...(writer.spans ?? [])];
+    return { bytes: writer.finish().slice(), spans };
+  }
+
+  it('lists each large ArrayBuffer, and the receiver decodes them from their own buffers', () => {
+    const { bytes, spans } = encoded();
+    // The Uint8Array's buffer and the Buffer's own bytes; not the 3-byte array.
+    expect(spans).toHaveLength(4);
+    expect(spans[1]).toBe(big.byteLength);
+    expect(spans[3]).toBe(big.byteLength - 1);
+    const link = new Receiving(4 << 20);
+    const chunks = chunksOf(bytes, 1, true, spans);
+    const results = chunks.map((chunk) => link.take(chunk));
+    const whole = results.at(-1) as { args: unknown[] };
+    expect(whole).toMatchObject({ kind: MessageKind.Send, seq: 1, channel: 'file' });
+    const [first, text, small, buffer] = whole.args as [Uint8Array, string, Uint8Array, Uint8Array];
+    expect(Buffer.compare(first, big)).toBe(0);
+    expect([first.byteOffset, first.buffer.byteLength]).toEqual([0, big.byteLength]);
+    expect(text).toBe('between');
+    expect(small).toEqual(new Uint8Array(3));
+    expect(Buffer.compare(buffer, big.subarray(1))).toBe(0);
+    expect(Object.getPrototypeOf(buffer)).toBe(Uint8Array.prototype);
+  });
+
+  it.each([
+    ['a span shifted by a byte', (spans: number[]) => [spans[0]! + 1, ...spans.slice(1)]],
+    ['a span one byte short', (spans: number[]) => [spans[0]!, spans[1]! - 1, ...spans.slice(2)]],
+  ])('refuses %s: the decoder finds no ArrayBuffer of that length there', (_what, alter) => {
+    const { bytes, spans } = encoded();
+    const link = new Receiving(4 << 20);
+    const results = chunksOf(bytes, 1, true, alter(spans)).map((chunk) => link.take(chunk));
+    const error = results.at(-1);
+    expect(error).toBeInstanceOf(IpcError);
+    // The bytes the decoder meets in place of the span's are zeros: a decode error, or the listed span
+    // was never taken.
+    expect([IpcErrorCode.Protocol, IpcErrorCode.Decode]).toContain((error as IpcError).code);
+  });
+
+  it('takes a value whose spans are not all listed (those buffers are copied as usual)', () => {
+    const { bytes, spans } = encoded();
+    const link = new Receiving(4 << 20);
+    const results = chunksOf(bytes, 1, true, spans.slice(0, 2)).map((chunk) => link.take(chunk));
+    const buffer = (results.at(-1) as { args: Uint8Array[] }).args[3]!;
+    expect(Buffer.compare(buffer, big.subarray(1))).toBe(0);
+  });
+
+  it.each([
+    ['more spans than the total allows', '2d 01 80 80 10 02 00 80 80 10 00 80 80 10 ff'],
+    ['a span shorter than the minimum', '2d 01 80 80 20 01 00 01 ff'],
+    ['overlapping spans', '2d 01 80 80 20 02 00 80 80 10 01 80 80 10 ff'],
+    ['a span past the total', '2d 01 80 80 20 01 80 80 10 81 80 10 ff'],
+    ['a span count the chunk cannot hold', '2d 01 80 80 80 80 01 ff 07 ff'],
+  ])('a first chunk with %s is a protocol error', (_what, hex) => {
+    const bytes = fromHex(hex);
+    expect(() => decodeFrame(encodeFrame([bytes]), 'renderer', DEFAULT_LIMITS)).toThrow(
+      expect.objectContaining({ code: IpcErrorCode.Protocol }),
+    );
   });
 });

@@ -381,12 +381,39 @@ export const messageFixtures: MessageFixture[] = [
     name: 'first chunk towards main (a 300-byte message, its first 3 bytes)',
     receiver: 'main',
     // `data` is a view into the frame it came in (no copy): here, the fixture's own frame.
-    message: { kind: K.RendererChunk, seq: 5, total: 300, data: frameView('07 11 05 ac 02 01 02 03', 5) },
+    message: {
+      kind: K.RendererChunk,
+      seq: 5,
+      total: 300,
+      spans: [],
+      data: frameView('08 11 05 ac 02 00 01 02 03', 6),
+    },
     hex: [
       '11', // kind: MessageKind.RendererChunk
       '05', // seq
       'ac 02', // total: 300
+      '00', // spans: none
       '01 02 03', // data: the rest of the message
+    ].join(' '),
+  },
+  {
+    name: 'first chunk towards the renderer with a span (an ArrayBuffer of 300,000 bytes at byte 10)',
+    receiver: 'renderer',
+    message: {
+      kind: K.MainChunk,
+      seq: 7,
+      total: 600_000,
+      spans: [10, 300_000],
+      data: frameView('0b 2d 07 c0 cf 24 01 0a e0 a7 12 aa', 11),
+    },
+    hex: [
+      '2d', // kind: MessageKind.MainChunk
+      '07', // seq
+      'c0 cf 24', // total: 600,000
+      '01', // one span:
+      '0a', // at byte 10 of the message
+      'e0 a7 12', // 300,000 bytes long
+      'aa', // data
     ].join(' '),
   },
   {

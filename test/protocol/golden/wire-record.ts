@@ -6,7 +6,7 @@
  * here. New fixtures are added here without a bump (the test prints their lines too).
  */
 export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures: Record<string, string> } = {
-  protocolVersion: 2,
+  protocolVersion: 3,
   fixtures: {
     'value: undefined': 'f1534392279bddbf',
     'value: null': '938db8c9f82c8cb5',
@@ -137,7 +137,6 @@ export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures:
     'message: hello': '6f0d4ae12546ff00',
     'message: hello with a resume token': 'cef7bea0dd9bbbf5',
     'message: renderer ack': '96ed6914e2bde77f',
-    'message: main ack': '4da0f614f17c3b59',
     'message: page state: loading': '60a5aa34fd46b1be',
     'message: page state: loading after loadURL (a load token)': 'a52be249ac700b3b',
     'message: page state: in-page navigation': '2a0a9a0e58e834b7',
@@ -149,6 +148,7 @@ export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures:
     'message: page command: reload': '5a70da6952e515d7',
     'message: page command: loadURL': '3dc4315a2e90fd4f',
     'message: page command: report console messages': '9a4abdb828ae9646',
+    'message: main ack': '4da0f614f17c3b59',
     'message: resumed': '85605dfc593f59b5',
     'message: message from main': '09542d1359bd6fe3',
     'message: message relayed from renderer 7': 'a5d7b047393b5934',
@@ -164,7 +164,9 @@ export const WIRE_RECORD: { readonly protocolVersion: number; readonly fixtures:
     'message: postMessage towards the renderer (virtual port 1, a native port)': 'e4d73d38e2053975',
     'message: portMessage towards the renderer (transferring virtual port 3)': 'f7f346b8ec986491',
     'message: portClose towards the renderer': 'd3611569e64c455a',
-    'message: first chunk towards main (a 300-byte message, its first 3 bytes)': 'd84891a9fd82f692',
+    'message: first chunk towards main (a 300-byte message, its first 3 bytes)': '901e67d60fca1abc',
+    'message: first chunk towards the renderer with a span (an ArrayBuffer of 300,000 bytes at byte 10)':
+      '497b4e9366500054',
     'message: later chunk towards the renderer': '7db24bb5ebff8e0a',
     'frame: three messages towards main': '3b0dea8b90e27882',
     'frame: hello and a message towards the renderer': 'd58771c44c065945',
