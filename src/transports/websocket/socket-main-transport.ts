@@ -390,6 +390,13 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return `${text.slice(0, end)}…`;
 }
 
+/**
+ * After a frame this large (a chunk of a large message), the socket reads nothing more until the next
+ * event-loop turn: a renderer streaming 100 MB otherwise has a few MiB parsed and copied in one go
+ * (libuv reads a ready socket until it is empty), while other renderers' small messages wait.
+ */
+const LARGE_FRAME_BYTES = 256 * 1024;
+
 /** The transport of each socket, for the shared listeners below (`this` is the socket). */
 const transports = new WeakMap<WebSocket, SocketMainTransport>();
 
@@ -407,6 +414,14 @@ function checkDrainOf(transport: SocketMainTransport): void {
 
 function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   transports.get(this)?.received(data, isBinary);
+  if (data.byteLength >= LARGE_FRAME_BYTES && !this.isPaused) {
+    this.pause();
+    setImmediate(resumeSocket, this);
+  }
+}
+
+function resumeSocket(socket: WebSocket): void {
+  socket.resume();
 }
 
 function onSocketPong(this: WebSocket): void {
