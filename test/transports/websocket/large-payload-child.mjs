@@ -2,11 +2,12 @@
  * A Node renderer in its own process (the library's client, from dist/), for the large-payload test:
  * its work (building, hashing, decoding 100 MB) must not run on main's event loop, which is what the
  * test measures. argv[2] is main's url. Over the fork IPC channel:
- * - `{ cmd: 'transfer', bytes }`: invokes 'echo' with a Uint8Array of `bytes` and `onProgress`; answers
- *   with the time, whether the echo is byte-identical, and what the progress listener saw per phase;
- * - `{ cmd: 'sample', intervalMs, durationMs }`: small invokes ('echo', n), one at a time, the next
- *   intervalMs after the last one started (or at once when it took longer), for durationMs; answers
- *   with each call's round trip (ms).
+ * - `{ cmd: 'transfer', bytes, channel }`: invokes `channel` ('echo': the value back; 'size': its byte
+ *   length) with a Uint8Array of `bytes` and `onProgress`; answers with the time, whether the answer
+ *   is right (byte-identical, or the size), and what the progress listener saw per phase;
+ * - `{ cmd: 'sample', intervalMs, durationMs }`: small invokes ('echo', n), open loop: one due every
+ *   intervalMs whatever is still pending, for durationMs or until `{ cmd: 'stop' }`; answers with each
+ *   call's latency from the moment it was due (ms), so a stall in main shows in every call it holds.
  */
 import { createHash } from 'node:crypto';
 import { createIpcRenderer } from '../../../dist/renderer.node.js';
@@ -30,7 +31,7 @@ function pattern(bytes) {
 
 const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-async function transfer(bytes) {
+async function transfer(bytes, channel) {
   const data = pattern(bytes);
   const sent = sha(data);
   const phases = { upload: [], download: [] };
@@ -45,7 +46,7 @@ async function transfer(bytes) {
     seen.push({ bytes: progress.bytes, total: progress.total, at: performance.now() });
   };
   const started = performance.now();
-  const echo = await renderer.withOptions({ onProgress }).invoke('echo', data);
+  const answer = await renderer.withOptions({ onProgress }).invoke(channel, data);
   const ms = performance.now() - started;
   const summary = (seen) => ({
     calls: seen.length,
@@ -53,31 +54,49 @@ async function transfer(bytes) {
   });
   return {
     ms,
-    identical: echo instanceof Uint8Array && echo.byteLength === bytes && sha(echo) === sent,
+    right:
+      channel === 'size'
+        ? answer === bytes
+        : answer instanceof Uint8Array && answer.byteLength === bytes && sha(answer) === sent,
     upload: summary(phases.upload),
     download: summary(phases.download),
     wrong,
   };
 }
 
+let stopSampling = () => {};
+
 async function sample(intervalMs, durationMs) {
   const latencies = [];
+  const calls = [];
   const start = performance.now();
-  for (let n = 0; performance.now() - start < durationMs; n++) {
-    const started = performance.now();
-    const answer = await renderer.invoke('echo', n);
-    latencies.push(performance.now() - started);
-    if (answer !== n) throw new Error(`echo ${n} answered ${answer}`);
-    const wait = intervalMs - (performance.now() - started);
+  let stopped = false;
+  stopSampling = () => {
+    stopped = true;
+  };
+  for (let n = 0; !stopped && n * intervalMs < durationMs; n++) {
+    const due = start + n * intervalMs;
+    const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    calls.push(
+      renderer.invoke('echo', n).then((answer) => {
+        if (answer !== n) throw new Error(`echo ${n} answered ${answer}`);
+        latencies.push(performance.now() - due);
+      }),
+    );
   }
+  await Promise.all(calls);
   return latencies;
 }
 
 process.on('message', async (request) => {
   try {
-    if (request.cmd === 'transfer') process.send({ id: request.id, ...(await transfer(request.bytes)) });
-    else if (request.cmd === 'sample') {
+    if (request.cmd === 'transfer') {
+      process.send({ id: request.id, ...(await transfer(request.bytes, request.channel)) });
+    } else if (request.cmd === 'stop') {
+      stopSampling();
+      process.send({ id: request.id });
+    } else if (request.cmd === 'sample') {
       process.send({ id: request.id, latencies: await sample(request.intervalMs, request.durationMs) });
     }
   } catch (error) {
