@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 /*
  * The packed tarball, installed into small consumer projects of each module setup, type-checked with
  * the project's own TypeScript: what `import ... from 'ipc-anywhere/renderer'` and `'ipc-anywhere/main'`
- * give under `moduleResolution` bundler, node16 and nodenext, for ES module and CommonJS consumers.
+ * give under `moduleResolution` bundler, node16 and nodenext, for ES module and CommonJS consumers
+ * (and, in Node code, `/testing`, `/redis` and `/transport`).
  * One `npm pack` (no scripts: dist/ must be built), extracted into a temporary node_modules whose
  * other packages are links to this repository's (no network). `skipLibCheck` is off, so the package's
  * own declaration files are checked too. Each source has `@ts-expect-error` lines: an import that
@@ -34,6 +35,9 @@ const NODE_SOURCE = `
 import { createServer, ipcMain, typedIpcMain, type IpcMainInvokeEvent } from 'ipc-anywhere/main';
 import { connect, disconnect, typedIpcRenderer, isIpcError, type NodeConnectOptions } from 'ipc-anywhere/renderer';
 import type { StandardSchemaV1 } from 'ipc-anywhere/renderer';
+import { redisCluster, type RedisClusterOptions } from 'ipc-anywhere/redis';
+import { createMain } from 'ipc-anywhere/transport';
+import { createIPCMock } from 'ipc-anywhere/testing';
 
 interface Channels {
   add: { invoke: [a: number, b: number]; returns: number };
@@ -63,7 +67,16 @@ async function main(): Promise<void> {
   void renderer.invoke('sub', 1, 2).catch(() => undefined);
   // @ts-expect-error: Node's connect needs the server's URL
   if (sum < 0) connect({});
-  console.log(\`sum=\${sum} coded=\${isIpcError(new Error('x'))}\`);
+  // The other entry points, typed too (not called: no Redis here).
+  const clusterOptions: RedisClusterOptions = { url: 'redis://127.0.0.1:1', prefix: 'consumer' };
+  // @ts-expect-error: the heartbeat interval is a number of milliseconds
+  if (sum < 0) redisCluster({ heartbeatInterval: '2s' });
+  if (sum < 0) createMain().ipcMain.handle('x', () => redisCluster(clusterOptions));
+  const mock = createIPCMock();
+  mock.ipcMain.handle('twice', (_event, n: number) => 2 * n);
+  // @ts-expect-error: invoke needs a channel
+  if (sum < 0) void mock.ipcRenderer.invoke();
+  console.log(\`sum=\${sum} coded=\${isIpcError(new Error('x'))} mock=\${await mock.ipcRenderer.invoke('twice', 4)}\`);
   disconnect();
   await server.close();
 }
@@ -217,6 +230,9 @@ describe('the packed package in consumer projects (TypeScript 5.9)', () => {
       readFileSync(join(work, 'node_modules', 'ipc-anywhere', 'package.json'), 'utf8'),
     );
     expect(manifest.exports['./renderer'].node.require.types).toBe('./dist/types-cjs/renderer.node.d.ts');
+    for (const entry of ['main', 'testing', 'redis', 'transport']) {
+      expect(manifest.exports[`./${entry}`].require.types).toBe(`./dist/types-cjs/${entry}.d.ts`);
+    }
     const cjsFormat = JSON.parse(
       readFileSync(join(work, 'node_modules', 'ipc-anywhere', 'dist', 'types-cjs', 'package.json'), 'utf8'),
     );
@@ -247,7 +263,7 @@ describe('the packed package in consumer projects (TypeScript 5.9)', () => {
         cwd: folder,
         timeout: 30_000,
       });
-      expect(stdout.trim()).toBe('sum=5 coded=false');
+      expect(stdout.trim()).toBe('sum=5 coded=false mock=8');
     },
     60_000,
   );
