@@ -25,11 +25,13 @@ export {
 export type * from './api/typed-channels.js';
 export {
   type MainListener,
+  type TypedBroadcast,
   type TypedInvokeHandler,
   type TypedIpcMain,
   type TypedIpcMainEvent,
   type TypedIpcMainOptions,
   type TypedWebContents,
+  typedBroadcast,
   typedIpcMain,
   typedWebContents,
 } from './api/typed-ipc-main.js';

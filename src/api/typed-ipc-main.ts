@@ -124,6 +124,25 @@ export function typedWebContents<C extends ChannelMap<C>>(contents: WebContents)
   return contents as unknown as TypedWebContents<C>;
 }
 
+/** `broadcast` (or `main.broadcast`) typed by the `toRenderer` channels of `C`. */
+export type TypedBroadcast<C> = <K extends ToRendererChannel<C>>(
+  channel: K,
+  ...args: ToRendererArgs<C[K]>
+) => number;
+
+/**
+ * Types a `broadcast` function (`broadcast` from `ipc-anywhere/main`, or a main's `main.broadcast`) by
+ * the `toRenderer` channels of `C`. Returns `broadcast` itself: types only.
+ * @example
+ * const broadcastTyped = typedBroadcast<Channels>(broadcast);
+ * broadcastTyped('notes:changed', notes.all());
+ */
+export function typedBroadcast<C extends ChannelMap<C>>(
+  broadcast: (channel: string, ...args: unknown[]) => number,
+): TypedBroadcast<C> {
+  return broadcast as unknown as TypedBroadcast<C>;
+}
+
 type Listener = (event: object, ...args: unknown[]) => void;
 type Validators = ReadonlyMap<string, ChannelValidator>;
 type Settled = Verdict | Promise<Verdict>;

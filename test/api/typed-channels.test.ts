@@ -5,8 +5,9 @@ import type {
   SendChannel,
   ToRendererChannel,
 } from '../../src/api/typed-channels.js';
-import { typedIpcMain, typedWebContents } from '../../src/api/typed-ipc-main.js';
+import { typedBroadcast, typedIpcMain, typedWebContents } from '../../src/api/typed-ipc-main.js';
 import { typedIpcRenderer } from '../../src/api/typed-ipc-renderer.js';
+import { createMain } from '../../src/main.js';
 import { createMemoryIpc } from '../../src/testing.js';
 
 /*
@@ -47,6 +48,8 @@ function typeChecks(): void {
   main.off('log', () => {});
   main.removeHandler('note:add');
   typedWebContents<Channels>(webContents).send('notes:changed', [{ id: 1, text: 'a' }]);
+  const broadcastTyped = typedBroadcast<Channels>(createMain().broadcast);
+  expectTypeOf(broadcastTyped('notes:changed', [{ id: 1, text: 'a' }])).toEqualTypeOf<number>();
 
   renderer.send('log', 'info', 'hello');
   expectTypeOf(renderer.invoke('note:add', 'a')).toEqualTypeOf<Promise<Note>>();
@@ -79,6 +82,10 @@ function typeChecks(): void {
   main.on('note:add', () => {});
   // @ts-expect-error webContents.send on a renderer -> main channel
   typedWebContents<Channels>(webContents).send('log', 'info', 'x');
+  // @ts-expect-error broadcast on a renderer -> main channel
+  broadcastTyped('log', 'info', 'x');
+  // @ts-expect-error broadcast with the wrong argument type
+  broadcastTyped('notes:changed', 'not notes');
   void wrong;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { typedIpcMain, typedWebContents } from '../../src/api/typed-ipc-main.js';
+import { typedBroadcast, typedIpcMain, typedWebContents } from '../../src/api/typed-ipc-main.js';
+import { createMain } from '../../src/main.js';
 import { createMemoryIpc } from '../../src/testing.js';
 import { type Channels, numbers, oneString } from './typed-fixtures.js';
 
@@ -27,6 +28,11 @@ describe('typedIpcMain', () => {
     const ipc = createMemoryIpc();
     const { webContents } = ipc.createRenderer();
     expect(typedWebContents<Channels>(webContents)).toBe(webContents);
+  });
+
+  it('typedBroadcast returns the broadcast function itself', () => {
+    const main = createMain();
+    expect(typedBroadcast<Channels>(main.broadcast)).toBe(main.broadcast);
   });
 
   it('calls handlers with valid arguments and rejects the invoke with the validator error otherwise', async () => {
