@@ -183,20 +183,31 @@ export function dispatchSendSync(
 
 export type InvokeOutcome = { ok: true; value: unknown } | { ok: false; error: string };
 
+/** Where an invoke's answer goes (main's session for the renderer that asked); neither method throws. */
+export interface InvokeReplyTarget {
+  /** The handler's value. */
+  sendInvokeValue(id: number, channel: string, value: unknown): void;
+  sendInvokeReply(id: number, channel: string, outcome: InvokeOutcome): void;
+}
+
+/**
+ * Runs the handler for `channel` and answers call `id` on `target` once its result settles, a
+ * microtask later at the earliest (Electron awaits the handler's result), so the reply goes after
+ * whatever the rest of the frame sends. Per call this makes the event, the two reactions and one
+ * context they share: an invoke is the hot path, and garbage per call is what makes main's young
+ * collections more frequent than a hand-written `ws` server's (docs/performance.md).
+ */
 export function dispatchInvoke(
   world: DispatchWorld,
   sender: WebContents,
   channel: string,
   args: unknown[],
-  reply: (outcome: InvokeOutcome) => void,
+  target: InvokeReplyTarget,
+  id: number,
 ): void {
-  const fail = (error: unknown): void => {
-    world.logger.error({ err: error, channel, webContentsId: sender.id }, handlerErrorMessage(channel));
-    reply(outcomeOfThrown(world, channel, error));
-  };
   const handler = invokeHandlerOf(sender.ipcIfUsed, channel) ?? invokeHandlerOf(world.ipcMain, channel);
   if (!handler) {
-    fail(new Error(noHandlerMessage(channel)));
+    failInvoke(world, sender, channel, new Error(noHandlerMessage(channel)), target, id);
     return;
   }
   const event = createInvokeEvent(sender);
@@ -204,10 +215,26 @@ export function dispatchInvoke(
   try {
     result = handler(event, ...args);
   } catch (error) {
-    fail(error);
+    failInvoke(world, sender, channel, error, target, id);
     return;
   }
-  Promise.resolve(result).then((value) => reply({ ok: true, value }), fail);
+  Promise.resolve(result).then(
+    (value) => target.sendInvokeValue(id, channel, value),
+    (error) => failInvoke(world, sender, channel, error, target, id),
+  );
+}
+
+/** The handler threw (or its promise rejected with) `error`, or there is none: logged, and answered. */
+function failInvoke(
+  world: DispatchWorld,
+  sender: WebContents,
+  channel: string,
+  error: unknown,
+  target: InvokeReplyTarget,
+  id: number,
+): void {
+  world.logger.error({ err: error, channel, webContentsId: sender.id }, handlerErrorMessage(channel));
+  target.sendInvokeReply(id, channel, outcomeOfThrown(world, channel, error));
 }
 
 /*

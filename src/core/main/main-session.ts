@@ -22,6 +22,7 @@ import {
   dispatchSend,
   dispatchSendSync,
   type InvokeOutcome,
+  type InvokeReplyTarget,
 } from './dispatch.js';
 import type { GuestRegistry } from './guest-registry.js';
 import { codeOf } from './logger.js';
@@ -60,7 +61,10 @@ export interface SessionWorld extends DispatchWorld {
  * in sequence order, and sends main's messages to it (numbering, size checks and the coalescing
  * outbox are the {@link SequencedLink}'s).
  */
-export class MainSession extends SequencedLink<'main'> implements RendererLink, MainPortSession {
+export class MainSession
+  extends SequencedLink<'main'>
+  implements RendererLink, MainPortSession, InvokeReplyTarget
+{
   private contents!: WebContents;
   /** The ports that came with the frame being dispatched (transports that move ports). */
   private frameTransfer: TransferCursor = NO_TRANSFER;
@@ -207,24 +211,31 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
    * not fit is replaced by a short one that always does (see {@link PROTOCOL_MIN_PAYLOAD}).
    */
   sendInvokeReply(id: number, channel: string, outcome: InvokeOutcome): void {
+    if (outcome.ok) this.sendInvokeValue(id, channel, outcome.value);
+    else this.sendInvokeError(id, outcome.error);
+  }
+
+  /** @internal {@link sendInvokeReply} with the handler's value (no outcome object on the hot path). */
+  sendInvokeValue(id: number, channel: string, value: unknown): void {
     if (this.closed) return;
     let error: string;
-    if (outcome.ok) {
-      try {
-        this.enqueue({ kind: MessageKind.InvokeReply, seq: 0, id, ok: true, value: outcome.value });
-        return;
-      } catch (cause) {
-        // As in Electron, the renderer's invoke rejects with what went wrong, and main logs it.
-        this.world.logger.error(
-          { err: cause, code: codeOf(cause), channel, webContentsId: this.contents.id },
-          handlerErrorMessage(channel),
-        );
-        // Electron's own text for what cannot be cloned; the code for what is ours alone.
-        error = isIpcError(cause, IpcErrorCode.PayloadTooLarge) ? codedErrorText(cause) : String(cause);
-      }
-    } else {
-      error = outcome.error;
+    try {
+      this.enqueue({ kind: MessageKind.InvokeReply, seq: 0, id, ok: true, value });
+      return;
+    } catch (cause) {
+      // As in Electron, the renderer's invoke rejects with what went wrong, and main logs it.
+      this.world.logger.error(
+        { err: cause, code: codeOf(cause), channel, webContentsId: this.contents.id },
+        handlerErrorMessage(channel),
+      );
+      // Electron's own text for what cannot be cloned; the code for what is ours alone.
+      error = isIpcError(cause, IpcErrorCode.PayloadTooLarge) ? codedErrorText(cause) : String(cause);
     }
+    this.sendInvokeError(id, error);
+  }
+
+  private sendInvokeError(id: number, error: string): void {
+    if (this.closed) return;
     try {
       this.enqueue({ kind: MessageKind.InvokeReply, seq: 0, id, ok: false, error });
       return;
@@ -604,10 +615,7 @@ export class MainSession extends SequencedLink<'main'> implements RendererLink, 
   }
 
   private dispatchInvoke(message: RendererToMainInvoke): void {
-    const { id, channel } = message;
-    dispatchInvoke(this.world, this.contents, channel, message.args, (outcome) =>
-      this.sendInvokeReply(id, channel, outcome),
-    );
+    dispatchInvoke(this.world, this.contents, message.channel, message.args, this, message.id);
   }
 
   private terminate(reason: IpcError): void {
