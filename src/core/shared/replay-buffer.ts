@@ -56,8 +56,7 @@ export class ReplayBuffer {
       this.#push(copy, POOLED, length, lastSeq);
     } else {
       // Small frames share slabs: one ArrayBuffer per frame cost more than encoding the frame.
-      let slab = currentSlab;
-      if (slab === undefined || slab.used + length > SLAB_BYTES) slab = currentSlab = takeSlab();
+      const slab = slabWithRoom(length);
       const start = slab.used;
       copy = slab.bytes.subarray(start, start + length);
       slab.used += length;
@@ -66,6 +65,24 @@ export class ReplayBuffer {
     }
     copy.set(frame);
     return copy;
+  }
+
+  /**
+   * {@link addCopy} for a caller that needs no view of the copy (one whose frame is its own): a small
+   * frame then leaves no object behind at all, only its bytes in a slab.
+   */
+  keepCopy(frame: Uint8Array, lastSeq: number): void {
+    const length = frame.byteLength;
+    if (length > SLAB_BYTES / 2) {
+      this.addCopy(frame, lastSeq);
+      return;
+    }
+    const slab = slabWithRoom(length);
+    const start = slab.used;
+    slab.bytes.set(frame, start);
+    slab.used += length;
+    slab.live++;
+    this.#push(slab, start, length, lastSeq);
   }
 
   #push(held: Uint8Array | Slab, start: number, length: number, lastSeq: number): void {
@@ -185,6 +202,13 @@ function takeSlab(): Slab {
   slab.used = 0;
   slab.live = 0;
   return slab;
+}
+
+/** The current slab, or a fresh one when `length` more bytes do not fit in it. */
+function slabWithRoom(length: number): Slab {
+  const slab = currentSlab;
+  if (slab !== undefined && slab.used + length <= SLAB_BYTES) return slab;
+  return (currentSlab = takeSlab());
 }
 
 function giveBackSlab(slab: Slab): void {

@@ -25,6 +25,9 @@ const ACK_BYTES = 256 * 1024;
 /** Otherwise the first unacknowledged frame is acknowledged within this time. */
 const ACK_DELAY_MS = 200;
 
+/** Frames up to this size are kept for replay as copies (see {@link SequencedLink.recordFrame}). */
+const COPIED_FRAME_BYTES = 4 * 1024;
+
 /** Messages above this size go in chunks over transports that stream bytes (see {@link SequencedLink}). */
 const CHUNKED_ABOVE = CHUNK_BYTES + CHUNK_SLACK;
 
@@ -207,7 +210,11 @@ export abstract class SequencedLink<R extends Receiver> {
       // The copy's memory is reused once acknowledged: only a sink that copies may get it.
       if (this.#linkUp) sink?.sendTransient?.(kept);
     } else {
-      replay.add(frame, lastSeq);
+      // A small frame is kept as a copy packed in a shared slab, and the frame sent dies young: held
+      // for up to ACK_DELAY_MS, an ArrayBuffer per frame (thousands at a few µs a call) survived every
+      // young collection and doubled its pause on main (bench/node/gc-tail.mjs, docs/performance.md).
+      if (frame.byteLength <= COPIED_FRAME_BYTES) replay.keepCopy(frame, lastSeq);
+      else replay.add(frame, lastSeq);
       if (this.#linkUp) sink?.send(frame);
     }
     const limit = Math.max(this.#maxReplayBytes, 2 * this.peerMaxPayload + ACK_BYTES);
