@@ -232,14 +232,23 @@ export class IpcRenderer extends Emitter {
     };
   }
 
-  async #invoke(
+  /**
+   * Not an `async` function: returning the session's promise from one would wrap it in another, settled
+   * two microtasks later, for a promise and a job per call. What an `async` function guarantees is kept:
+   * a bad channel (or any throw here) rejects rather than throws.
+   */
+  #invoke(
     timeout: number | undefined,
     channel: string,
     args: unknown[],
     onProgress?: ProgressListener,
   ): Promise<any> {
-    assertRendererChannel(channel);
-    return sessionOf(this).invoke(channel, args, timeout, onProgress);
+    try {
+      assertRendererChannel(channel);
+      return sessionOf(this).invoke(channel, args, timeout, onProgress);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
 
