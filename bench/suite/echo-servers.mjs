@@ -1,12 +1,13 @@
-// The two servers the diagnostic tools (bench/node/gc-tail.mjs, bench/memory/heap-breakdown.mjs) put
-// side by side, each answering the bench's requests as the suite's baselines do, and a raw client.
+// The two servers the diagnostic tools (bench/node/gc-tail.mjs and large-upload.mjs,
+// bench/memory/heap-breakdown.mjs) put side by side, each answering the bench's requests as the suite's
+// baselines do, and a raw client.
 import { createServer } from 'node:http';
 import { ipcAnywhereHandlers, rawCaller, rawReceiver } from './baseline-handlers.mjs';
 
-/** ipc-anywhere's main with the bench's handlers: `{ url, close }`. */
-export async function startIpcAnywhere() {
+/** ipc-anywhere's main with the bench's handlers (and `options` for createMain): `{ url, close }`. */
+export async function startIpcAnywhere(options = {}) {
   const { createMain, createServer: createIpcServer, MessageChannelMain } = await import('ipc-anywhere/main');
-  const main = createMain({ logLevel: 'error' });
+  const main = createMain({ logLevel: 'error', ...options });
   ipcAnywhereHandlers(main.ipcMain, MessageChannelMain);
   const server = await createIpcServer({ main });
   return { url: server.url, close: () => server.close() };
