@@ -26,9 +26,16 @@ export interface ChunkSink {
   sendSequenced?(frame: Uint8Array, lastSeq: number): void;
 }
 
-/** What the stream paces against: the transport's backlog (bytes waiting to be sent). */
+/** What the stream paces against. */
 export interface ChunkPacer {
+  /** The transport's backlog: bytes waiting to be sent. */
   readonly sendBacklog: number;
+  /**
+   * Whether as much as may be is sent and not yet acknowledged by the peer (a resumable link keeps it
+   * for replay, within a limit). The socket's backlog alone does not bound that: the kernel buffers of
+   * both ends hold tens of MiB on a fast link (loopback here: up to 32 MiB received and not yet read).
+   */
+  readonly awaitingAcks: boolean;
 }
 
 /**
@@ -65,9 +72,9 @@ export class ChunkStream {
     return this.#offset >= this.message.byteLength;
   }
 
-  /** Whether the transport is too far behind to take more now. */
+  /** Whether the transport is too far behind to take more now, or the peer to acknowledge it. */
   get blocked(): boolean {
-    return this.pacer.sendBacklog > MAX_BACKLOG;
+    return this.pacer.sendBacklog > MAX_BACKLOG || this.pacer.awaitingAcks;
   }
 
   /**

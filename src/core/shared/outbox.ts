@@ -16,7 +16,10 @@ import { ChunkStream } from './chunk-stream.js';
  */
 const FULL_FRAME_BYTES = 256 * 1024;
 
-/** Bytes queued behind a paced chunk stream past which everything is flushed to the transport. */
+/**
+ * Bytes queued behind a paced chunk stream past which main flushes everything to the transport (see
+ * the `judgedByTransport` option).
+ */
 const MAX_HELD_BEHIND = 4 * 1024 * 1024;
 
 /** What waits behind the first entry of `ready` (a chunk stream). */
@@ -81,9 +84,18 @@ export class Outbox {
   #lastAlone: Uint8Array | undefined;
 
   #maxFrameBytes: number;
+  readonly #judgedByTransport: boolean;
 
-  constructor(maxFrameBytes: number) {
+  /**
+   * @param judgedByTransport main's side: past {@link MAX_HELD_BEHIND} bytes queued behind a paced
+   *   stream, everything goes to the transport, whose slow-consumer rules judge a renderer that stopped
+   *   reading. A renderer's own messages stay queued here instead, in order, however many the app
+   *   sends: handed to the socket they would only count against its replay limit, which is for what
+   *   main has not acknowledged, and end the session.
+   */
+  constructor(maxFrameBytes: number, judgedByTransport: boolean) {
     this.#maxFrameBytes = maxFrameBytes;
+    this.#judgedByTransport = judgedByTransport;
   }
 
   /** Until a sink is set (connection not configured yet), frames wait here in order. */
@@ -246,9 +258,9 @@ export class Outbox {
           const rest = frames.slice(i);
           this.#ready = this.#ready === undefined ? rest : rest.concat(this.#ready);
           this.#transfers = transfers;
-          // A peer that stops reading must not make messages pile up here, out of the transport's
-          // slow-consumer rules: past a bound, everything goes to the transport, which judges.
-          if (heldBehind(this.#ready) > MAX_HELD_BEHIND) this.#flush(true);
+          // A renderer that stops reading must not make main's messages pile up here, out of the
+          // transport's slow-consumer rules: past a bound, everything goes to the transport, which judges.
+          if (this.#judgedByTransport && heldBehind(this.#ready) > MAX_HELD_BEHIND) this.#flush(true);
           else this.#pace(frame.blocked);
           return;
         }

@@ -25,6 +25,13 @@ const ACK_BYTES = 256 * 1024;
 /** Otherwise the first unacknowledged frame is acknowledged within this time. */
 const ACK_DELAY_MS = 200;
 
+/**
+ * The most a chunk stream leaves unacknowledged (see {@link SequencedLink.awaitingAcks}): more than the
+ * bandwidth-delay product of the links we serve (1 Gbit/s over 60 ms), so acks, sent every
+ * {@link ACK_BYTES}, come back before it is reached.
+ */
+const MAX_UNACKNOWLEDGED = 8 * 1024 * 1024;
+
 /** Frames up to this size are kept for replay as copies (see {@link SequencedLink.recordFrame}). */
 const COPIED_FRAME_BYTES = 4 * 1024;
 
@@ -149,6 +156,23 @@ export abstract class SequencedLink<R extends Receiver> {
     return this.#linkUp ? (this.pacedTransport?.backlog ?? 0) : 0;
   }
 
+  /**
+   * @internal For {@link ChunkStream}: whether the peer has yet to acknowledge as much as a chunk
+   * stream may have outstanding: half the replay limit, at most {@link MAX_UNACKNOWLEDGED}. Chunks then
+   * wait (in order, in the outbox) instead of filling the replay buffer past its limit, which ended the
+   * session of a renderer that merely sent faster than main read; and while the link is down they wait
+   * for it to come back.
+   */
+  get awaitingAcks(): boolean {
+    const replay = this.#replay;
+    return replay !== undefined && replay.bytes > Math.min(MAX_UNACKNOWLEDGED, this.#replayLimit() / 2);
+  }
+
+  /** The most the replay buffer may hold: `maxReplayBytes`, and at least twice the largest message. */
+  #replayLimit(): number {
+    return Math.max(this.#maxReplayBytes, 2 * this.peerMaxPayload + ACK_BYTES);
+  }
+
   /** The peer announced what it accepts (the hello, a limits message); frames are cut to fit it too. */
   protected setPeerMaxPayload(bytes: number): void {
     this.peerMaxPayload = bytes;
@@ -217,7 +241,7 @@ export abstract class SequencedLink<R extends Receiver> {
       else replay.add(frame, lastSeq);
       if (this.#linkUp) sink?.send(frame);
     }
-    const limit = Math.max(this.#maxReplayBytes, 2 * this.peerMaxPayload + ACK_BYTES);
+    const limit = this.#replayLimit();
     if (replay.bytes <= limit) return;
     const error = new IpcError(
       IpcErrorCode.ReplayOverflow,
@@ -393,7 +417,7 @@ export abstract class SequencedLink<R extends Receiver> {
     (message as { seq: number }).seq = seq;
     let outbox = this.outbox;
     if (outbox === undefined) {
-      outbox = this.outbox = new Outbox(this.peerMaxPayload);
+      outbox = this.outbox = new Outbox(this.peerMaxPayload, this.#receiver === 'main');
       outbox.setSink(this.#outboxSink());
     }
     const bytes =

@@ -20,7 +20,7 @@ import {
 } from '../../../src/protocol/messages.js';
 import { fromHex } from '../../protocol/golden/hex.js';
 
-const idle = { sendBacklog: 0 };
+const idle = { sendBacklog: 0, awaitingAcks: false };
 
 /** Streams `message` as chunks numbered from `seq` and returns the decoded chunk messages. */
 function chunksOf(message: Uint8Array, seq: number, all = true, spans: number[] = []): RendererToMainChunk[] {
@@ -63,7 +63,7 @@ describe('ChunkStream and ChunkReassembly', () => {
 
   it('a paced pump sends a turn at a time, and waits while the transport is behind', () => {
     const frames: Uint8Array[] = [];
-    const pacer = { sendBacklog: 0 };
+    const pacer = { sendBacklog: 0, awaitingAcks: false };
     const stream = new ChunkStream(
       new Uint8Array(5 * CHUNK_BYTES),
       [],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ChunkStream } from '../../../src/core/shared/chunk-stream.js';
 import { Outbox } from '../../../src/core/shared/outbox.js';
 import { IpcErrorCode } from '../../../src/protocol/errors.js';
 import { DEFAULT_LIMITS } from '../../../src/protocol/limits.js';
@@ -17,7 +18,7 @@ const seqsOf = (frames: Uint8Array[]) =>
 describe('Outbox', () => {
   it('coalesces every message queued in one task into one frame, in order', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     for (let seq = 1; seq <= 100; seq++) outbox.add(message(seq));
     expect(frames).toHaveLength(0);
@@ -30,7 +31,7 @@ describe('Outbox', () => {
 
   it('sends a lone message on the next microtask, not inline and not after a timer', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     expect(frames).toHaveLength(0);
@@ -40,7 +41,7 @@ describe('Outbox', () => {
 
   it('starts a new frame before exceeding the frame limit', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(300);
+    const outbox = new Outbox(300, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     for (let seq = 1; seq <= 10; seq++) outbox.add(message(seq, 'y'.repeat(100)));
     await Promise.resolve();
@@ -52,7 +53,7 @@ describe('Outbox', () => {
 
   it('holds frames until a sink is set, then sends them in order', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.add(message(1));
     outbox.add(message(2));
     await Promise.resolve();
@@ -65,7 +66,7 @@ describe('Outbox', () => {
 
   it('flush() sends synchronously (sendSync relies on it)', () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     outbox.flush();
@@ -74,7 +75,7 @@ describe('Outbox', () => {
 
   it('returns the encoded size and keeps messages of any length intact (long length prefixes)', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 24);
+    const outbox = new Outbox(1 << 24, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     const texts = ['a', 'b'.repeat(200), 'c'.repeat(20_000), 'd'.repeat(3_000_000), 'e'];
     const sizes = texts.map((text, i) => outbox.add(message(i + 1, text)));
@@ -88,7 +89,7 @@ describe('Outbox', () => {
 
   it('queues nothing for a message that cannot be encoded, and the frame goes on', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     expect(() => outbox.add(message(2, { f() {} }))).toThrow(
@@ -101,7 +102,7 @@ describe('Outbox', () => {
 
   it('dropLast() takes back the message just added', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     outbox.add(message(2, 'z'.repeat(500)));
@@ -117,7 +118,7 @@ describe('Outbox', () => {
 
   it('refuses a send from a getter of the value being encoded (the frame is mid-message)', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     const value = {
       get nested() {
@@ -134,7 +135,7 @@ describe('Outbox', () => {
 
   it('keeps the frame limit while no sink is set', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(300);
+    const outbox = new Outbox(300, true);
     for (let seq = 1; seq <= 10; seq++) outbox.add(message(seq, 'y'.repeat(100)));
     await Promise.resolve();
     outbox.setSink({ send: (frame) => frames.push(frame) });
@@ -145,7 +146,7 @@ describe('Outbox', () => {
 
   it('clear() drops what is queued', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     outbox.add(message(1));
     outbox.clear();
@@ -155,7 +156,7 @@ describe('Outbox', () => {
 
   it('starts a new frame once one holds 256 KiB (large messages are not coalesced)', async () => {
     const frames: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 26);
+    const outbox = new Outbox(1 << 26, true);
     outbox.setSink({ send: (frame) => frames.push(frame) });
     for (let seq = 1; seq <= 4; seq++) outbox.add(message(seq, 'z'.repeat(200_000)));
     outbox.add(message(5));
@@ -167,7 +168,7 @@ describe('Outbox', () => {
   it('hands a sink with sendTransient the last frame from its own buffer, in order after full frames', async () => {
     const seen: { how: string; seqs: number[] }[] = [];
     const transient: Uint8Array[] = [];
-    const outbox = new Outbox(1 << 26);
+    const outbox = new Outbox(1 << 26, true);
     outbox.setSink({
       send: (frame) => seen.push({ how: 'send', seqs: seqsOf([frame]) }),
       sendTransient: (frame) => {
@@ -192,10 +193,36 @@ describe('Outbox', () => {
 
   it('tells the sink when it has sent everything', async () => {
     const drained: unknown[] = [];
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, true);
     outbox.setSink({ send: () => {}, drained: (which) => drained.push(which) });
     outbox.add(message(1));
     await Promise.resolve();
     expect(drained).toEqual([outbox]);
+  });
+});
+
+describe('Outbox behind a paced chunk stream', () => {
+  const MiB = 1024 * 1024;
+
+  /** Queues a 2 MiB stream and then 6 MiB of whole frames behind it; returns the bytes sent at once. */
+  async function sentAtOnce(judgedByTransport: boolean): Promise<number> {
+    let sent = 0;
+    const outbox = new Outbox(16 * MiB, judgedByTransport);
+    outbox.setSink({ send: (frame) => (sent += frame.byteLength) });
+    const pacer = { sendBacklog: 0, awaitingAcks: false };
+    outbox.queueStream(
+      new ChunkStream(new Uint8Array(2 * MiB), [], 1, MessageKind.RendererChunk, pacer, undefined),
+    );
+    for (let seq = 5; seq < 11; seq++) outbox.add(message(seq, new Uint8Array(MiB)));
+    await Promise.resolve();
+    return sent;
+  }
+
+  it("main's side hands everything to the transport past 4 MiB held behind (its slow-consumer rules judge)", async () => {
+    expect(await sentAtOnce(true)).toBeGreaterThan(8 * MiB);
+  });
+
+  it("a renderer's side keeps pacing, whatever is queued (handed over, it would count against its replay limit)", async () => {
+    expect(await sentAtOnce(false)).toBeLessThanOrEqual(1 * MiB + 64);
   });
 });
