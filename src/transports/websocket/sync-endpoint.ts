@@ -28,6 +28,11 @@ const MAX_WAITING = 256;
 
 /** How often a flood of refused concurrent requests may write to the log. */
 const BUSY_LOG_INTERVAL_MS = 10_000;
+/**
+ * How long a sync request on a key with one in flight waits for that one to end before it is refused
+ * (409): a client resending after a cut connection may be ahead of that connection's close.
+ */
+const RESEND_GRACE_MS = 100;
 
 interface Waiter {
   readonly resolve: (transport: SocketMainTransport | undefined) => void;
@@ -48,7 +53,7 @@ interface Waiter {
  */
 export class SyncEndpoint {
   /** Keys with a request in flight: waiting for its socket, being read, or waiting for main. */
-  private readonly busy = new Set<string>();
+  private readonly busy = new Map<string, (() => void)[]>();
   /** Requests waiting for their socket, oldest first. */
   private readonly waiting = new Map<string, Waiter>();
   /** The keys in `waiting` per origin, oldest first. */
@@ -101,17 +106,23 @@ export class SyncEndpoint {
       this.refuse(res, 'missing or malformed connection key');
       return;
     }
+    // The request in flight may be one its client gave up an instant ago (a cut connection, and this is
+    // the resend): its close can come a few milliseconds after the resend. Wait that long for it.
+    if (this.busy.has(key)) await this.endOf(key, RESEND_GRACE_MS);
+    // Still busy, or another request that waited took the key first.
     if (this.busy.has(key)) {
       this.refuseBusy(res);
       return;
     }
-    this.busy.add(key);
+    this.busy.set(key, []);
     // Whatever happens next, the key is free again once this request is over (answered or abandoned).
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
+      const waiting = this.busy.get(key);
       this.busy.delete(key);
+      for (const wake of waiting ?? []) wake();
     };
     res.once('close', () => {
       // Abandoned while waiting for its socket: the waiter goes too (a retry may wait in its place).
@@ -288,6 +299,22 @@ export class SyncEndpoint {
    * so it is refused before its body is read, and the connection it came on is closed rather than
    * drained. Logged at most every few seconds: a flood must not flood the log.
    */
+  /** Resolves when the request in flight on `key` is over, or after `ms`. */
+  private endOf(key: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const waiting = this.busy.get(key);
+        waiting?.splice(waiting.indexOf(wake), 1);
+        resolve();
+      }, ms);
+      this.busy.get(key)!.push(wake);
+    });
+  }
+
   private refuseBusy(res: ServerResponse): void {
     this.busyRefused++;
     const now = Date.now();
