@@ -50,20 +50,13 @@ export class ReplayBuffer {
    */
   addCopy(frame: Uint8Array, lastSeq: number): Uint8Array {
     const length = frame.byteLength;
-    let copy: Uint8Array;
-    if (length > SLAB_BYTES / 2) {
-      copy = takeBuffer(length);
-      this.#push(copy, POOLED, length, lastSeq);
-    } else {
-      // Small frames share slabs: one ArrayBuffer per frame cost more than encoding the frame.
-      const slab = slabWithRoom(length);
-      const start = slab.used;
-      copy = slab.bytes.subarray(start, start + length);
-      slab.used += length;
-      slab.live++;
-      this.#push(slab, start, length, lastSeq);
+    if (length <= SLAB_BYTES / 2) {
+      const slab = this.#copyToSlab(frame, lastSeq);
+      return slab.bytes.subarray(slab.used - length, slab.used);
     }
+    const copy = takeBuffer(length);
     copy.set(frame);
+    this.#push(copy, POOLED, length, lastSeq);
     return copy;
   }
 
@@ -72,17 +65,23 @@ export class ReplayBuffer {
    * frame then leaves no object behind at all, only its bytes in a slab.
    */
   keepCopy(frame: Uint8Array, lastSeq: number): void {
+    if (frame.byteLength <= SLAB_BYTES / 2) this.#copyToSlab(frame, lastSeq);
+    else this.addCopy(frame, lastSeq);
+  }
+
+  /**
+   * Keeps a copy of a small frame in the current slab (a fresh one when it does not fit): small frames
+   * share slabs, as one ArrayBuffer per frame cost more than encoding the frame. Returns the slab.
+   */
+  #copyToSlab(frame: Uint8Array, lastSeq: number): Slab {
     const length = frame.byteLength;
-    if (length > SLAB_BYTES / 2) {
-      this.addCopy(frame, lastSeq);
-      return;
-    }
     const slab = slabWithRoom(length);
     const start = slab.used;
     slab.bytes.set(frame, start);
-    slab.used += length;
+    slab.used = start + length;
     slab.live++;
     this.#push(slab, start, length, lastSeq);
+    return slab;
   }
 
   #push(held: Uint8Array | Slab, start: number, length: number, lastSeq: number): void {

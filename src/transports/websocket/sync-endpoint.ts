@@ -294,11 +294,6 @@ export class SyncEndpoint {
     res.end();
   }
 
-  /**
-   * A second request on a key with one in flight: no honest page sends one (it is blocked in the first),
-   * so it is refused before its body is read, and the connection it came on is closed rather than
-   * drained. Logged at most every few seconds: a flood must not flood the log.
-   */
   /** Resolves when the request in flight on `key` is over, or after `ms`. */
   private endOf(key: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -307,14 +302,20 @@ export class SyncEndpoint {
         resolve();
       };
       const timer = setTimeout(() => {
-        const waiting = this.busy.get(key);
-        waiting?.splice(waiting.indexOf(wake), 1);
+        // Not woken, so the request in flight still holds `key` with this waiter in its list.
+        const waiting = this.busy.get(key)!;
+        waiting.splice(waiting.indexOf(wake), 1);
         resolve();
       }, ms);
       this.busy.get(key)!.push(wake);
     });
   }
 
+  /**
+   * A second request on a key with one in flight: no honest page sends one (it is blocked in the first),
+   * so it is refused before its body is read, and the connection it came on is closed rather than
+   * drained. Logged at most every few seconds: a flood must not flood the log.
+   */
   private refuseBusy(res: ServerResponse): void {
     this.busyRefused++;
     const now = Date.now();
