@@ -1,18 +1,26 @@
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 
 /**
- * A chunked message being received (docs/protocol.md, "Large messages"): its bytes go into one buffer
- * of the size its first chunk announced, which the receiver's `maxPayload` bounds, as it bounds a
+ * A chunked message being received (docs/protocol.md, "Large messages"): its bytes go into buffers
+ * whose sizes its first chunk announced, which the receiver's `maxPayload` bounds, as it bounds a
  * message sent whole. The stream is ordered, so a connection has at most one open.
  *
- * The bytes of the message's spans (its large ArrayBuffers, codec/binary-spans.ts) go instead straight
- * into ArrayBuffers of their own, which the decoder then takes as they are: each byte is copied once,
- * chunk by chunk, and nothing is left to copy in one go when the last chunk is in. Those ranges of
- * `bytes` are never written (the decoder skips them), so they cost address space, not memory.
+ * The bytes of the message's spans (its large ArrayBuffers, codec/binary-spans.ts) go straight into
+ * ArrayBuffers of their own, which the decoder then takes as they are: each byte is copied once, chunk
+ * by chunk, and nothing is left to copy in one go when the last chunk is in. `bytes` holds only the
+ * rest, the spans cut out. It once held the whole message with the span ranges left unwritten: those
+ * cost no memory, but V8 counts an ArrayBuffer's full length as external memory, and an upload of
+ * 100 MB then forced collections that held main's event loop for 20-25 ms.
  */
 export class ChunkReassembly {
+  /** The message without its spans' bytes (the decoder's input, with {@link filledSpans}). */
   readonly bytes: Uint8Array;
+  /** The message's length, spans included. */
+  readonly total: number;
+  /** Bytes received, spans included. */
   filled = 0;
+  /** Bytes written to `bytes`. */
+  #outside = 0;
   /** `[offset, length, ...]` of the spans (see the class comment). */
   readonly #spans: readonly number[];
   /** One buffer per span, in order. */
@@ -26,14 +34,15 @@ export class ChunkReassembly {
     readonly seq: number,
     spans: readonly number[] = [],
   ) {
-    this.bytes = new Uint8Array(total);
+    this.total = total;
     this.#spans = spans;
     this.#spanBuffers = [];
-    for (let i = 1; i < spans.length; i += 2) this.#spanBuffers.push(new Uint8Array(spans[i]!));
-  }
-
-  get total(): number {
-    return this.bytes.byteLength;
+    let outside = total;
+    for (let i = 1; i < spans.length; i += 2) {
+      this.#spanBuffers.push(new Uint8Array(spans[i]!));
+      outside -= spans[i]!;
+    }
+    this.bytes = new Uint8Array(outside);
   }
 
   /**
@@ -66,10 +75,15 @@ export class ChunkReassembly {
         `A chunk of ${data.byteLength} bytes overflows its message: ${filled} of ${this.total} bytes were received.`,
       );
     }
-    if (this.#nextSpan * 2 === this.#spans.length) this.bytes.set(data, filled);
+    if (this.#nextSpan * 2 === this.#spans.length) this.#addOutside(data);
     else this.#addAcrossSpans(data);
     this.filled = filled + data.byteLength;
     return undefined;
+  }
+
+  #addOutside(data: Uint8Array): void {
+    this.bytes.set(data, this.#outside);
+    this.#outside += data.byteLength;
   }
 
   /** Copies `data` (which starts at `filled`) into `bytes` and the span buffers it overlaps. */
@@ -80,14 +94,14 @@ export class ChunkReassembly {
     while (from < data.byteLength) {
       const span = this.#nextSpan;
       if (span * 2 === spans.length) {
-        this.bytes.set(data.subarray(from), at);
+        this.#addOutside(data.subarray(from));
         return;
       }
       const start = spans[span * 2]!;
       const end = start + spans[span * 2 + 1]!;
       const upTo = Math.min(at < start ? start : end, at + data.byteLength - from);
       const piece = data.subarray(from, from + (upTo - at));
-      if (at < start) this.bytes.set(piece, at);
+      if (at < start) this.#addOutside(piece);
       else this.#spanBuffers[span]!.set(piece, at - start);
       from += upTo - at;
       at = upTo;
@@ -99,13 +113,20 @@ export class ChunkReassembly {
     return this.filled === this.total;
   }
 
-  /** The span buffers by offset, for the decoder (codec ByteReader.filledSpans); undefined when none. */
+  /**
+   * The span buffers by where each span was cut out of `bytes`, for the decoder (codec
+   * ByteReader.filledSpans); undefined when none. Spans never touch (binary-spans.ts), so no two share
+   * a position.
+   */
   filledSpans(): Map<number, ArrayBuffer> | undefined {
     const spans = this.#spans;
     if (spans.length === 0) return undefined;
     const filled = new Map<number, ArrayBuffer>();
-    for (let i = 0; i < spans.length; i += 2)
-      filled.set(spans[i]!, this.#spanBuffers[i / 2]!.buffer as ArrayBuffer);
+    let cut = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      filled.set(spans[i]! - cut, this.#spanBuffers[i / 2]!.buffer as ArrayBuffer);
+      cut += spans[i + 1]!;
+    }
     return filled;
   }
 

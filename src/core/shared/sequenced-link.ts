@@ -524,7 +524,7 @@ export abstract class SequencedLink<R extends Receiver> {
     this.chunkReceived(reassembly!);
     if (!reassembly!.complete) return undefined;
     this.#reassembly = undefined;
-    this.unchunkedBytes = reassembly!.bytes.byteLength;
+    this.unchunkedBytes = reassembly!.total;
     let whole: AnyMessage;
     try {
       whole = decodeWhole(reassembly!.bytes, this.#receiver, this.limits, reassembly!.filledSpans());

@@ -6,7 +6,7 @@
  * memory when the value was decoded: for 100 MB a stall of about 0.3 s on the receiver's event loop.
  *
  * A span list is flat: `[offset, length, offset, length, ...]`, offsets counted from the message's
- * first byte (its kind), ascending and not overlapping.
+ * first byte (its kind), ascending, with at least one byte before and between spans.
  */
 
 /**
@@ -23,7 +23,10 @@ export function spansProblem(spans: readonly number[], total: number): string | 
     const offset = spans[i]!;
     const length = spans[i + 1]!;
     if (length < SPAN_MIN_BYTES) return `a span of ${length} bytes (spans are at least ${SPAN_MIN_BYTES})`;
-    if (offset < end) return `a span at byte ${offset} overlaps or precedes the previous one`;
+    // Each ArrayBuffer's bytes follow a tag and a length, so spans never start at 0 or touch; a
+    // receiver that cuts them out of its buffer (ChunkReassembly) relies on it.
+    if (offset <= end)
+      return `a span at byte ${offset} overlaps or touches the previous one or the message's start`;
     end = offset + length;
     if (end > total) return `a span ending at byte ${end} runs past the message's ${total} bytes`;
   }

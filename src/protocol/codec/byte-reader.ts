@@ -67,7 +67,8 @@ export class ByteReader {
   budget: number;
   /**
    * @internal ArrayBuffers already holding the bytes of a chunked message's spans (binary-spans.ts),
-   * by the span's offset; readArrayBuffer takes one instead of copying, and removes it. Null otherwise.
+   * by the position in the input where each span's bytes were cut out; readArrayBuffer takes one
+   * instead of reading bytes, and removes it. Null otherwise.
    */
   filledSpans: Map<number, ArrayBuffer> | null = null;
   private dv: DataView | null = null;

@@ -34,9 +34,8 @@ export function readArrayBuffer(r: ByteReader): ArrayBuffer {
   const filled = r.filledSpans?.get(r.pos);
   let ab: ArrayBuffer;
   if (filled !== undefined && filled.byteLength === length) {
+    // The span's bytes were cut out of the input (ChunkReassembly): what follows is next.
     r.filledSpans!.delete(r.pos);
-    r.need(length);
-    r.pos += length;
     ab = filled;
   } else {
     ab = r.bytes(length).slice().buffer;
