@@ -13,17 +13,26 @@ export async function startIpcAnywhere(options = {}) {
   return { url: server.url, close: () => server.close() };
 }
 
-/** A raw `ws` server speaking the baselines' JSON protocol: `{ url, close }`. */
-export async function startRawWs() {
+/**
+ * A raw `ws` server speaking the baselines' JSON protocol: `{ url, close }`. `onBinary(data)`, when
+ * given, also sees each binary frame (the baselines only count them).
+ */
+export async function startRawWs({ onBinary } = {}) {
   const { WebSocketServer } = await import('ws');
   const http = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
-  wss.on('connection', (socket) =>
+  wss.on('connection', (socket) => {
+    const receive = rawReceiver((text) => socket.send(text));
     socket.on(
       'message',
-      rawReceiver((text) => socket.send(text)),
-    ),
-  );
+      onBinary === undefined
+        ? receive
+        : (data, isBinary) => {
+            if (isBinary) onBinary(data);
+            receive(data, isBinary);
+          },
+    );
+  });
   await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
   return {
     url: `ws://127.0.0.1:${http.address().port}`,
