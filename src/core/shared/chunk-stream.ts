@@ -63,6 +63,11 @@ export class ChunkStream {
     this.#seq = seq;
   }
 
+  /** The number of the next chunk to go (the message's own before the first has gone). */
+  get nextSeq(): number {
+    return this.#seq;
+  }
+
   /** How many sequence numbers a message of `bytes` takes as chunks. */
   static countFor(bytes: number): number {
     return Math.ceil(bytes / CHUNK_BYTES);

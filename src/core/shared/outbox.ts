@@ -247,9 +247,11 @@ export class Outbox {
     if (frames !== undefined) {
       const transfers = this.#transfers;
       this.#transfers = undefined;
+      let stream = nextStream(frames, 0);
       for (let i = 0; i < frames.length; i++) {
         const frame = frames[i]!;
         if (frame instanceof ChunkStream) {
+          stream = nextStream(frames, i + 1);
           if ((all || !this.#pacing) && frame.pump(sink, all)) {
             this.#streams--;
             continue;
@@ -265,8 +267,13 @@ export class Outbox {
           return;
         }
         const transfer = transfers?.get(frame);
-        if (transfer === undefined) sink.send(frame);
-        else sink.send(frame, transfer);
+        if (transfer !== undefined) sink.send(frame, transfer);
+        // A frame ahead of a chunk stream holds nothing numbered after it. Taken as holding everything
+        // numbered so far (the stream's chunks included), a resumable link would keep it, and every
+        // chunk behind it, until the whole stream was acknowledged, while the stream waits for
+        // acknowledgements to go on: a message sent just before a large one stopped both for good.
+        else if (stream !== undefined && sink.sendSequenced) sink.sendSequenced(frame, stream.nextSeq - 1);
+        else sink.send(frame);
       }
     }
     if (alone !== undefined) sink.send(alone);
@@ -344,6 +351,15 @@ export class Outbox {
       }
     });
   }
+}
+
+/** The first chunk stream in `frames` from index `from` on. */
+function nextStream(frames: readonly (Uint8Array | ChunkStream)[], from: number): ChunkStream | undefined {
+  for (let i = from; i < frames.length; i++) {
+    const frame = frames[i]!;
+    if (frame instanceof ChunkStream) return frame;
+  }
+  return undefined;
 }
 
 /** Where {@link Outbox} schedules its flushes (see `#schedule`). */

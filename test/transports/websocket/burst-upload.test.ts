@@ -72,3 +72,53 @@ describe('a burst of large sends from a Node renderer', () => {
     expect(states).toEqual(['connected', 'reconnecting', 'resumed']);
   }, 30_000);
 });
+
+/*
+ * A small message queued in the same task just before a large one goes in a frame of its own ahead of
+ * the chunks. That frame was recorded for replay as holding everything numbered so far, the whole
+ * chunk stream included, so no acknowledgement could release it (the replay buffer lets frames go in
+ * order) nor the chunks behind it: past the unacknowledged window (8 MiB) the stream waited for
+ * acknowledgements that could not help, forever.
+ */
+describe('a small message, then a large one in the same task', () => {
+  const LARGE = 24 * MiB;
+
+  it('both arrive, renderer to main', async () => {
+    const main = createMain({ logLevel: 'silent', limits: { maxPayload: 32 * MiB } });
+    const seen: string[] = [];
+    main.ipcMain.on('meta', (_event, name: string) => seen.push(name));
+    main.ipcMain.on('file', (_event, bytes: Uint8Array) => seen.push(`file ${bytes.byteLength}`));
+    main.ipcMain.handle('seen', () => seen);
+    const server = await createServer({ main });
+    cleanup.push(() => server.close());
+    const ipc = createIpcRenderer({ url: server.url, limits: { maxPayload: 32 * MiB } });
+    cleanup.push(() => disconnect(ipc));
+    await ipc.invoke('seen');
+    ipc.send('meta', 'a.bin');
+    ipc.send('file', new Uint8Array(LARGE));
+    expect(await ipc.invoke('seen')).toEqual(['a.bin', `file ${LARGE}`]);
+  }, 20_000);
+
+  it('both arrive, main to renderer', async () => {
+    const main = createMain({ logLevel: 'silent', limits: { maxPayload: 32 * MiB } });
+    main.ipcMain.on('want', (event) => {
+      event.sender.send('meta', 'a.bin');
+      event.sender.send('file', new Uint8Array(LARGE));
+    });
+    const server = await createServer({ main });
+    cleanup.push(() => server.close());
+    const ipc = createIpcRenderer({ url: server.url, limits: { maxPayload: 32 * MiB } });
+    cleanup.push(() => disconnect(ipc));
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      ipc.on('meta', (_event, name: string) => seen.push(name));
+      ipc.on('file', (_event, bytes: Uint8Array) => {
+        seen.push(`file ${bytes.byteLength}`);
+        resolve();
+      });
+    });
+    ipc.send('want');
+    await done;
+    expect(seen).toEqual(['a.bin', `file ${LARGE}`]);
+  }, 20_000);
+});
