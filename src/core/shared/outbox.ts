@@ -104,6 +104,11 @@ export class Outbox {
     if (sink) this.#schedule();
   }
 
+  /** A large message is going out in chunks: what is added now waits for its last chunk. */
+  get streaming(): boolean {
+    return this.#streams > 0;
+  }
+
   setMaxFrameBytes(bytes: number): void {
     this.#maxFrameBytes = bytes;
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FrameSink } from '../../../src/core/shared/outbox.js';
 import { SequencedLink, type Unnumbered } from '../../../src/core/shared/sequenced-link.js';
 import { IpcError, IpcErrorCode } from '../../../src/protocol/errors.js';
@@ -102,5 +102,62 @@ describe('SequencedLink', () => {
     const wrongWay = encodeMessageFrame({ kind: MessageKind.Send, seq: 1, channel: 'c', args: [] });
     expect(() => link.read(wrongWay)).toThrow(IpcError);
     expect(() => link.read(new Uint8Array([5, 0xff, 0xff]))).toThrow(IpcError);
+  });
+});
+
+describe('acknowledgements of a resumable link', () => {
+  class AckingLink extends TestLink {
+    constructor() {
+      super();
+      this.enableResume(1 << 20);
+    }
+
+    /** Message `seq` arrived in a frame of `bytes`. */
+    got(seq: number, bytes: number): void {
+      this.received(seq);
+      this.countReceived(bytes);
+    }
+
+    /** What was sent, message by message: `ack <received>` or `<seq> <channel>`. */
+    log(): string[] {
+      this.flush();
+      return this.frames.flatMap((frame) =>
+        decodeFrame(frame, 'main', DEFAULT_LIMITS).map((m) =>
+          m.kind === MessageKind.RendererAck
+            ? `ack ${m.received}`
+            : `${m.seq} ${(m as { channel: string }).channel}`,
+        ),
+      );
+    }
+  }
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('ride in the next frame sent once half the delay is over, in front of its message', () => {
+    vi.useFakeTimers();
+    const link = new AckingLink();
+    link.got(1, 10);
+    link.send(send('early'));
+    vi.advanceTimersByTime(101);
+    expect(link.log()).toEqual(['1 early']);
+    link.send(send('late'));
+    expect(link.log()).toEqual(['1 early', 'ack 1', '2 late']);
+    // Nothing new arrived: no acknowledgement of its own follows.
+    vi.advanceTimersByTime(1000);
+    expect(link.log()).toEqual(['1 early', 'ack 1', '2 late']);
+  });
+
+  it('go alone after the whole delay when nothing is sent, and at once past 256 KiB received', () => {
+    vi.useFakeTimers();
+    const link = new AckingLink();
+    link.got(1, 10);
+    vi.advanceTimersByTime(199);
+    expect(link.log()).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(link.log()).toEqual(['ack 1']);
+    link.got(2, 256 * 1024);
+    expect(link.log()).toEqual(['ack 1', 'ack 2']);
   });
 });
