@@ -18,12 +18,14 @@ export function summarize(samplesMs) {
 }
 
 /**
- * Times sequential awaited calls of `call(i)`: `warmup` calls first, then up to `count` timed ones, for
- * at most `maxMs` (at least 10 are timed). Microseconds.
+ * Times sequential awaited calls of `call(i)`: a warm-up first, then up to `count` timed ones, for at
+ * most `maxMs` (at least 10 are timed). Microseconds. The warm-up is `warmup` calls, at most `maxMs / 2`
+ * long; with `warmupMs` it lasts that long instead, whatever the count (a p99 taken in a fresh process
+ * while V8 is still optimizing its hot paths measures the JIT more than the call).
  */
-export async function roundTrips(call, { count, warmup = 0, maxMs }) {
-  const warmupEnd = now() + maxMs / 2;
-  for (let i = 0; i < warmup && now() < warmupEnd; i++) await call(i);
+export async function roundTrips(call, { count, warmup = 0, warmupMs, maxMs }) {
+  const warmupEnd = now() + (warmupMs ?? maxMs / 2);
+  for (let i = 0; (warmupMs !== undefined || i < warmup) && now() < warmupEnd; i++) await call(i);
   const samples = [];
   const deadline = now() + maxMs;
   for (let i = 0; i < count && (i < 10 || now() < deadline); i++) {
@@ -35,9 +37,9 @@ export async function roundTrips(call, { count, warmup = 0, maxMs }) {
 }
 
 /** {@link roundTrips} for a blocking `call(i)`. */
-export function syncRoundTrips(call, { count, warmup = 0, maxMs }) {
-  const warmupEnd = now() + maxMs / 2;
-  for (let i = 0; i < warmup && now() < warmupEnd; i++) call(i);
+export function syncRoundTrips(call, { count, warmup = 0, warmupMs, maxMs }) {
+  const warmupEnd = now() + (warmupMs ?? maxMs / 2);
+  for (let i = 0; (warmupMs !== undefined || i < warmup) && now() < warmupEnd; i++) call(i);
   const samples = [];
   const deadline = now() + maxMs;
   for (let i = 0; i < count && (i < 10 || now() < deadline); i++) {
