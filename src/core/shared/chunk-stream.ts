@@ -82,6 +82,11 @@ export class ChunkStream {
     return this.pacer.sendBacklog > MAX_BACKLOG || this.pacer.awaitingAcks;
   }
 
+  /** Blocked only until the peer acknowledges more: an acknowledgement, not time, unblocks it. */
+  get waitsForAcks(): boolean {
+    return this.pacer.sendBacklog <= MAX_BACKLOG && this.pacer.awaitingAcks;
+  }
+
   /**
    * Sends chunks: all that are left when `all`, otherwise up to a turn's worth while the transport
    * keeps up. Returns whether the stream is done.

@@ -22,6 +22,13 @@ const FULL_FRAME_BYTES = 256 * 1024;
  */
 const MAX_HELD_BEHIND = 4 * 1024 * 1024;
 
+/**
+ * How often a chunk stream waiting for acknowledgements looks again, in case none comes (it is woken
+ * by {@link Outbox.acknowledged} otherwise). Polled every millisecond, a renderer disconnected with a
+ * large message queued woke a thousand times a second for nothing.
+ */
+const ACK_WAIT_RECHECK_MS = 50;
+
 /** What waits behind the first entry of `ready` (a chunk stream). */
 function heldBehind(ready: readonly (Uint8Array | ChunkStream)[]): number {
   let bytes = 0;
@@ -76,6 +83,8 @@ export class Outbox {
   #streams = 0;
   /** A later turn will pump the first chunk stream (see {@link #pace}). */
   #pacing = false;
+  /** The timer of a stream waiting for acknowledgements, which {@link acknowledged} cuts short. */
+  #ackWait: ReturnType<typeof setTimeout> | undefined;
   #scheduled = false;
   #sink: FrameSink | undefined;
   /** The native ports of ready frames that carry some (a message that transfers ports has its own frame). */
@@ -268,7 +277,7 @@ export class Outbox {
           // A renderer that stops reading must not make main's messages pile up here, out of the
           // transport's slow-consumer rules: past a bound, everything goes to the transport, which judges.
           if (this.#judgedByTransport && heldBehind(this.#ready) > MAX_HELD_BEHIND) this.#flush(true);
-          else this.#pace(frame.blocked);
+          else this.#pace(frame);
           return;
         }
         const transfer = transfers?.get(frame);
@@ -293,8 +302,21 @@ export class Outbox {
     if (this.#count === 0 && this.#ready === undefined) sink.drained?.(this);
   }
 
+  /** The peer acknowledged something: a chunk stream waiting for that goes on in the next turn. */
+  acknowledged(): void {
+    const wait = this.#ackWait;
+    if (wait === undefined) return;
+    clearTimeout(wait);
+    this.#ackWait = undefined;
+    this.#pacing = false;
+    this.#pace(undefined);
+  }
+
   /** Drops what is queued (the connection closed for good). */
   clear(): void {
+    if (this.#ackWait !== undefined) clearTimeout(this.#ackWait);
+    this.#ackWait = undefined;
+    this.#pacing = false;
     this.#writer?.release();
     this.#writer = null;
     this.#count = 0;
@@ -325,16 +347,19 @@ export class Outbox {
 
   /**
    * Pumps the first chunk stream again in a later macrotask, so other connections' I/O and timers run
-   * between turns: soon, or after a millisecond while the transport is `blocked` (its backlog is full).
+   * between turns: soon; after a millisecond while the transport's backlog is full; when the peer
+   * acknowledges more (or {@link ACK_WAIT_RECHECK_MS} at the latest) while `stream` waits for that.
    */
-  #pace(blocked: boolean): void {
+  #pace(stream: ChunkStream | undefined): void {
     if (this.#pacing) return;
     this.#pacing = true;
     const next = (): void => {
       this.#pacing = false;
+      this.#ackWait = undefined;
       this.#flush(false);
     };
-    if (blocked || typeof setImmediate !== 'function') setTimeout(next, blocked ? 1 : 0);
+    if (stream?.waitsForAcks) this.#ackWait = setTimeout(next, ACK_WAIT_RECHECK_MS);
+    else if (stream?.blocked || typeof setImmediate !== 'function') setTimeout(next, stream?.blocked ? 1 : 0);
     else setImmediate(next);
   }
 

@@ -360,6 +360,7 @@ export abstract class SequencedLink<R extends Receiver> {
       );
     }
     this.#replay?.ack(received);
+    this.outbox?.acknowledged();
     return undefined;
   }
 

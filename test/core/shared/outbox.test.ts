@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChunkStream } from '../../../src/core/shared/chunk-stream.js';
 import { Outbox } from '../../../src/core/shared/outbox.js';
 import { IpcErrorCode } from '../../../src/protocol/errors.js';
@@ -224,5 +224,41 @@ describe('Outbox behind a paced chunk stream', () => {
 
   it("a renderer's side keeps pacing, whatever is queued (handed over, it would count against its replay limit)", async () => {
     expect(await sentAtOnce(false)).toBeLessThanOrEqual(1 * MiB + 64);
+  });
+
+  describe('a chunk stream waiting for acknowledgements', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('goes on when one comes, and looks again only every 50 ms meanwhile', async () => {
+      vi.useFakeTimers();
+      const frames: Uint8Array[] = [];
+      const outbox = new Outbox(16 * MiB, false);
+      outbox.setSink({ send: (frame) => frames.push(frame) });
+      let looks = 0;
+      let waiting = true;
+      const pacer = {
+        sendBacklog: 0,
+        get awaitingAcks() {
+          looks++;
+          return waiting;
+        },
+      };
+      outbox.queueStream(
+        new ChunkStream(new Uint8Array(2 * MiB), [], 1, MessageKind.RendererChunk, pacer, undefined),
+      );
+      await Promise.resolve();
+      const first = looks;
+      // Two looks in 100 ms, each reading the pacer a few times; polled every millisecond, it was 200.
+      vi.advanceTimersByTime(100);
+      expect(frames).toHaveLength(0);
+      expect(looks - first).toBeLessThanOrEqual(6);
+      waiting = false;
+      outbox.acknowledged();
+      // Turn after turn at once, long before the next look (due at 150 ms).
+      vi.advanceTimersByTime(1);
+      expect(frames).toHaveLength(4);
+    });
   });
 });
