@@ -358,8 +358,12 @@ export class Outbox {
       this.#ackWait = undefined;
       this.#flush(false);
     };
-    if (stream?.waitsForAcks) this.#ackWait = setTimeout(next, ACK_WAIT_RECHECK_MS);
-    else if (stream?.blocked || typeof setImmediate !== 'function') setTimeout(next, stream?.blocked ? 1 : 0);
+    if (stream?.waitsForAcks) {
+      this.#ackWait = setTimeout(next, ACK_WAIT_RECHECK_MS);
+      return;
+    }
+    const backlogFull = stream?.blocked === true;
+    if (backlogFull || typeof setImmediate !== 'function') setTimeout(next, backlogFull ? 1 : 0);
     else setImmediate(next);
   }
 
