@@ -405,6 +405,7 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
     // carries it along, when it is not much (main skips what it has).
     const unacknowledged = this.unacknowledgedFrames(MAX_SYNC_RESEND_BYTES);
     const request = this.encodeAlone(message, true);
+    const requestSeq = this.sentSeq;
     // Kept like any frame: if the connection drops before main has it, the resume brings it.
     this.recordForReplay(request);
     if (this.#traffic) this.#recordOutgoing(message, messageBytesOf(request));
@@ -420,6 +421,11 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
     if (reply?.kind !== MessageKind.SyncReply || reply.id !== id) {
       throw new IpcError(IpcErrorCode.Protocol, `sendSync('${channel}') received a reply for another call.`);
     }
+    // Main answers a request only once it has every message before it: the answer acknowledges them.
+    // A page that blocks in sendSync after sendSync runs no task in between, so main's acknowledgements
+    // over the socket wait unread, and each request carried every earlier one again (up to
+    // MAX_SYNC_RESEND_BYTES), for main to decode and skip.
+    this.acknowledged(requestSeq);
     this.#traffic?.({
       direction: 'in',
       kind: 'syncReply',

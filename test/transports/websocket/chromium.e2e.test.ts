@@ -30,6 +30,37 @@ describe('Chromium page as a renderer', () => {
     expect(result.blockedMs).toBeGreaterThanOrEqual(90);
   });
 
+  it('sendSync after sendSync with no task between: each request carries only itself', async () => {
+    const { main, server } = await start();
+    const calls: number[] = [];
+    main.ipcMain.on('count', (event, n: number) => {
+      calls.push(n);
+      event.returnValue = n * 2;
+    });
+    const { page } = await open(server);
+    const result = await page.evaluate(() => {
+      const bodies: number[] = [];
+      const send = XMLHttpRequest.prototype.send;
+      XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: any) {
+        bodies.push(body?.byteLength ?? 0);
+        return send.call(this, body);
+      };
+      const answers: number[] = [];
+      try {
+        for (let i = 0; i < 300; i++) answers.push((window as any).ipcRenderer.sendSync('count', i));
+      } finally {
+        XMLHttpRequest.prototype.send = send;
+      }
+      return { bodies, answers };
+    });
+    expect(result.answers).toEqual(Array.from({ length: 300 }, (_, i) => i * 2));
+    expect(calls).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    // Each answer acknowledges what came before: without that, main's acknowledgements wait unread on
+    // the socket while the page blocks, and request n carried the n before it (some 25 bytes each).
+    expect(result.bodies).toHaveLength(300);
+    expect(Math.max(...result.bodies.slice(1))).toBeLessThanOrEqual(64);
+  });
+
   it('runs unchanged Electron-style renderer code on a plain HTML page', async () => {
     const { main, server } = await start();
     main.ipcMain.on('get-settings', (event) => {
