@@ -64,6 +64,11 @@ export interface MainTransport {
   start(events: MainTransportEvents): void;
   /** Sends in order; `transfer` (ports moving with the frame) only when `capabilities.transfer`. */
   send(frame: Uint8Array, transfer?: TransferList): void;
+  /**
+   * Optional: sends, in order with {@link send}, bytes that are valid only during the call; the
+   * transport copies what it keeps. A transport that copies each frame anyway spares main a copy.
+   */
+  sendTransient?(frame: Uint8Array): void;
   /** Closes with a reason that is logged and, where the transport can, told to the peer. */
   close(reason: IpcError): void;
 }

@@ -70,7 +70,7 @@ export class MainSession
   private frameTransfer: TransferCursor = NO_TRANSFER;
   /** What only some sessions ever need, made on first use (see {@link RareSessionState}). */
   private rare: RareSessionState | undefined;
-  private readonly events = new TransportEventsOf(this);
+  private readonly events: TransportEventsOf;
   /** Nothing more is sent or dispatched. */
   private closed = false;
   /** @internal The connection is gone and `'destroyed'` was emitted (`webContents.isDestroyed()`). */
@@ -86,6 +86,9 @@ export class MainSession
     readonly transport: MainTransport,
   ) {
     super('main', world.limits);
+    this.events = transport.sendTransient
+      ? new TransientTransportEventsOf(this)
+      : new TransportEventsOf(this);
     this.setSink(this.events);
     if (transport.resumable && world.resumeGracePeriod > 0) {
       this.enableResume(world.maxReplayBytes);
@@ -779,7 +782,7 @@ class RareSessionState {
 }
 
 class TransportEventsOf implements MainTransportEvents, FrameSink {
-  constructor(private readonly session: MainSession) {}
+  constructor(protected readonly session: MainSession) {}
 
   send(frame: Uint8Array, transfer?: readonly unknown[]): void {
     if (transfer === undefined) this.session.transport.send(frame);
@@ -813,6 +816,13 @@ class TransportEventsOf implements MainTransportEvents, FrameSink {
 
   resume(token: string, received: number): boolean {
     return this.session.resume(token, received);
+  }
+}
+
+/** For a transport that takes transient frames: the outbox then lends it its own buffer. */
+class TransientTransportEventsOf extends TransportEventsOf {
+  sendTransient(frame: Uint8Array): void {
+    this.session.transport.sendTransient!(frame);
   }
 }
 

@@ -360,7 +360,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       } else {
         this.wss.handleUpgrade(req, socket, head, (ws) => {
           socket.off('error', destroyOnError);
-          this.resume(existing, ws, resume);
+          this.resume(existing, ws, socket, resume);
         });
         return true;
       }
@@ -382,7 +382,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     const href = hrefOf(req.url, origin);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', destroyOnError);
-      this.accept(ws, key, origin, href, claim, maxPayload, resumable);
+      this.accept(ws, socket, key, origin, href, claim, maxPayload, resumable);
       // A listener after this one may still answer the same request and end the socket just taken.
       process.nextTick(() => {
         if (socket.writableEnded && !this.closed) this.upgradeConflict();
@@ -453,6 +453,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
 
   private accept(
     ws: import('ws').WebSocket,
+    stream: Duplex,
     key: string,
     origin: string | undefined,
     href: string,
@@ -474,7 +475,15 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     }
     // The key was cut out of the handshake header: a copy of its own lets that header go (memory).
     key = Buffer.from(key, 'latin1').toString('latin1');
-    const transport = new SocketMainTransport(ws, key, origin, this.maxPayload, this.sendPolicy, this.forget);
+    const transport = new SocketMainTransport(
+      ws,
+      stream,
+      key,
+      origin,
+      this.maxPayload,
+      this.sendPolicy,
+      this.forget,
+    );
     if (peerMaxPayload !== undefined) transport.peerMaxPayload = peerMaxPayload;
     transport.resumable = resumable;
     this.connections.set(key, transport);
@@ -491,9 +500,10 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private resume(
     transport: SocketMainTransport,
     ws: import('ws').WebSocket,
+    stream: Duplex,
     offer: { readonly token: string; readonly received: number },
   ): void {
-    if (this.closed || transport.isClosed || !transport.tryResume(ws, offer.token, offer.received)) {
+    if (this.closed || transport.isClosed || !transport.tryResume(ws, stream, offer.token, offer.received)) {
       this.host.logger.warn(
         { code: IpcErrorCode.SessionLost, origin: transport.origin ?? null },
         `ipc-anywhere: refused to resume a session from origin ${transport.origin ?? '(none)'}: wrong token, or the session is over.`,

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import type {
@@ -7,6 +8,7 @@ import type {
   TransportCapabilities,
 } from '../transport.js';
 import type { BacklogBudget, BacklogHolder } from './backlog-budget.js';
+import { binaryServerFrame } from './server-frame.js';
 import { CloseCode } from './wire.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: false });
@@ -89,6 +91,8 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
   constructor(
     /** The current socket: replaced when the page resumes over a new one. */
     public socket: WebSocket,
+    /** The stream under {@link socket} (what the upgrade took over), for {@link sendTransient}. */
+    private stream: Duplex,
     readonly key: string,
     /** The verified `Origin` header of the upgrade, or `undefined` for a non-browser client. */
     readonly origin: string | undefined,
@@ -168,11 +172,13 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
    * says what it `received`: when main's session accepts, it replaces the old socket (which is dropped)
    * and main sends again what the page missed. Returns whether it did; the caller closes a refused one.
    */
-  tryResume(socket: WebSocket, token: string, received: number): boolean {
+  tryResume(socket: WebSocket, stream: Duplex, token: string, received: number): boolean {
     const events = this.events;
     if (this.closed || !events?.resume) return false;
     const previous = this.socket;
+    const previousStream = this.stream;
     this.socket = socket;
+    this.stream = stream;
     transports.set(socket, this);
     const wasSuspended = this.suspended;
     this.suspended = false;
@@ -180,6 +186,7 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
     if (!events.resume(token, received)) {
       transports.delete(socket);
       this.socket = previous;
+      this.stream = previousStream;
       this.suspended = wasSuspended;
       return false;
     }
@@ -221,6 +228,20 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
   }
 
   send(frame: Uint8Array): void {
+    this.deliver(frame, false);
+  }
+
+  /**
+   * Sends bytes valid only during the call (main's outbox buffer, a replay copy): copied once, behind
+   * their WebSocket header, and written to the stream in one write (see server-frame.ts). `ws` itself
+   * sends nothing in between that could interleave: its writes (pings, close) are synchronous too, as
+   * no compression or Blob ever queues them.
+   */
+  sendTransient(frame: Uint8Array): void {
+    this.deliver(frame, true);
+  }
+
+  private deliver(frame: Uint8Array, transient: boolean): void {
     const socket = this.socket;
     if (this.closed || this.cutOff || socket.readyState !== socket.OPEN) return;
     // A page that stops reading would make main buffer without bound. A backlog over the limit may be
@@ -231,7 +252,8 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
       this.slowConsumer(`more than ${SLOW_CONSUMER_HARD_FACTOR} times the limit`);
       return;
     }
-    socket.send(frame, { binary: true });
+    if (transient) this.stream.write(binaryServerFrame(frame));
+    else socket.send(frame, { binary: true });
     const backlog = socket.bufferedAmount;
     if (backlog > limit) {
       if (frame.byteLength > this.largestFrame) this.largestFrame = frame.byteLength;

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { lifecycleOf } from '../../../src/core/renderer/ipc-renderer-impl.js';
@@ -48,6 +49,7 @@ function fakeConnection(budget: BacklogBudget, maxBufferedBytes: number, maxPayl
   const socket = new FakeSocket();
   const transport = new SocketMainTransport(
     socket as unknown as WebSocket,
+    socket as unknown as Duplex,
     `key-${Math.random()}`,
     undefined,
     maxPayload,
