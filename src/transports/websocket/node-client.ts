@@ -1,6 +1,9 @@
 import { randomFillSync } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
+import { binaryClientFrame } from './direct-frames.js';
 import { endpointsFor } from './endpoints.js';
 import { checkKeepaliveOptions, KEEPALIVE_OPTION_NAMES } from './keepalive.js';
 import { checkReconnectOptions, RECONNECT_OPTION_NAMES } from './reconnect.js';
@@ -95,6 +98,9 @@ function displayUrl(socketUrl: string): string {
 class ExplainingWebSocket extends WebSocket {
   #failure: string | undefined;
   #opened = false;
+  /** The stream the upgrade took over, for {@link sendTransient}. */
+  #stream: Duplex | undefined;
+  #messageListener: ((data: Buffer, isBinary: boolean) => void) | undefined;
 
   constructor(
     context: { readonly url: string; readonly origin: string | undefined },
@@ -110,6 +116,9 @@ class ExplainingWebSocket extends WebSocket {
       // ws leaves a refused handshake to whoever listens for it: end it (close code 1006 follows).
       this.terminate();
     });
+    this.once('upgrade', (response: IncomingMessage) => {
+      this.#stream = response.socket;
+    });
     this.once('open', () => {
       this.#opened = true;
     });
@@ -124,6 +133,33 @@ class ExplainingWebSocket extends WebSocket {
           : '';
       this.#failure ??= `${this.#opened ? 'lost' : 'could not connect to'} ${context.url}: ${cause}${hint}`;
     });
+  }
+
+  /** See `WebSocketLike.setMessageListener` (messages as `ws` hands them over, no event object). */
+  setMessageListener(listener: ((frame: Uint8Array | undefined) => void) | null): void {
+    if (this.#messageListener) this.off('message', this.#messageListener);
+    // A plain Uint8Array view over ws's Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
+    this.#messageListener =
+      listener === null
+        ? undefined
+        : (data, isBinary) =>
+            listener(isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined);
+    if (this.#messageListener) this.on('message', this.#messageListener);
+  }
+
+  /**
+   * Sends bytes valid only during the call: a small frame is masked into one buffer with its header
+   * and written to the stream at once (direct-frames.ts), a larger one goes through `ws`, which masks
+   * natively and copies too. Called only while the socket is open.
+   */
+  sendTransient(data: Uint8Array): void {
+    const stream = this.#stream;
+    if (stream === undefined || data.byteLength > DIRECT_FRAME_MAX_BYTES) {
+      this.send(data);
+      return;
+    }
+    generateMask(directMask);
+    stream.write(binaryClientFrame(data, directMask));
   }
 
   override emit(event: string | symbol, ...args: any[]): boolean {
@@ -152,6 +188,14 @@ function refusalHint(
   }
   return '';
 }
+
+/**
+ * Frames up to this size are masked here (a loop, about a nanosecond a byte) and written in one go;
+ * larger ones by `ws` (native masking).
+ */
+const DIRECT_FRAME_MAX_BYTES = 1024;
+/** The masking key of the frame being built (copied into it). */
+const directMask = Buffer.alloc(4);
 
 const MASK_POOL_BYTES = 8192;
 let maskPool: Buffer | undefined;

@@ -8,7 +8,7 @@ import type {
   TransportCapabilities,
 } from '../transport.js';
 import type { BacklogBudget, BacklogHolder } from './backlog-budget.js';
-import { binaryServerFrame } from './server-frame.js';
+import { binaryServerFrame } from './direct-frames.js';
 import { CloseCode } from './wire.js';
 
 const capabilities: TransportCapabilities = Object.freeze({ sync: true, transfer: false });
@@ -233,7 +233,7 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
 
   /**
    * Sends bytes valid only during the call (main's outbox buffer, a replay copy): copied once, behind
-   * their WebSocket header, and written to the stream in one write (see server-frame.ts). `ws` itself
+   * their WebSocket header, and written to the stream in one write (see direct-frames.ts). `ws` itself
    * sends nothing in between that could interleave: its writes (pings, close) are synchronous too, as
    * no compression or Blob ever queues them.
    */

@@ -30,6 +30,14 @@ export interface WebSocketLike {
   onerror: ((event: any) => void) | null;
   /** `ws` only: drops the connection without a closing handshake (which a dead link cannot complete). */
   terminate?(): void;
+  /**
+   * `ws` (Node) only: the one listener for messages, binary ones as views of `ws`'s buffers and text
+   * ones as `undefined`, instead of `onmessage` (an event object and a copy into an ArrayBuffer per
+   * message). `null` removes it.
+   */
+  setMessageListener?(listener: ((frame: Uint8Array | undefined) => void) | null): void;
+  /** `ws` (Node) only: sends bytes that are valid only during the call (copied once). */
+  sendTransient?(data: Uint8Array): void;
 }
 
 /**
@@ -122,7 +130,6 @@ export class SocketRendererTransport implements RendererTransport {
 
   /** Wires a new socket to this transport; the previous one (if any) is already detached. */
   private install(socket: WebSocketLike): WebSocketLike {
-    socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       this.everOpened = true;
       this.suspended = false;
@@ -130,23 +137,14 @@ export class SocketRendererTransport implements RendererTransport {
       this.queue = [];
       for (const frame of queued) socket.send(frame);
     };
-    socket.onmessage = (event) => {
-      if (this.closedWith) return;
-      if (!(event.data instanceof ArrayBuffer)) {
-        this.fail(
-          new IpcError(IpcErrorCode.Protocol, 'Main sent a text frame; only binary frames are valid.'),
-        );
-        return;
-      }
-      this.heard = true;
-      const frame = new Uint8Array(event.data);
-      // Main's answer to a ping: proof of life, nothing for the session. (Checked on the view: reading
-      // the ArrayBuffer's byteLength first cost ~2 ns per frame, the view's length ~0.5.)
-      if (frame.length === 0) return;
-      this.reconnect?.succeeded();
-      if (this.events) this.events.frame(frame);
-      else this.early.push(frame);
-    };
+    if (socket.setMessageListener) {
+      socket.binaryType = 'nodebuffer';
+      socket.setMessageListener((frame) => this.received(frame));
+    } else {
+      socket.binaryType = 'arraybuffer';
+      socket.onmessage = (event) =>
+        this.received(event.data instanceof ArrayBuffer ? new Uint8Array(event.data) : undefined);
+    }
     socket.onclose = (event) => {
       const reason = event.reason ? `: ${event.reason}` : '';
       this.dropped(
@@ -168,6 +166,22 @@ export class SocketRendererTransport implements RendererTransport {
       );
     }
     return socket;
+  }
+
+  /** A message from main: `undefined` for a text one. */
+  private received(frame: Uint8Array | undefined): void {
+    if (this.closedWith) return;
+    if (frame === undefined) {
+      this.fail(new IpcError(IpcErrorCode.Protocol, 'Main sent a text frame; only binary frames are valid.'));
+      return;
+    }
+    this.heard = true;
+    // Main's answer to a ping: proof of life, nothing for the session. (Checked on the view: reading
+    // the ArrayBuffer's byteLength first cost ~2 ns per frame, the view's length ~0.5.)
+    if (frame.length === 0) return;
+    this.reconnect?.succeeded();
+    if (this.events) this.events.frame(frame);
+    else this.early.push(frame);
   }
 
   private keepaliveLink(socket: WebSocketLike): KeepaliveLink {
@@ -196,7 +210,7 @@ export class SocketRendererTransport implements RendererTransport {
   private dropped(error: IpcError, mayResume: boolean, sessionEnded = false): void {
     if (this.closedWith) return;
     const socket = this.socket;
-    socket.onopen = socket.onmessage = socket.onclose = null;
+    detach(socket);
     this.keepalive?.stop();
     this.keepalive = undefined;
     if (!mayResume || !this.reconnect || !this.everOpened || !this.events?.suspended) {
@@ -242,8 +256,11 @@ export class SocketRendererTransport implements RendererTransport {
    */
   sendTransient(frame: Uint8Array): void {
     if (this.closedWith) return;
-    if (this.socket.readyState === OPEN && this.queue.length === 0) this.socket.send(frame);
-    else if (!this.everOpened) this.queue.push(frame.slice());
+    const socket = this.socket;
+    if (socket.readyState === OPEN && this.queue.length === 0) {
+      if (socket.sendTransient) socket.sendTransient(frame);
+      else socket.send(frame);
+    } else if (!this.everOpened) this.queue.push(frame.slice());
   }
 
   sendSync(frame: Uint8Array, timeoutMs: number, unacknowledged?: readonly Uint8Array[]): Uint8Array {
@@ -355,9 +372,15 @@ export class SocketRendererTransport implements RendererTransport {
     this.keepalive?.stop();
     this.reconnect?.stop();
     this.queue = [];
-    this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
+    detach(this.socket);
     this.events?.close(error);
   }
+}
+
+/** Stops listening to a socket this transport is done with. */
+function detach(socket: WebSocketLike): void {
+  socket.onopen = socket.onmessage = socket.onclose = null;
+  socket.setMessageListener?.(null);
 }
 
 /** Drops a socket whose link is dead, without a closing handshake that cannot complete. */

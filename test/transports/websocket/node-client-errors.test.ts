@@ -94,6 +94,26 @@ describe('Node client errors name the URL and the cause', () => {
   });
 });
 
+describe('a Node client and what main sends', () => {
+  it('a text frame is a protocol violation: the connection ends and says so', async () => {
+    const http = createHttpServer();
+    const wss = new WebSocketServer({ server: http, handleProtocols: (offered) => [...offered][0]! });
+    wss.on('connection', (socket) => socket.send('not a frame of ours'));
+    cleanup.push(() => new Promise((resolve) => wss.close(resolve)));
+    const url = await listen(http);
+    const renderer: IpcRenderer = createIpcRenderer({ url, reconnect: false });
+    cleanup.push(() => disconnect(renderer));
+    const error = await renderer.invoke('anything').then(
+      () => new Error('the invoke succeeded'),
+      (caught: unknown) => caught as Error,
+    );
+    expect(isIpcError(error)).toBe(true);
+    expect(`${error.message} ${String((error as { cause?: unknown }).cause)}`).toContain(
+      'Main sent a text frame; only binary frames are valid.',
+    );
+  });
+});
+
 describe('connect() arguments and calls before connect()', () => {
   it.each([
     ['no argument', undefined],
