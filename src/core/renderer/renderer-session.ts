@@ -424,8 +424,10 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
     // Main answers a request only once it has every message before it: the answer acknowledges them.
     // A page that blocks in sendSync after sendSync runs no task in between, so main's acknowledgements
     // over the socket wait unread, and each request carried every earlier one again (up to
-    // MAX_SYNC_RESEND_BYTES), for main to decode and skip.
-    this.acknowledged(requestSeq);
+    // MAX_SYNC_RESEND_BYTES), for main to decode and skip. Only while the link is up: during a
+    // reconnection main's resume notice may already be on its way, counting fewer messages than this
+    // answer, and the notice is checked against what was acknowledged (the chaos test caught that).
+    if (this.isLinkUp) this.acknowledged(requestSeq);
     this.#traffic?.({
       direction: 'in',
       kind: 'syncReply',

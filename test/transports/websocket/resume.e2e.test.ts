@@ -59,6 +59,36 @@ describe('a page whose socket is down', () => {
     ]);
   });
 
+  it('sendSync calls while the socket reconnects do not break the resume that follows', async () => {
+    const { page, proxy, syncCalls, state } = await pageBehindProxy(100);
+    proxy.cutAll();
+    await expect.poll(state).toBe('reconnecting');
+    // Sync calls in every task while the new socket opens: main's resume notice may be on its way
+    // while main answers them. The answers must not count as acknowledgements the notice then
+    // contradicts (the renderer checks the notice against what it had acknowledged).
+    const calls = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const w = window as any;
+          let n = 0;
+          const timer = setInterval(() => {
+            for (let i = 0; i < 5; i++) w.ipc.sendSync('sync', 100 + n++);
+            if (n >= 500) {
+              clearInterval(timer);
+              resolve(n);
+            }
+          }, 1);
+        }),
+    );
+    await expect.poll(state, { timeout: 5000 }).toBe('connected');
+    expect(syncCalls).toEqual(Array.from({ length: calls }, (_, i) => 100 + i));
+    expect(await page.evaluate(() => (window as any).states)).toEqual([
+      'connected',
+      'reconnecting',
+      'resumed',
+    ]);
+  });
+
   it('while main cannot be reached, sendSync retries until its deadline; the resume delivers it once', async () => {
     const { page, proxy, notes, syncCalls, state } = await pageBehindProxy(300);
     proxy.refuse(true);
