@@ -616,8 +616,10 @@ export class RendererSession extends SequencedLink<'renderer'> implements Render
   }
 
   #fail(error: IpcError): void {
-    this.#transport?.close();
+    // Closed first with the reason: a transport that reports its own closure at once (the WebSocket
+    // one does) would otherwise be the reason given, "The renderer closed its connection.".
     this.#onClosed(error);
+    this.#transport?.close();
   }
 
   #onClosed(error: IpcError): void {
