@@ -16,6 +16,7 @@ import {
 import { isSecretToken } from '../../protocol/secret-token.js';
 import type { Logger, MainTransport } from '../transport.js';
 import { BacklogBudget } from './backlog-budget.js';
+import { type BoundAddress, followAddress } from './bound-address.js';
 import { ClientScript, PreloadScripts } from './client-script.js';
 import { type AllowedHosts, HostCheck } from './host-check.js';
 import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
@@ -156,6 +157,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<string, SocketMainTransport>();
   private readonly sync: SyncEndpoint;
+  private readonly address: BoundAddress;
   private readonly script: ClientScript;
   private readonly preloads: PreloadScripts | undefined;
   private readonly files: StaticFiles | undefined;
@@ -204,7 +206,8 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       budget: new BacklogBudget(maxTotal, () => this.connections.values()),
     };
-    const address = () => httpServer.address();
+    this.address = followAddress(httpServer);
+    const address = this.address.current;
     this.origins = new OriginPolicy(
       options.allowedOrigins,
       address,
@@ -428,7 +431,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
 
   /** The server's own origins, the default allow-list. */
   get ownOrigins(): string[] {
-    return this.origins.ownOrigins();
+    return [...this.origins.ownOrigins()];
   }
 
   /** Closes every page's connection (they see code 1001) and stops accepting new ones. */
@@ -437,6 +440,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.sync.close();
+    this.address.stop();
     const transports = [...this.connections.values()];
     const reason = new IpcError(IpcErrorCode.Closed, 'The server closed.');
     for (const transport of transports) transport.shutdown(reason);

@@ -18,6 +18,10 @@ export type AllowedOrigins = string | readonly string[] | ((origin: string) => b
  */
 export class OriginPolicy {
   private readonly allowed: readonly string[] | ((origin: string) => boolean) | undefined;
+  /** The default allow-list and the address it was made for (the server may listen again elsewhere). */
+  private own:
+    | { readonly address: string; readonly port: number; readonly origins: readonly string[] }
+    | undefined;
 
   /** @throws IpcError `ERR_IPC_INVALID_ARGUMENT` when `allowed` is not origins or a predicate. */
   constructor(
@@ -47,14 +51,25 @@ export class OriginPolicy {
       }
     }
     const list = allowed ?? this.ownOrigins();
+    // Browsers send origins in canonical form, so an exact match needs no URL parse (a sync request
+    // checks its origin on every `sendSync`).
+    if (list.includes(origin)) return true;
     const canonical = canonicalOrigin(origin);
     return canonical !== undefined && list.includes(canonical);
   }
 
   /** The server's own origins (the default allow-list). */
-  ownOrigins(): string[] {
+  ownOrigins(): readonly string[] {
     const address = this.address();
     if (!address || typeof address === 'string') return [];
+    const own = this.own;
+    if (own?.port === address.port && own.address === address.address) return own.origins;
+    const origins = this.originsOf(address);
+    this.own = { address: address.address, port: address.port, origins };
+    return origins;
+  }
+
+  private originsOf(address: AddressInfo): string[] {
     const scheme = this.secure ? 'https' : 'http';
     const port = address.port;
     const hosts = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -85,7 +85,8 @@ export class SyncEndpoint {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
-    if (origin !== undefined && this.origins.allows(origin)) {
+    const allowed = this.origins.allows(origin);
+    if (origin !== undefined && allowed) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'Origin');
     }
@@ -97,7 +98,7 @@ export class SyncEndpoint {
       end(res, 405, 'sendSync requests are POSTs.', { allow: 'POST, OPTIONS' });
       return;
     }
-    if (!this.origins.allows(origin)) {
+    if (!allowed) {
       this.refuse(res, `origin ${origin ?? '(none)'} is not allowed`);
       return;
     }
