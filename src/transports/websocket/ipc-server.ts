@@ -20,7 +20,7 @@ import { type BoundAddress, followAddress } from './bound-address.js';
 import { ClientScript, PreloadScripts } from './client-script.js';
 import { type AllowedHosts, HostCheck } from './host-check.js';
 import { type AllowedOrigins, OriginPolicy } from './origin-policy.js';
-import { type SendPolicy, SocketMainTransport } from './socket-main-transport.js';
+import { MainSideWebSocket, type SendPolicy, SocketMainTransport } from './socket-main-transport.js';
 import { StaticFiles } from './static-files.js';
 import { SyncEndpoint } from './sync-endpoint.js';
 import { alreadyAnswered } from './upgrade-claim.js';
@@ -228,6 +228,7 @@ export class WebSocketTransportServer<G extends GuestTicket = GuestTicket> {
       maxPayload: frameLimitFor(this.maxPayload),
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      WebSocket: MainSideWebSocket,
     });
     this.sync = new SyncEndpoint(
       {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import { IpcError, IpcErrorCode } from '../../protocol/errors.js';
 import type {
   MainTransport,
@@ -179,19 +179,19 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
     const previousStream = this.stream;
     this.socket = socket;
     this.stream = stream;
-    transports.set(socket, this);
+    own(socket, this);
     const wasSuspended = this.suspended;
     this.suspended = false;
     this.resetSendState();
     if (!events.resume(token, received)) {
-      transports.delete(socket);
+      own(socket, undefined);
       this.socket = previous;
       this.stream = previousStream;
       this.suspended = wasSuspended;
       return false;
     }
     // The old socket may still look open (a half-open link nobody noticed yet): it is done.
-    transports.delete(previous);
+    own(previous, undefined);
     previous.terminate();
     this.alive = true;
     listenTo(socket, this);
@@ -419,11 +419,28 @@ function truncateUtf8(text: string, maxBytes: number): string {
  */
 const LARGE_FRAME_BYTES = 256 * 1024;
 
-/** The transport of each socket, for the shared listeners below (`this` is the socket). */
-const transports = new WeakMap<WebSocket, SocketMainTransport>();
+/**
+ * The sockets of main's WebSocket server (its `WebSocket` option): each holds its transport, for the
+ * shared listeners below (`this` is the socket). A field of its own costs 8 bytes per connection,
+ * where a WeakMap entry cost about 40 and a property added to a plain `ws` socket about 60.
+ */
+export class MainSideWebSocket extends WebSocket {
+  ipcAnywhereTransport: SocketMainTransport | undefined = undefined;
+}
+
+/** A socket from {@link MainSideWebSocket}, or a plain `ws` one given the same property. */
+type OwnedSocket = WebSocket & { ipcAnywhereTransport?: SocketMainTransport | undefined };
+
+function own(socket: WebSocket, transport: SocketMainTransport | undefined): void {
+  (socket as OwnedSocket).ipcAnywhereTransport = transport;
+}
+
+function transportOf(socket: WebSocket): SocketMainTransport | undefined {
+  return (socket as OwnedSocket).ipcAnywhereTransport;
+}
 
 function listenTo(socket: WebSocket, transport: SocketMainTransport): void {
-  transports.set(socket, transport);
+  own(socket, transport);
   socket.on('message', onSocketMessage);
   socket.on('pong', onSocketPong);
   socket.on('error', onSocketError);
@@ -435,7 +452,7 @@ function checkDrainOf(transport: SocketMainTransport): void {
 }
 
 function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  transports.get(this)?.received(data, isBinary);
+  transportOf(this)?.received(data, isBinary);
   if (data.byteLength >= LARGE_FRAME_BYTES && !this.isPaused) {
     this.pause();
     setImmediate(resumeSocket, this);
@@ -447,14 +464,14 @@ function resumeSocket(socket: WebSocket): void {
 }
 
 function onSocketPong(this: WebSocket): void {
-  const transport = transports.get(this);
+  const transport = transportOf(this);
   if (transport) transport.alive = true;
 }
 
 function onSocketError(this: WebSocket, error: Error & { code?: string }): void {
-  transports.get(this)?.failed(error);
+  transportOf(this)?.failed(error);
 }
 
 function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
-  transports.get(this)?.socketClosedWith(code, reason);
+  transportOf(this)?.socketClosedWith(code, reason);
 }
