@@ -60,23 +60,11 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
   private events: MainTransportEvents | undefined;
   /** Frames that arrived before `start` (rare: created on demand, like the other lists here). */
   private early: Uint8Array[] | undefined;
-  private closed = false;
-  /** Set by the heartbeat: cleared on each ping, set again by the pong. */
-  alive = true;
   private goneListeners: Set<() => void> | undefined;
-  /** The socket dropped and the session waits for the page to resume (see {@link tryResume}). */
-  private suspended = false;
   /** What the renderer accepts, when its handshake said (see {@link MainTransport.peerMaxPayload}). */
   peerMaxPayload: number | undefined = undefined;
-  /** Pending while the send backlog is over the limit (see {@link send}). */
-  private drainCheck: ReturnType<typeof setTimeout> | undefined;
-  /** The backlog when the pending drain check was armed, and what was sent since. */
-  private checkedBacklog = 0;
-  private sentSinceCheck = 0;
-  /** The largest frame sent since the backlog was last under the limit. */
-  private largestFrame = 0;
-  /** Being cut off as a slow consumer: what main still flushes is not worth sending. */
-  private cutOff = false;
+  /** Made the first time the send backlog goes over the limit (see {@link send}), kept after. */
+  private overLimit: BacklogWatch | undefined;
   /** @internal The backlog last reported to the server's budget. */
   observedBacklog = 0;
 
@@ -85,8 +73,54 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
    * module-level functions that find their transport through the socket, nothing per connection is
    * allocated before it is needed, and the server's bookkeeping is one shared callback (`onGone`).
    */
+  /**
+   * The flags below, as bits of one field: each boolean field costs 8 bytes per connection, and a
+   * server holds thousands of idle ones.
+   */
+  #flags = ALIVE;
+
+  /** Set by the heartbeat: cleared on each ping, set again by the pong. */
+  get alive(): boolean {
+    return (this.#flags & ALIVE) !== 0;
+  }
+  set alive(value: boolean) {
+    this.#flag(ALIVE, value);
+  }
+
   /** The page reconnects after a drop (it offered to at the handshake). */
-  resumable = false;
+  get resumable(): boolean {
+    return (this.#flags & RESUMABLE) !== 0;
+  }
+  set resumable(value: boolean) {
+    this.#flag(RESUMABLE, value);
+  }
+
+  private get closed(): boolean {
+    return (this.#flags & CLOSED) !== 0;
+  }
+  private set closed(value: boolean) {
+    this.#flag(CLOSED, value);
+  }
+
+  /** The socket dropped and the session waits for the page to resume (see {@link tryResume}). */
+  private get suspended(): boolean {
+    return (this.#flags & SUSPENDED) !== 0;
+  }
+  private set suspended(value: boolean) {
+    this.#flag(SUSPENDED, value);
+  }
+
+  /** Being cut off as a slow consumer: what main still flushes is not worth sending. */
+  private get cutOff(): boolean {
+    return (this.#flags & CUT_OFF) !== 0;
+  }
+  private set cutOff(value: boolean) {
+    this.#flag(CUT_OFF, value);
+  }
+
+  #flag(bit: number, value: boolean): void {
+    this.#flags = value ? this.#flags | bit : this.#flags & ~bit;
+  }
 
   constructor(
     /** The current socket: replaced when the page resumes over a new one. */
@@ -200,9 +234,7 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
 
   /** A new socket starts with nothing waiting and nothing counted against the server's budget. */
   private resetSendState(): void {
-    if (this.drainCheck !== undefined) clearTimeout(this.drainCheck);
-    this.drainCheck = undefined;
-    this.largestFrame = 0;
+    this.overLimit?.stop();
     this.cutOff = false;
     this.sendPolicy.budget.release(this);
   }
@@ -248,48 +280,52 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
     // a burst (or one large message) that a reading page takes in a while: it is looked at every
     // SLOW_CONSUMER_GRACE_MS and may stay as long as it reads, unless it grows past the hard limit.
     const limit = this.sendPolicy.maxBufferedBytes;
-    if (socket.bufferedAmount > SLOW_CONSUMER_HARD_FACTOR * limit + this.largestFrame) {
+    const watch = this.overLimit;
+    if (socket.bufferedAmount > SLOW_CONSUMER_HARD_FACTOR * limit + (watch?.largestFrame ?? 0)) {
       this.slowConsumer(`more than ${SLOW_CONSUMER_HARD_FACTOR} times the limit`);
       return;
     }
     if (transient) this.stream.write(binaryServerFrame(frame));
     else socket.send(frame, { binary: true });
     const backlog = socket.bufferedAmount;
+    const bytes = frame.byteLength;
     if (backlog > limit) {
-      if (frame.byteLength > this.largestFrame) this.largestFrame = frame.byteLength;
-      if (this.drainCheck === undefined) this.watchDrain(backlog - frame.byteLength, frame.byteLength);
-      else this.sentSinceCheck += frame.byteLength;
-    } else {
-      this.largestFrame = 0; // whatever large frame there was has gone out
-      if (this.drainCheck !== undefined) this.sentSinceCheck += frame.byteLength;
+      const over = (this.overLimit ??= new BacklogWatch());
+      if (bytes > over.largestFrame) over.largestFrame = bytes;
+      if (over.timer === undefined) this.watchDrain(over, backlog - bytes, bytes);
+      else over.sentSinceCheck += bytes;
+    } else if (watch !== undefined) {
+      watch.largestFrame = 0; // whatever large frame there was has gone out
+      if (watch.timer !== undefined) watch.sentSinceCheck += bytes;
     }
     this.sendPolicy.budget.observe(this, backlog);
   }
 
   /** Looks again in a while: by then the page must be under the limit, or at least reading. */
-  private watchDrain(backlog: number, sent: number): void {
-    this.checkedBacklog = backlog;
-    this.sentSinceCheck = sent;
+  private watchDrain(watch: BacklogWatch, backlog: number, sent: number): void {
+    watch.checkedBacklog = backlog;
+    watch.sentSinceCheck = sent;
     // A shared function with `this` as its argument: no closure per connection.
-    this.drainCheck = setTimeout(checkDrainOf, SLOW_CONSUMER_GRACE_MS, this);
-    this.drainCheck.unref?.();
+    watch.timer = setTimeout(checkDrainOf, SLOW_CONSUMER_GRACE_MS, this);
+    watch.timer.unref?.();
   }
 
   /** @internal The drain check is due. */
   checkDrain(): void {
-    this.drainCheck = undefined;
+    const watch = this.overLimit!;
+    watch.timer = undefined;
     if (this.closed) return;
     const backlog = this.socket.bufferedAmount;
     if (backlog <= this.sendPolicy.maxBufferedBytes) {
-      this.largestFrame = 0;
+      watch.largestFrame = 0;
       return;
     }
-    const taken = this.checkedBacklog + this.sentSinceCheck - backlog;
+    const taken = watch.checkedBacklog + watch.sentSinceCheck - backlog;
     if (taken < MIN_PROGRESS_BYTES) {
       this.slowConsumer(`it took ${Math.max(0, taken)} bytes in ${SLOW_CONSUMER_GRACE_MS} ms`);
       return;
     }
-    this.watchDrain(backlog, 0);
+    this.watchDrain(watch, backlog, 0);
   }
 
   /** @internal The server's total backlog is over its budget, and this page has the largest share. */
@@ -392,8 +428,7 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
   private gone(reason: IpcError): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.drainCheck !== undefined) clearTimeout(this.drainCheck);
-    this.drainCheck = undefined;
+    this.overLimit?.stop();
     this.sendPolicy.budget.release(this);
     this.early = undefined;
     this.onGone?.(this);
@@ -411,6 +446,30 @@ function truncateUtf8(text: string, maxBytes: number): string {
   while (end > 0 && encoder.encode(`${text.slice(0, end)}…`).byteLength > maxBytes) end--;
   return `${text.slice(0, end)}…`;
 }
+
+/** While a page's send backlog is over the limit: the pending look at it, and what that compares. */
+class BacklogWatch {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The backlog when the timer was armed, and what was sent since. */
+  checkedBacklog = 0;
+  sentSinceCheck = 0;
+  /** The largest frame sent since the backlog was last under the limit. */
+  largestFrame = 0;
+
+  /** A new socket, or none: nothing is waiting any more. */
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.largestFrame = 0;
+  }
+}
+
+/** The bits of `SocketMainTransport`'s flags. */
+const ALIVE = 1;
+const RESUMABLE = 2;
+const CLOSED = 4;
+const SUSPENDED = 8;
+const CUT_OFF = 16;
 
 /**
  * After a frame this large (a chunk of a large message), the socket reads nothing more until the next
