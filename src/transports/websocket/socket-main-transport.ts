@@ -72,16 +72,13 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
    * Memory per idle connection matters (a server holds thousands): the socket's listeners are shared
    * module-level functions that find their transport through the socket, nothing per connection is
    * allocated before it is needed, and the server's bookkeeping is one shared callback (`onGone`).
-   */
-  /**
-   * The flags below, as bits of one field: each boolean field costs 8 bytes per connection, and a
-   * server holds thousands of idle ones.
+   * The flags below are bits of one field: each boolean field cost 8 bytes per connection.
    */
   #flags = ALIVE;
 
   /** Set by the heartbeat: cleared on each ping, set again by the pong. */
   get alive(): boolean {
-    return (this.#flags & ALIVE) !== 0;
+    return this.#has(ALIVE);
   }
   set alive(value: boolean) {
     this.#flag(ALIVE, value);
@@ -89,14 +86,14 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
 
   /** The page reconnects after a drop (it offered to at the handshake). */
   get resumable(): boolean {
-    return (this.#flags & RESUMABLE) !== 0;
+    return this.#has(RESUMABLE);
   }
   set resumable(value: boolean) {
     this.#flag(RESUMABLE, value);
   }
 
   private get closed(): boolean {
-    return (this.#flags & CLOSED) !== 0;
+    return this.#has(CLOSED);
   }
   private set closed(value: boolean) {
     this.#flag(CLOSED, value);
@@ -104,7 +101,7 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
 
   /** The socket dropped and the session waits for the page to resume (see {@link tryResume}). */
   private get suspended(): boolean {
-    return (this.#flags & SUSPENDED) !== 0;
+    return this.#has(SUSPENDED);
   }
   private set suspended(value: boolean) {
     this.#flag(SUSPENDED, value);
@@ -112,10 +109,14 @@ export class SocketMainTransport implements MainTransport, BacklogHolder {
 
   /** Being cut off as a slow consumer: what main still flushes is not worth sending. */
   private get cutOff(): boolean {
-    return (this.#flags & CUT_OFF) !== 0;
+    return this.#has(CUT_OFF);
   }
   private set cutOff(value: boolean) {
     this.#flag(CUT_OFF, value);
+  }
+
+  #has(bit: number): boolean {
+    return (this.#flags & bit) !== 0;
   }
 
   #flag(bit: number, value: boolean): void {
