@@ -6,7 +6,11 @@
  *
  * A held frame is an entry in two arrays, not an object: a stream of small frames then leaves
  * nothing per frame for the garbage collector to trace until it is acknowledged (views kept per frame
- * survived young collections and made them slower).
+ * survived young collections and made them slower). The arrays are not garbage either: they are
+ * reused in place, and a buffer that holds nothing gives them back to a pool shared by the process
+ * (a link answering calls is emptied by almost every acknowledgement; fresh arrays each time, a
+ * thousand links' worth surviving young collections until the next one, doubled main's pauses in
+ * bench/many).
  */
 export class ReplayBuffer {
   /**
@@ -19,8 +23,10 @@ export class ReplayBuffer {
    * {@link POOLED} otherwise), its length, and the sequence number of its last message.
    */
   #meta: number[] = NONE_META;
-  /** Index of the oldest frame still held (acknowledged ones before it are dropped in batches). */
+  /** Index of the oldest frame still held. Every slot outside `[#head, #tail)` holds {@link EMPTY}. */
   #head = 0;
+  /** Index after the newest frame held (the arrays are reused, so they may be longer). */
+  #tail = 0;
   #bytes = 0;
   /** The highest sequence number the peer acknowledged. */
   #acked = 0;
@@ -36,7 +42,7 @@ export class ReplayBuffer {
 
   /** Frames held (for tests and diagnostics). */
   get frameCount(): number {
-    return this.#held.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   add(frame: Uint8Array, lastSeq: number): void {
@@ -86,12 +92,39 @@ export class ReplayBuffer {
 
   #push(held: Uint8Array | Slab, start: number, length: number, lastSeq: number): void {
     if (this.#held === NONE) {
-      this.#held = [];
-      this.#meta = [];
-    }
-    this.#held.push(held);
-    this.#meta.push(start, length, lastSeq);
+      this.#held = freeHeld.pop() ?? [];
+      this.#meta = freeMeta.pop() ?? [];
+    } else if (this.#tail === this.#held.length && this.#head >= this.#tail / 2) this.#compact();
+    const tail = this.#tail++;
+    this.#held[tail] = held;
+    const meta = this.#meta;
+    meta[3 * tail] = start;
+    meta[3 * tail + 1] = length;
+    meta[3 * tail + 2] = lastSeq;
     this.#bytes += length;
+  }
+
+  /** Moves the frames held to the front of the arrays, which are at least half acknowledged slots. */
+  #compact(): void {
+    const head = this.#head;
+    const tail = this.#tail;
+    this.#held.copyWithin(0, head, tail).fill(EMPTY, tail - head, tail);
+    this.#meta.copyWithin(0, 3 * head, 3 * tail);
+    this.#head = 0;
+    this.#tail = tail - head;
+  }
+
+  /** Nothing is held: the arrays go back to the pool (emptied), or to the garbage collector. */
+  #dropArrays(): void {
+    const held = this.#held;
+    if (held.length <= MAX_POOLED_FRAMES && freeHeld.length < MAX_FREE_ARRAYS) {
+      freeHeld.push(held);
+      freeMeta.push(this.#meta);
+    }
+    this.#held = NONE;
+    this.#meta = NONE_META;
+    this.#head = 0;
+    this.#tail = 0;
   }
 
   #frameAt(index: number): Uint8Array {
@@ -123,29 +156,22 @@ export class ReplayBuffer {
     this.#acked = received;
     const held = this.#held;
     const meta = this.#meta;
+    const tail = this.#tail;
     let head = this.#head;
-    while (head < held.length && meta[3 * head + 2]! <= received) {
+    while (head < tail && meta[3 * head + 2]! <= received) {
       this.#bytes -= meta[3 * head + 1]!;
       this.#release(head);
       held[head] = EMPTY;
       head++;
     }
-    if (head === held.length) {
-      this.#held = NONE;
-      this.#meta = NONE_META;
-      head = 0;
-    } else if (head >= 1024 && head * 2 >= held.length) {
-      held.splice(0, head);
-      meta.splice(0, 3 * head);
-      head = 0;
-    }
     this.#head = head;
+    if (head === tail && held !== NONE) this.#dropArrays();
   }
 
   /** The frames holding a message after `received`, oldest first. */
   framesAfter(received: number): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = this.#head; i < this.#held.length; i++) {
+    for (let i = this.#head; i < this.#tail; i++) {
       if (this.#meta[3 * i + 2]! > received) out.push(this.#frameAt(i));
     }
     return out;
@@ -154,12 +180,12 @@ export class ReplayBuffer {
   clear(): void {
     // Slabs are shared with the other buffers of the process: this buffer's copies leave them. Its own
     // pooled buffers are simply left to the garbage collector.
-    for (let i = this.#head; i < this.#held.length; i++) {
+    const held = this.#held;
+    for (let i = this.#head; i < this.#tail; i++) {
       if (this.#meta[3 * i]! >= 0) this.#release(i);
+      held[i] = EMPTY;
     }
-    this.#held = NONE;
-    this.#meta = NONE_META;
-    this.#head = 0;
+    if (held !== NONE) this.#dropArrays();
     this.#bytes = 0;
     this.#acked = 0;
   }
@@ -169,6 +195,16 @@ const EMPTY = new Uint8Array(0);
 /** What a buffer holding nothing points at; never written to (see `#push`). */
 const NONE: (Uint8Array | Slab)[] = [];
 const NONE_META: number[] = [];
+/** Emptied arrays for the next buffer that holds something, process-wide (in pairs: same index). */
+const freeHeld: (Uint8Array | Slab)[][] = [];
+const freeMeta: number[][] = [];
+/**
+ * Few are needed: a link answering calls gives its arrays back and takes them again within the same
+ * task. Kept small so that connections going idle together leave little behind.
+ */
+const MAX_FREE_ARRAYS = 16;
+/** Arrays that grew past this many frames (a burst) are left to the garbage collector. */
+const MAX_POOLED_FRAMES = 32;
 /** A held frame that is the sender's own (not copied). */
 const REFERENCED = -1;
 /** A held copy with a pooled buffer of its own. */

@@ -102,4 +102,70 @@ describe('ReplayBuffer', () => {
       { numRuns: Number(process.env.FC_RUNS ?? 200) },
     );
   });
+
+  it('holds exactly the unacknowledged frames through any mix of sends, acks and clears, with buffers sharing memory (property)', async () => {
+    const Fresh = await freshReplayBuffer();
+    // Operations on two buffers: send a frame (by reference, copied, or kept as a copy), acknowledge
+    // some of what was sent, clear. Frames are filled with their own sequence number, so a frame given
+    // back with the wrong bytes (memory reused too early) or in the wrong order is caught.
+    const op = fc.oneof(
+      {
+        weight: 12,
+        arbitrary: fc.record({
+          kind: fc.constant('send' as const),
+          to: fc.nat(1),
+          how: fc.nat(2),
+          size: fc.integer({ min: 1, max: 300 }),
+        }),
+      },
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          kind: fc.constant('ack' as const),
+          to: fc.nat(1),
+          fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const), to: fc.nat(1) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 20, maxLength: 300, size: 'max' }), (ops) => {
+        const buffers = [new Fresh(), new Fresh()];
+        const model = buffers.map(() => ({ sent: 0, acked: 0, held: [] as { seq: number; size: number }[] }));
+        for (const o of ops) {
+          const buffer = buffers[o.to]!;
+          const m = model[o.to]!;
+          if (o.kind === 'send') {
+            const seq = ++m.sent;
+            const frame = new Uint8Array(o.size).fill(seq & 0xff);
+            if (o.how === 0) buffer.add(frame, seq);
+            else if (o.how === 1) buffer.addCopy(frame, seq);
+            else buffer.keepCopy(frame, seq);
+            if (o.how !== 0) frame.fill(0); // a copy must not depend on the caller's bytes
+            m.held.push({ seq, size: o.size });
+          } else if (o.kind === 'ack') {
+            const to = m.acked + Math.floor(o.fraction * (m.sent - m.acked));
+            buffer.ack(to);
+            m.acked = Math.max(m.acked, to);
+            m.held = m.held.filter((h) => h.seq > m.acked);
+          } else {
+            buffer.clear();
+            m.acked = m.sent;
+            m.held = [];
+          }
+        }
+        buffers.forEach((buffer, i) => {
+          const m = model[i]!;
+          expect(buffer.frameCount).toBe(m.held.length);
+          expect(buffer.bytes).toBe(m.held.reduce((sum, h) => sum + h.size, 0));
+          const frames = buffer.framesAfter(m.acked);
+          expect(frames.map((f) => f.byteLength)).toEqual(m.held.map((h) => h.size));
+          frames.forEach((frame, k) => {
+            expect(frame.every((b) => b === (m.held[k]!.seq & 0xff))).toBe(true);
+          });
+        });
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 200) },
+    );
+  });
 });
