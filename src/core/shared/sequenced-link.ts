@@ -14,6 +14,7 @@ import {
   MessageKind,
   type RendererToMainMessage,
 } from '../../protocol/messages.js';
+import { AckClock, type AckWaiter } from './ack-clock.js';
 import { ChunkReassembly } from './chunk-reassembly.js';
 import { CHUNK_BYTES, CHUNK_SLACK, ChunkStream } from './chunk-stream.js';
 import { type FrameSink, Outbox } from './outbox.js';
@@ -28,6 +29,15 @@ const ACK_BYTES = 256 * 1024;
  * (see {@link SequencedLink.enqueue}); then it goes alone.
  */
 const ACK_DELAY_MS = 200;
+/** Every link of the realm waits for its acknowledgements on one timer: see {@link AckClock}. */
+const ACK_CLOCK = new AckClock(ACK_DELAY_MS / 2);
+
+/** Frames reach the peer now (a resumable link that lost its connection only records them). */
+const LINK_UP = 1;
+/** The acknowledgement wait's first half is over: the next frame sent carries the acknowledgement. */
+const ACK_DUE = 2;
+/** The replay buffer overflowed; the session learns it on the next microtask. */
+const OVERFLOWED = 4;
 
 /**
  * The most a chunk stream leaves unacknowledged (see {@link SequencedLink.awaitingAcks}): more than the
@@ -100,7 +110,7 @@ export type Unnumbered<M extends AnyMessage> = M extends AnyMessage
  * the peer missed and skips what it already had: docs/protocol.md, "Resume". Transfer lists belong
  * here too: this is the one place that numbers, sends and receives.
  */
-export abstract class SequencedLink<R extends Receiver> {
+export abstract class SequencedLink<R extends Receiver> implements AckWaiter {
   /** The number of the last message sent (committed only once it was encoded and accepted). */
   #sentSeq = 0;
   /** The number the peer's next message must carry. Read-only outside this class: {@link receive} counts. */
@@ -116,17 +126,13 @@ export abstract class SequencedLink<R extends Receiver> {
   /** The sink {@link #replaySink} was made for. */
   #replaySinkOf: FrameSink | undefined;
   #maxReplayBytes = 0;
-  /** Whether frames reach the peer now (a resumable link that lost its connection only records them). */
-  #linkUp = true;
-  /** Bytes received since the last acknowledgement, and the timer that sends one. */
+  /** {@link LINK_UP}, {@link ACK_DUE}, {@link OVERFLOWED}: one field, not three (idle sessions are many). */
+  #flags = LINK_UP;
+  /** Bytes received since the last acknowledgement, and the wait on {@link ACK_CLOCK} that sends one (0: none). */
   #unackedBytes = 0;
-  #ackTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The timer's first half is over: the next frame sent carries the acknowledgement. */
-  #ackDue = false;
+  #ackTicket = 0;
   /** The last message number this end acknowledged. */
   #ackedThrough = 0;
-  /** The replay buffer overflowed; the session learns it on the next microtask. */
-  #overflowed = false;
   /** Messages up to this number may arrive again after a resume: they are skipped, not refused. */
   #duplicatesThrough = 0;
   /** The encoded size of the last message {@link unchunk} put together from chunks. */
@@ -159,7 +165,7 @@ export abstract class SequencedLink<R extends Receiver> {
 
   /** @internal For {@link ChunkStream}: bytes waiting in the transport (0 while the link is down). */
   get sendBacklog(): number {
-    return this.#linkUp ? (this.pacedTransport?.backlog ?? 0) : 0;
+    return this.#has(LINK_UP) ? (this.pacedTransport?.backlog ?? 0) : 0;
   }
 
   /**
@@ -231,21 +237,21 @@ export abstract class SequencedLink<R extends Receiver> {
    * message it holds, when the sender knows it better than "everything numbered so far" (a chunk).
    */
   recordFrame(frame: Uint8Array, transient: boolean, lastSeq = this.#sentSeq): void {
-    if (this.#overflowed) return;
+    if (this.#has(OVERFLOWED)) return;
     const replay = this.#replay!;
     const sink = this.#sink;
     // Every message queued so far is in this flush: the frame holds nothing later than this number.
     if (transient) {
       const kept = replay.addCopy(frame, lastSeq);
       // The copy's memory is reused once acknowledged: only a sink that copies may get it.
-      if (this.#linkUp) sink?.sendTransient?.(kept);
+      if (this.#has(LINK_UP)) sink?.sendTransient?.(kept);
     } else {
       // A small frame is kept as a copy packed in a shared slab, and the frame sent dies young: held
       // for up to ACK_DELAY_MS, an ArrayBuffer per frame (thousands at a few µs a call) survived every
       // young collection and doubled its pause on main (bench/node/gc-tail.mjs, docs/performance.md).
       if (frame.byteLength <= COPIED_FRAME_BYTES) replay.keepCopy(frame, lastSeq);
       else replay.add(frame, lastSeq);
-      if (this.#linkUp) sink?.send(frame);
+      if (this.#has(LINK_UP)) sink?.send(frame);
     }
     const limit = this.#replayLimit();
     if (replay.bytes <= limit) return;
@@ -254,10 +260,10 @@ export abstract class SequencedLink<R extends Receiver> {
       `${replay.bytes} bytes sent to ${this.peerName} are not acknowledged yet (limit ${limit}, maxReplayBytes); the session ends rather than buffer more.`,
     );
     // Not from inside the outbox's flush, which this was called by: frames until then are dropped.
-    this.#overflowed = true;
+    this.#flags |= OVERFLOWED;
     replay.clear();
     queueMicrotask(() => {
-      this.#overflowed = false;
+      this.#flags &= ~OVERFLOWED;
       this.replayOverflow(error);
     });
   }
@@ -270,13 +276,17 @@ export abstract class SequencedLink<R extends Receiver> {
    * nothing is acknowledged.
    */
   protected linkDown(): void {
-    this.#linkUp = false;
+    this.#flags &= ~LINK_UP;
     this.#unackedBytes = 0;
     this.#stopAckTimer();
   }
 
   get isLinkUp(): boolean {
-    return this.#linkUp;
+    return this.#has(LINK_UP);
+  }
+
+  #has(flag: number): boolean {
+    return (this.#flags & flag) !== 0;
   }
 
   /**
@@ -304,7 +314,7 @@ export abstract class SequencedLink<R extends Receiver> {
     this.expectRepeats();
     const sink = this.#sink;
     const frames = replay.framesAfter(peerReceived);
-    this.#linkUp = true;
+    this.#flags |= LINK_UP;
     if (prefix) sink?.send(prefix);
     // Kept copies are reused once acknowledged: a sink that copies what it sends gets them that way.
     for (const frame of frames) {
@@ -366,18 +376,13 @@ export abstract class SequencedLink<R extends Receiver> {
 
   /** A frame of `bytes` was received and handled: acknowledges it soon (resumable links). */
   protected countReceived(bytes: number): void {
-    if (this.#replay === undefined || !this.#linkUp) return;
+    if (this.#replay === undefined || !this.#has(LINK_UP)) return;
     // A frame that brought no numbered message (the peer's acknowledgement) needs none: answering it
     // would keep two idle ends trading acknowledgements forever.
     if (this.expectedSeq - 1 === this.#ackedThrough) return;
     this.#unackedBytes += bytes;
     if (this.#unackedBytes >= ACK_BYTES) this.sendAck();
-    else if (this.#ackTimer === undefined) this.#startAckTimer();
-  }
-
-  #startAckTimer(): void {
-    this.#ackTimer = setTimeout(ackTimerFired, ACK_DELAY_MS / 2, this);
-    (this.#ackTimer as { unref?: () => void }).unref?.();
+    else if (this.#ackTicket === 0) this.#ackTicket = ACK_CLOCK.wait(this);
   }
 
   /**
@@ -387,12 +392,13 @@ export abstract class SequencedLink<R extends Receiver> {
    * bench/many, when main still wrote through `ws`: 1.32 write system calls per call against raw `ws`'s
    * 1.02; riding along, 1.09).
    */
-  ackTimerFired(): void {
-    this.#ackTimer = undefined;
-    if (this.#ackDue) this.sendAck();
+  ackWaitOver(ticket: number): void {
+    if (ticket !== this.#ackTicket) return;
+    this.#ackTicket = 0;
+    if (this.#has(ACK_DUE)) this.sendAck();
     else if (this.expectedSeq - 1 !== this.#ackedThrough) {
-      this.#ackDue = true;
-      this.#startAckTimer();
+      this.#flags |= ACK_DUE;
+      this.#ackTicket = ACK_CLOCK.wait(this);
     }
   }
 
@@ -405,7 +411,7 @@ export abstract class SequencedLink<R extends Receiver> {
   sendAck(): void {
     this.#stopAckTimer();
     this.#unackedBytes = 0;
-    if (!this.#linkUp || this.#sink === undefined) return;
+    if (!this.#has(LINK_UP) || this.#sink === undefined) return;
     this.#sink.send(encodeMessageFrame(this.#ackMessage()));
     this.#ackedThrough = this.expectedSeq - 1;
   }
@@ -417,10 +423,8 @@ export abstract class SequencedLink<R extends Receiver> {
   }
 
   #stopAckTimer(): void {
-    this.#ackDue = false;
-    if (this.#ackTimer === undefined) return;
-    clearTimeout(this.#ackTimer);
-    this.#ackTimer = undefined;
+    this.#flags &= ~ACK_DUE;
+    this.#ackTicket = 0;
   }
 
   /** Stops the acknowledgement timer and drops the replay buffer: the session is over. */
@@ -452,7 +456,7 @@ export abstract class SequencedLink<R extends Receiver> {
     }
     // A due acknowledgement rides in this frame, ahead of the message (which dropLast may take back).
     // Not behind a chunk stream: the peer's own stream may be waiting for it (awaitingAcks).
-    if (this.#ackDue && !outbox.streaming) {
+    if (this.#has(ACK_DUE) && !outbox.streaming) {
       outbox.add(this.#ackMessage()); // throws only where the message would (mid-encoding): then due still
       this.#ackedThrough = this.expectedSeq - 1;
       this.#stopAckTimer();
@@ -616,10 +620,6 @@ export abstract class SequencedLink<R extends Receiver> {
       `${what} is ${bytes} bytes; ${this.peerName} accepts at most ${this.peerMaxPayload} (its maxPayload).`,
     );
   }
-}
-
-function ackTimerFired(link: SequencedLink<Receiver>): void {
-  link.ackTimerFired();
 }
 
 /**
