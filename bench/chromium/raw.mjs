@@ -27,9 +27,12 @@ const httpServer = createServer((req, res) => {
 });
 const wss = new WebSocketServer({ server: httpServer, path: '/ws', perMessageDeflate: false });
 wss.on('connection', (socket) => {
-  socket.on(
-    'message',
-    rawReceiver((text) => socket.send(text)),
+  // invokeBinary: requests come as binary frames of UTF-8 JSON and are answered the same way.
+  const reply =
+    scenario === 'invokeBinary' ? (text) => socket.send(Buffer.from(text)) : (text) => socket.send(text);
+  const receive = rawReceiver(reply);
+  socket.on('message', (data, isBinary) =>
+    scenario === 'invokeBinary' ? receive(data.toString(), false) : receive(data, isBinary),
   );
 });
 await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

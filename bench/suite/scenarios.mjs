@@ -61,8 +61,9 @@ export const SCENARIOS = [
       'raw ws': node('raw-ws', 'invoke'),
       'socket.io': node('socketio', 'invoke'),
     },
+    // Issue 17: p50s stay <= 1.1x (issue 7 asked 1.15x).
     targets: [
-      { baseline: 'raw ws', ratio: 'ours/base', max: 1.15 },
+      { baseline: 'raw ws', ratio: 'ours/base', max: 1.1 },
       { baseline: 'socket.io', ratio: 'ours/base' },
     ],
   },
@@ -212,8 +213,17 @@ export const SCENARIOS = [
     title: '`invoke` round trip, p50',
     metric: 'p50',
     unit: 'µs',
-    variants: { 'ipc-anywhere': page('ours', 'invoke'), 'page WebSocket echo': page('raw', 'invoke') },
-    targets: [{ baseline: 'page WebSocket echo', ratio: 'ours/base', max: 1.15 }],
+    variants: {
+      'ipc-anywhere': page('ours', 'invoke'),
+      'page WebSocket echo': page('raw', 'invoke'),
+      'page WebSocket echo, binary frames': page('raw', 'invokeBinary'),
+    },
+    // Issue 17: p50s stay <= 1.1x (issue 7 asked 1.15x). Binary frames: what Chromium charges a binary
+    // protocol, for reference (ours is one).
+    targets: [
+      { baseline: 'page WebSocket echo', ratio: 'ours/base', max: 1.1 },
+      { baseline: 'page WebSocket echo, binary frames', ratio: 'ours/base' },
+    ],
   },
   {
     id: 'chromium-sendsync',

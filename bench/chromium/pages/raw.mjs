@@ -1,5 +1,6 @@
 // Baselines in a page: the page's own WebSocket, one JSON text frame per message, JSON request/response
-// with ids for round trips; and a bare synchronous XHR echo for sendSync.
+// with ids for round trips (invokeBinary: the same in binary frames); and a bare synchronous XHR echo
+// for sendSync.
 import { rawCaller } from '../../suite/baseline-handlers.mjs';
 import {
   medianOfPasses,
@@ -24,8 +25,14 @@ run(async () => {
     return syncRoundTrips((i) => syncEcho(i, SMALL_TEXT), size.pageRoundTrip);
   }
   const socket = new WebSocket(`ws://${location.host}/ws`);
-  const caller = rawCaller((text) => socket.send(text));
-  socket.onmessage = (event) => caller.receive(event.data);
+  // invokeBinary: the same JSON, as UTF-8 in binary frames both ways (what a binary protocol pays).
+  const binary = scenario === 'invokeBinary';
+  socket.binaryType = 'arraybuffer';
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const caller = rawCaller((text) => socket.send(binary ? encoder.encode(text) : text));
+  socket.onmessage = (event) =>
+    caller.receive(typeof event.data === 'string' ? event.data : decoder.decode(event.data));
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
     socket.onerror = () => reject(new Error('WebSocket failed'));
@@ -56,6 +63,7 @@ run(async () => {
       );
     }
     case 'invoke':
+    case 'invokeBinary':
       return roundTrips((i) => caller.call('rt', i, SMALL_TEXT), size.pageRoundTrip);
     default:
       throw new Error(`unknown scenario ${scenario}`);
