@@ -92,8 +92,18 @@ export async function runClients(api) {
   }
   if (scenario === 'invoke') {
     const warm = await invokeAll(clients, INVOKE_MS / 3);
+    // This process's CPU time over the timed window, and the window (for gc-window.mjs).
+    const cpuBefore = process.cpuUsage();
+    const windowStart = Date.now();
     const measured = await invokeAll(clients, INVOKE_MS);
-    report({ ...measured, warmPerSecond: warm.perSecond, clients: clients.length });
+    const cpu = process.cpuUsage(cpuBefore);
+    report({
+      ...measured,
+      warmPerSecond: warm.perSecond,
+      clients: clients.length,
+      window: [windowStart, Date.now()],
+      clientCpuPerCall: { user: cpu.user / measured.calls, system: cpu.system / measured.calls },
+    });
   } else if (isBroadcast) {
     for (const client of clients) {
       let expected = 0;
@@ -140,5 +150,5 @@ async function invokeAll(clients, ms) {
     }),
   );
   const elapsed = now() - start;
-  return { ...summarize(samples), perSecond: calls / (elapsed / 1000) };
+  return { ...summarize(samples), perSecond: calls / (elapsed / 1000), calls };
 }
