@@ -8,9 +8,8 @@
  * nothing per frame for the garbage collector to trace until it is acknowledged (views kept per frame
  * survived young collections and made them slower). The arrays are not garbage either: they are
  * reused in place, and a buffer that holds nothing gives them back to a pool shared by the process
- * (a link answering calls is emptied by almost every acknowledgement; fresh arrays each time, a
- * thousand links' worth surviving young collections until the next one, doubled main's pauses in
- * bench/many).
+ * (a link answering calls is emptied by almost every acknowledgement: with fresh arrays each time,
+ * a thousand links' worth survived every young collection of main in bench/many).
  */
 export class ReplayBuffer {
   /**
