@@ -68,7 +68,9 @@ export class AckClock {
       const at = this.#head;
       const end = this.#ends[at]!;
       // Timers count whole milliseconds: one may fire up to a millisecond before `end` on this clock.
-      if (end > now + 1) {
+      // An end more than a whole wait away means the clock went back (fake timers installed while
+      // links waited): that wait is over rather than stretched.
+      if (end > now + 1 && end <= now + this.#waitMs + 1) {
         this.#arm(end - now, now);
         return;
       }

@@ -90,6 +90,19 @@ describe('AckClock', () => {
     expect(log).toEqual(['lost@350', 'next@350']);
   });
 
+  it('ends waits that began on a clock that then went back (fake timers installed meanwhile)', () => {
+    const clock = new AckClock(100);
+    const log: string[] = [];
+    let offset = 50_000;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => Date.now() + offset);
+    clock.wait(logger(log, 'before'));
+    offset = 0;
+    clock.wait(logger(log, 'after'));
+    vi.advanceTimersByTime(100);
+    expect(log).toEqual(['before@100', 'after@100']);
+    now.mockRestore();
+  });
+
   it('reuses its slots: many rounds of waits leave nothing behind', () => {
     const clock = new AckClock(10);
     let over = 0;
