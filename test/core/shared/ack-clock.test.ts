@@ -16,6 +16,7 @@ describe('AckClock', () => {
     vi.useFakeTimers({ now: 0 });
   });
   afterEach(() => {
+    vi.restoreAllMocks();
     vi.useRealTimers();
   });
 
@@ -94,13 +95,12 @@ describe('AckClock', () => {
     const clock = new AckClock(100);
     const log: string[] = [];
     let offset = 50_000;
-    const now = vi.spyOn(performance, 'now').mockImplementation(() => Date.now() + offset);
+    vi.spyOn(performance, 'now').mockImplementation(() => Date.now() + offset);
     clock.wait(logger(log, 'before'));
     offset = 0;
     clock.wait(logger(log, 'after'));
     vi.advanceTimersByTime(100);
     expect(log).toEqual(['before@100', 'after@100']);
-    now.mockRestore();
   });
 
   it('reuses its slots: many rounds of waits leave nothing behind', () => {
