@@ -278,7 +278,7 @@ export abstract class SequencedLink<R extends Receiver> implements AckWaiter {
   protected linkDown(): void {
     this.#flags &= ~LINK_UP;
     this.#unackedBytes = 0;
-    this.#stopAckTimer();
+    this.#cancelAckWait();
   }
 
   get isLinkUp(): boolean {
@@ -336,7 +336,7 @@ export abstract class SequencedLink<R extends Receiver> implements AckWaiter {
     this.#duplicatesThrough = 0;
     this.#reassembly = undefined;
     this.#unackedBytes = 0;
-    this.#stopAckTimer();
+    this.#cancelAckWait();
     this.#replay?.clear();
     this.outbox?.clear();
     this.outbox = undefined;
@@ -409,7 +409,7 @@ export abstract class SequencedLink<R extends Receiver> implements AckWaiter {
 
   /** @internal Acknowledges everything received so far. */
   sendAck(): void {
-    this.#stopAckTimer();
+    this.#cancelAckWait();
     this.#unackedBytes = 0;
     if (!this.#has(LINK_UP) || this.#sink === undefined) return;
     this.#sink.send(encodeMessageFrame(this.#ackMessage()));
@@ -422,14 +422,14 @@ export abstract class SequencedLink<R extends Receiver> implements AckWaiter {
     return { kind, seq: 0, received: this.expectedSeq - 1 } as AnyMessage;
   }
 
-  #stopAckTimer(): void {
+  #cancelAckWait(): void {
     this.#flags &= ~ACK_DUE;
     this.#ackTicket = 0;
   }
 
-  /** Stops the acknowledgement timer and drops the replay buffer: the session is over. */
+  /** Cancels the acknowledgement wait and drops the replay buffer: the session is over. */
   protected endResume(): void {
-    this.#stopAckTimer();
+    this.#cancelAckWait();
     this.#replay?.clear();
   }
 
@@ -459,7 +459,7 @@ export abstract class SequencedLink<R extends Receiver> implements AckWaiter {
     if (this.#has(ACK_DUE) && !outbox.streaming) {
       outbox.add(this.#ackMessage()); // throws only where the message would (mid-encoding): then due still
       this.#ackedThrough = this.expectedSeq - 1;
-      this.#stopAckTimer();
+      this.#cancelAckWait();
       this.#unackedBytes = 0;
     }
     const bytes =
